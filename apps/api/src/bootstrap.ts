@@ -1,0 +1,32 @@
+import { ConsoleLogger, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '../../../libs/config/src';
+import { AppModule } from './app.module';
+
+export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
+  const levels = { debug: ['debug', 'log', 'warn', 'error', 'fatal'], info: ['log', 'warn', 'error', 'fatal'], warn: ['warn', 'error', 'fatal'], error: ['error', 'fatal'] } as const;
+  return new ConsoleLogger(context, { json: true, logLevels: [...levels[level]] });
+}
+
+/** Builds the HTTP application; `main.ts` listens, tests call this with their own configuration. */
+export async function createApi(config: AppConfig, logger: LoggerService | false = jsonLogger('api', config.logLevel)): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forConfig(config),
+    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false }),
+    { logger, bufferLogs: false },
+  );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('MLA and extradition case-workflow engine')
+      .setDescription('Requests for mutual legal assistance and extradition, carried by durable workflows. Errors are RFC 9457 problem details.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  app.enableShutdownHooks();
+  return app;
+}

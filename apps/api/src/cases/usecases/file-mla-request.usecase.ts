@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Actor, mayFile } from '../../../../../libs/domain/src';
+import { ReferenceQueries } from '../../../../../libs/persistence/src';
+import { CaseGateway, CaseWorkflowGoneError } from '../../../../../libs/temporal/src';
+import type { MlaFiling } from '../../../../../libs/contracts/src';
+import { ProblemException } from '../../common/problem';
+import { FileMlaRequestDto } from '../dto/file-mla-request.dto';
+import { CaseAccess } from '../case-access';
+
+export interface FilingOutcome {
+  caseId: string;
+  created: boolean;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+@Injectable()
+export class FileMlaRequest {
+  private readonly reference: ReferenceQueries;
+
+  constructor(
+    @Inject(DataSource) db: DataSource,
+    @Inject(CaseGateway) private readonly gateway: CaseGateway,
+    @Inject(CaseAccess) private readonly access: CaseAccess,
+  ) {
+    this.reference = new ReferenceQueries(db);
+  }
+
+  async execute(actor: Actor, dto: FileMlaRequestDto, idempotencyKey: string | undefined, now = new Date()): Promise<FilingOutcome> {
+    const decision = mayFile(actor);
+    if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw ProblemException.of(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 200 printable ASCII characters', {
+        errors: [{ field: 'Idempotency-Key', rule: 'format', message: '1 to 200 printable ASCII characters' }],
+      });
+    }
+    const filing = await this.toFiling(actor, dto, now);
+    const caseId = idempotencyKey ? caseIdFor(actor.userId, idempotencyKey) : randomUUID();
+    const filingDigest = digest(dto);
+
+    try {
+      const { status, started } = await this.gateway.fileMla({
+        caseId,
+        filing,
+        filedBy: { userId: actor.userId, role: 'PROSECUTOR', stateCode: actor.stateCode, authorityId: actor.authorityId },
+        filingDigest,
+      });
+      if (status.filingDigest !== filingDigest) throw keyReused();
+      return { caseId, created: started };
+    } catch (err) {
+      // The key's case exists and its workflow has ended (withdrawn, say): the replay still gets that case.
+      if (err instanceof CaseWorkflowGoneError && idempotencyKey) {
+        const row = await this.access.queries.findCase(caseId);
+        if (row && row.createdBy === actor.userId) return { caseId, created: false };
+      }
+      throw err;
+    }
+  }
+
+  private async toFiling(actor: Actor, dto: FileMlaRequestDto, now: Date): Promise<MlaFiling> {
+    const problems = [];
+    if (dto.requestedState === actor.stateCode) {
+      problems.push({ field: 'requestedState', rule: 'other_state', message: 'the requested State must differ from the requesting State' });
+    } else if (!(await this.reference.stateExists(dto.requestedState))) {
+      problems.push({ field: 'requestedState', rule: 'known_state', message: `${dto.requestedState} is not a State of the directory` });
+    }
+    const instrument = await this.reference.instrument(dto.legalBasis);
+    let rulePackVersion: number | null = null;
+    if (!instrument) {
+      problems.push({ field: 'legalBasis', rule: 'known_instrument', message: `${dto.legalBasis} is not a known legal instrument` });
+    } else if (!instrument.covers.includes('MLA')) {
+      problems.push({ field: 'legalBasis', rule: 'covers_mla', message: `${instrument.id} does not provide for mutual legal assistance` });
+    } else {
+      rulePackVersion = await this.reference.rulePackVersionOn(instrument.id, now.toISOString().slice(0, 10));
+      if (rulePackVersion === null) {
+        problems.push({ field: 'legalBasis', rule: 'rule_pack_in_force', message: `${instrument.id} has no rule pack in force today` });
+      }
+    }
+    if (problems.length) {
+      throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
+    }
+    return {
+      requestingState: actor.stateCode,
+      requestingAuthorityId: actor.authorityId,
+      requestedState: dto.requestedState,
+      legalBasis: dto.legalBasis,
+      rulePackVersion: rulePackVersion!,
+      assistanceTypes: dto.assistanceTypes,
+      subjectOfProceedings: dto.subjectOfProceedings,
+      factsSummary: dto.factsSummary,
+      purpose: dto.purpose,
+      persons: dto.persons.map((p) => ({ ...p })),
+      language: dto.language,
+      urgency: dto.urgency ?? 'NORMAL',
+      requestedByDate: dto.requestedByDate,
+      deadlineReason: dto.deadlineReason,
+    };
+  }
+}
+
+function keyReused(): ProblemException {
+  return ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
+    errors: [{ field: 'Idempotency-Key', rule: 'same_body', message: 'a retried request must repeat the same body' }],
+  });
+}
+
+/** A name-based (version 5 layout) UUID from the filer and their key: the same retry maps to the same case. */
+export function caseIdFor(userId: string, key: string): string {
+  const h = createHash('sha1').update(`mla-case\n${userId}\n${key}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Digest of the body with keys sorted, so that key order does not make a retry look different. */
+export function digest(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('hex');
+}
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

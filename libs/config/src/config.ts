@@ -1,0 +1,158 @@
+import { CASES_TASK_QUEUE } from '../../contracts/src/task-queues';
+
+/** Typed configuration, read from the environment once at start and validated as a whole. */
+
+export interface DatabaseConfig {
+  url: string;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** Remote key set of an OIDC provider; takes precedence over a local public key. */
+  jwksUrl?: string;
+  /** PEM (SPKI) public key of a local key pair, when no JWKS URL is given. */
+  publicKeyFile?: string;
+  algorithms: string[];
+}
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+}
+
+export interface AppConfig {
+  database: DatabaseConfig;
+  temporal: TemporalConfig;
+  auth: AuthConfig;
+  api: ApiConfig;
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  text(name: string, fallback?: string): string {
+    const value = this.env[name]?.trim();
+    if (value) return value;
+    if (fallback !== undefined) return fallback;
+    this.problems.push(`${name} is required`);
+    return '';
+  }
+
+  optional(name: string): string | undefined {
+    return this.env[name]?.trim() || undefined;
+  }
+
+  url(name: string, protocols: string[], fallback?: string): string {
+    const value = this.text(name, fallback);
+    if (!value) return value;
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got ${parsed.protocol})`);
+      }
+    } catch {
+      this.problems.push(`${name} is not a URL`);
+    }
+    return value;
+  }
+
+  port(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) {
+      this.problems.push(`${name} must be a port number between 0 and 65535 (got "${raw}")`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+    }
+    return raw as T;
+  }
+
+  hostPort(name: string, fallback: string): string {
+    const value = this.text(name, fallback);
+    if (value && !/^[A-Za-z0-9.\-\[\]:]+:\d+$/.test(value)) this.problems.push(`${name} must be host:port (got "${value}")`);
+    return value;
+  }
+
+  done<T>(value: T): T {
+    if (this.problems.length) throw new ConfigError(this.problems);
+    return value;
+  }
+}
+
+function readDatabase(r: Reader): DatabaseConfig {
+  return { url: r.url('DATABASE_URL', ['postgres:', 'postgresql:']) };
+}
+
+function readTemporal(r: Reader): TemporalConfig {
+  return {
+    address: r.hostPort('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    namespace: r.text('TEMPORAL_NAMESPACE', 'default'),
+    taskQueue: r.text('TEMPORAL_TASK_QUEUE', CASES_TASK_QUEUE),
+  };
+}
+
+function readAuth(r: Reader): AuthConfig {
+  const jwksUrl = r.optional('AUTH_JWKS_URL');
+  const publicKeyFile = r.optional('AUTH_PUBLIC_KEY_FILE');
+  if (!jwksUrl && !publicKeyFile) {
+    r.problems.push('one of AUTH_JWKS_URL (an OIDC provider\'s key set) or AUTH_PUBLIC_KEY_FILE (a PEM public key) is required');
+  }
+  if (jwksUrl) r.url('AUTH_JWKS_URL', ['https:', 'http:']);
+  return {
+    issuer: r.text('AUTH_ISSUER', 'mla-engine-local'),
+    audience: r.text('AUTH_AUDIENCE', 'mla-engine'),
+    jwksUrl,
+    publicKeyFile,
+    algorithms: r.text('AUTH_ALGORITHMS', 'ES256,RS256').split(',').map((a) => a.trim()),
+  };
+}
+
+export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
+  const r = new Reader(env);
+  return r.done(readDatabase(r));
+}
+
+export function loadWorkerConfig(env: Env = process.env): Pick<AppConfig, 'database' | 'temporal' | 'logLevel'> {
+  const r = new Reader(env);
+  return r.done({ database: readDatabase(r), temporal: readTemporal(r), logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') });
+}
+
+export function loadApiConfig(env: Env = process.env): AppConfig {
+  const r = new Reader(env);
+  return r.done({
+    database: readDatabase(r),
+    temporal: readTemporal(r),
+    auth: readAuth(r),
+    api: { host: r.text('API_HOST', '127.0.0.1'), port: r.port('API_PORT', 3000) },
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+  });
+}

@@ -1,0 +1,55 @@
+/** Every state of the MLA request life cycle (domain brief §4). */
+export const MLA_STATES = [
+  'DRAFT',
+  'PENDING_CA_REVIEW',
+  'RETURNED_FOR_CORRECTION',
+  'TRANSLATION_PENDING',
+  'READY_TO_TRANSMIT',
+  'TRANSMITTED',
+  'RECEIVED',
+  'ADDITIONAL_INFO_REQUESTED',
+  'CONSULTATION',
+  'IN_EXECUTION',
+  'POSTPONED',
+  'PARTIALLY_EXECUTED',
+  'EXECUTED',
+  'RESULTS_TRANSMITTED',
+  'CLOSED',
+  'REFUSED',
+  'WITHDRAWN',
+] as const;
+export type MlaState = (typeof MLA_STATES)[number];
+
+export const MLA_TERMINAL_STATES: ReadonlySet<MlaState> = new Set<MlaState>(['CLOSED', 'REFUSED', 'WITHDRAWN']);
+
+/** States in which the requested State's authorities have the request in hand. */
+export const MLA_STATES_BEFORE_TRANSMISSION: ReadonlySet<MlaState> = new Set<MlaState>([
+  'DRAFT',
+  'PENDING_CA_REVIEW',
+  'RETURNED_FOR_CORRECTION',
+  'TRANSLATION_PENDING',
+  'READY_TO_TRANSMIT',
+]);
+
+export function isTerminal(state: MlaState): boolean {
+  return MLA_TERMINAL_STATES.has(state);
+}
+
+export const ASSISTANCE_TYPES = [
+  'TAKING_OF_STATEMENT',
+  'SERVICE_OF_DOCUMENTS',
+  'SEARCH_AND_SEIZURE',
+  'EXAMINATION_OF_OBJECTS_AND_SITES',
+  'EXPERT_EVALUATION',
+  'DOCUMENTS_AND_RECORDS',
+  'BANK_RECORDS',
+  'IDENTIFY_OR_TRACE_PROCEEDS',
+  'FREEZING_OF_ASSETS',
+  'TEMPORARY_TRANSFER_OF_DETAINED_PERSON',
+  'VIDEO_HEARING',
+  'OTHER',
+] as const;
+export type AssistanceType = (typeof ASSISTANCE_TYPES)[number];
+
+export const URGENCY_LEVELS = ['NORMAL', 'URGENT'] as const;
+export type Urgency = (typeof URGENCY_LEVELS)[number];

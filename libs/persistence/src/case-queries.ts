@@ -1,0 +1,147 @@
+import type { DataSource } from 'typeorm';
+import { Actor, CaseAccessFacts, MLA_TERMINAL_STATES, MlaState } from '../../domain/src';
+
+export interface CaseRow {
+  id: string;
+  kind: string;
+  state: MlaState;
+  version: number;
+  requestingState: string;
+  requestingAuthorityId: string;
+  requestedState: string;
+  legalBasis: string;
+  rulePackVersion: number;
+  createdBy: string;
+  assistanceTypes: string[];
+  subjectOfProceedings: string | null;
+  factsSummary: string | null;
+  purpose: string | null;
+  persons: unknown[];
+  language: string;
+  urgency: string;
+  requestedByDate: string | null;
+  deadlineReason: string | null;
+  transmitted: boolean;
+  executingAuthorityIds: string[];
+  escalatedToFocalPointsOf: string[];
+  flags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CaseEventRow {
+  seq: number;
+  event: string;
+  fromState: string | null;
+  toState: string;
+  actorId: string;
+  actorRole: string;
+  actorState: string;
+  actorAuthorityId: string;
+  at: Date;
+  legalRef: string | null;
+  comment: string | null;
+}
+
+export interface CasePage {
+  items: CaseRow[];
+  nextCursor: string | null;
+}
+
+const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingState", requesting_authority_id AS "requestingAuthorityId",
+  requested_state AS "requestedState", legal_basis AS "legalBasis", rule_pack_version AS "rulePackVersion", created_by AS "createdBy",
+  assistance_types AS "assistanceTypes", subject_of_proceedings AS "subjectOfProceedings", facts_summary AS "factsSummary", purpose,
+  persons, language, urgency, to_char(requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", deadline_reason AS "deadlineReason",
+  transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
+  flags, created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export function accessFactsOf(row: CaseRow): CaseAccessFacts {
+  return {
+    requestingState: row.requestingState,
+    requestedState: row.requestedState,
+    requestingAuthorityId: row.requestingAuthorityId,
+    createdBy: row.createdBy,
+    transmitted: row.transmitted,
+    terminal: MLA_TERMINAL_STATES.has(row.state),
+    executingAuthorityIds: row.executingAuthorityIds,
+    escalatedToFocalPointsOf: row.escalatedToFocalPointsOf,
+  };
+}
+
+/**
+ * The SQL twin of `relationsOf` in the domain policy: the cases an actor has any relation to.
+ * Lists use it; single reads use the policy itself. A test keeps the two in agreement.
+ */
+export function caseScope(actor: Actor, params: unknown[]): string {
+  const p = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const has = (role: string) => actor.roles.includes(role as never);
+  if (has('ADMIN') || has('SECRETARIAT')) return 'TRUE';
+  const clauses: string[] = [];
+  const state = p(actor.stateCode);
+  if (has('PROSECUTOR')) clauses.push(`(requesting_state = ${state} AND requesting_authority_id = ${p(actor.authorityId)})`);
+  if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER')) {
+    clauses.push(`(requesting_state = ${state} OR (requested_state = ${state} AND transmitted))`);
+  }
+  if (has('EXECUTING_AUTHORITY')) {
+    clauses.push(`(requested_state = ${state} AND ${p(actor.authorityId)} = ANY(executing_authority_ids))`);
+  }
+  if (has('LIAISON_MAGISTRATE')) {
+    for (const posting of actor.liaisonPostings) {
+      const a = p(posting.homeState);
+      const b = p(posting.hostState);
+      clauses.push(`((requesting_state = ${a} AND requested_state = ${b}) OR (requesting_state = ${b} AND requested_state = ${a}))`);
+    }
+  }
+  if (has('FOCAL_POINT')) {
+    clauses.push(`(${state} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...MLA_TERMINAL_STATES])}))`);
+  }
+  return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
+}
+
+export function encodeCursor(row: Pick<CaseRow, 'createdAt' | 'id'>): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { createdAt, id };
+}
+
+export class CaseQueries {
+  constructor(private readonly db: DataSource) {}
+
+  async findCase(caseId: string): Promise<CaseRow | null> {
+    const rows: CaseRow[] = await this.db.query(`SELECT ${CASE_COLUMNS} FROM cases WHERE id = $1`, [caseId]);
+    return rows[0] ?? null;
+  }
+
+  async history(caseId: string): Promise<CaseEventRow[]> {
+    return this.db.query(
+      `SELECT seq, event, from_state AS "fromState", to_state AS "toState", actor_id AS "actorId", actor_role AS "actorRole",
+              actor_state AS "actorState", actor_authority_id AS "actorAuthorityId", at, legal_ref AS "legalRef", comment
+       FROM case_events WHERE case_id = $1 ORDER BY seq`,
+      [caseId],
+    );
+  }
+
+  /** The actor's cases, newest first, by keyset on (created_at, id): stable under concurrent inserts. */
+  async list(actor: Actor, limit: number, after: { createdAt: string; id: string } | null): Promise<CasePage> {
+    const params: unknown[] = [];
+    const where = [caseScope(actor, params)];
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    const rows: CaseRow[] = await this.db.query(
+      `SELECT ${CASE_COLUMNS} FROM cases WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+}

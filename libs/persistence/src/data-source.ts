@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { AuthorityEntity, FocalPointEntity, InstrumentEntity, InstrumentPartyEntity, LiaisonPostingEntity, RulePackEntity, StateEntity, UserEntity } from './entities/reference.entities';
+import { CaseEntity, CaseEventEntity } from './entities/case.entities';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
+
+export const ENTITIES = [
+  StateEntity,
+  AuthorityEntity,
+  FocalPointEntity,
+  LiaisonPostingEntity,
+  InstrumentEntity,
+  InstrumentPartyEntity,
+  RulePackEntity,
+  UserEntity,
+  CaseEntity,
+  CaseEventEntity,
+];
+
+export const MIGRATIONS = [InitialSchema1764400000000];
+
+/** The options shared by the application, the worker and the migration CLI. */
+export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // A missing value in a where clause is a bug, never "match everything".
+    invalidWhereValuesBehavior: { null: 'throw', undefined: 'throw' },
+    extra: { max: 10 },
+    ...extra,
+  } as DataSourceOptions;
+}
+
+export function createDataSource(url: string, extra: Partial<DataSourceOptions> = {}): DataSource {
+  return new DataSource(dataSourceOptions(url, extra));
+}
+

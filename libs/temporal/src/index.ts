@@ -1,0 +1,3 @@
+export * from './case-gateway';
+export * from './temporal.module';
+export * from './workflow-bundle';

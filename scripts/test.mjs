@@ -1,0 +1,87 @@
+// `npm test`: every test tier, from scratch. Installs what is missing, builds the workflow bundle
+// once, runs the unit tier in parallel and each server suite in its own process (one Temporal
+// runtime per process), and ends with the line CI reads: "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const tools = require('./tools.cjs');
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+
+function ensureInstalled() {
+  if (existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) return;
+  console.log('installing dependencies (npm ci)');
+  const r = run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function findSpecs(dir, suffix, out = []) {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) findSpecs(path, suffix, out);
+    else if (entry.endsWith(suffix)) out.push(relative(ROOT, path));
+  }
+  return out.sort();
+}
+
+ensureInstalled();
+// Fail loudly, with the fix, when the Temporal binaries are missing: never skip the server tiers.
+try {
+  tools.temporalCliPath();
+  tools.temporalTestServerPath();
+} catch (err) {
+  console.error(String(err.message));
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const resultsDir = join(ROOT, 'test-results');
+mkdirSync(resultsDir, { recursive: true });
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function jest(label, args) {
+  const out = join(resultsDir, `${label.replace(/[^a-z0-9]+/gi, '_')}.json`);
+  const r = run(process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--json', `--outputFile=${out}`, ...args]);
+  let summary = null;
+  try {
+    summary = JSON.parse(readFileSync(out, 'utf8'));
+  } catch {}
+  if (!summary) {
+    failed += 1;
+    failures.push(`${label}: jest produced no report (exit ${r.status})`);
+    return;
+  }
+  passed += summary.numPassedTests;
+  failed += summary.numFailedTests;
+  // A suite that fails before any test runs (a server that did not start) still counts as a failure.
+  const broken = summary.testResults.filter((t) => t.status === 'failed' && t.assertionResults.every((a) => a.status !== 'failed'));
+  failed += broken.length;
+  for (const t of summary.testResults.filter((t) => t.status === 'failed')) failures.push(relative(ROOT, t.name));
+  if (summary.numTotalTests === 0 && r.status !== 0) {
+    failed += 1;
+    failures.push(`${label}: exit ${r.status}`);
+  }
+}
+
+console.log('building the workflow bundle');
+const build = run('npm', ['run', '--silent', 'build']);
+if (build.status !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+jest('unit', ['--selectProjects', 'unit']);
+for (const spec of [...findSpecs(ROOT, '.workflow-spec.ts'), ...findSpecs(ROOT, '.e2e-spec.ts')]) {
+  const project = spec.endsWith('.e2e-spec.ts') ? 'e2e' : 'workflow';
+  jest(spec, ['--selectProjects', project, '--runInBand', spec]);
+}
+
+if (failures.length) console.log(`\nfailed suites:\n  ${failures.join('\n  ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

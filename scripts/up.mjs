@@ -1,0 +1,143 @@
+// `npm start`: installs what is missing and runs the whole engine on embedded defaults:
+// Temporal dev server (with its Web UI, state under .data/), PostgreSQL (embedded, under .data/),
+// migrations, seeds, worker and API. Ctrl-C stops every process it started.
+//   DATABASE_URL     use this PostgreSQL instead of the embedded one
+//   TEMPORAL_ADDRESS use this Temporal cluster instead of starting a dev server
+//   AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE (with AUTH_ISSUER, AUTH_AUDIENCE) use your OIDC issuer
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const require = createRequire(import.meta.url);
+const ROOT = join(import.meta.dirname, '..');
+const DATA = join(ROOT, '.data');
+const tools = require('./tools.cjs');
+const children = [];
+const log = (m) => console.log(`[engine] ${m}`);
+
+function runOrDie(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env });
+  if (r.status !== 0) {
+    console.error(`[engine] "${cmd} ${args.join(' ')}" failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function start(name, cmd, args, env = process.env, { quiet = false } = {}) {
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+  children.push({ name, child });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      console.error(`[engine] ${name} exited (${signal ?? code}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+let shuttingDown = false;
+async function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log('stopping');
+  // API first (no new commands), then the worker (drains), then Temporal and Postgres.
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    const exited = await Promise.race([new Promise((r) => child.once('exit', () => r(true))), sleep(20000).then(() => false)]);
+    if (!exited) {
+      log(`${name} did not stop in 20 s; killing it`);
+      child.kill('SIGKILL');
+    }
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+async function waitFor(what, probe, timeoutMs = 60000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await probe()) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${what} did not come up in ${timeoutMs / 1000} s`);
+    await sleep(300);
+  }
+}
+
+async function main() {
+  if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) {
+    log('installing dependencies (npm ci)');
+    runOrDie('npm', ['ci', '--no-audit', '--no-fund']);
+  }
+  log('building (TypeScript and the workflow bundle)');
+  runOrDie('npm', ['run', '--silent', 'build']);
+  mkdirSync(DATA, { recursive: true });
+
+  const env = { ...process.env };
+
+  if (!env.DATABASE_URL) {
+    const port = env.PG_PORT ?? '54329';
+    log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
+    const pg = start('postgres', process.execPath, [join(ROOT, 'scripts/embedded-postgres.mjs'), join(DATA, 'postgres'), port], env, { quiet: true });
+    env.DATABASE_URL = await new Promise((resolve, reject) => {
+      let out = '';
+      pg.stdout?.on('data', (d) => {
+        out += String(d);
+        const line = out.split('\n').find((l) => l.includes('"ready"'));
+        if (line) resolve(JSON.parse(line).url);
+      });
+      pg.once('exit', () => reject(new Error('embedded PostgreSQL did not start')));
+    });
+  }
+
+  let temporalUi = env.TEMPORAL_UI_URL ?? null;
+  if (!env.TEMPORAL_ADDRESS) {
+    const cli = tools.temporalCliPath({ log });
+    const port = env.TEMPORAL_PORT ?? '7233';
+    const uiPort = env.TEMPORAL_UI_PORT ?? '8233';
+    log(`starting the Temporal dev server on 127.0.0.1:${port} (state in .data/temporal.db)`);
+    start('temporal', cli, [
+      'server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', uiPort,
+      '--db-filename', join(DATA, 'temporal.db'), '--log-level', 'warn',
+      '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
+    ], env, { quiet: true });
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    temporalUi = `http://127.0.0.1:${uiPort}`;
+    await waitFor('Temporal', async () => (await fetch(`${temporalUi}/api/v1/namespaces`)).ok);
+  }
+
+  if (!env.AUTH_JWKS_URL && !env.AUTH_PUBLIC_KEY_FILE) {
+    const { ensureLocalKeyPair } = require(join(ROOT, 'dist/scripts/local-auth.js'));
+    const keys = await ensureLocalKeyPair(join(DATA, 'keys'));
+    env.AUTH_PUBLIC_KEY_FILE = keys.publicKeyFile;
+  }
+
+  log('applying migrations and seeds');
+  runOrDie(process.execPath, [join(ROOT, 'dist/seeds/run.js')], env);
+
+  start('worker', process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], env);
+  const apiPort = env.API_PORT ?? '3000';
+  env.API_PORT = apiPort;
+  start('api', process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], env);
+  const api = `http://127.0.0.1:${apiPort}`;
+  await waitFor('the API', async () => (await fetch(`${api}/health`)).ok, 90000);
+
+  console.log(`
+  MLA case-workflow engine is up
+    API           ${api}
+    OpenAPI docs  ${api}/docs
+    Temporal UI   ${temporalUi ?? '(external cluster at ' + env.TEMPORAL_ADDRESS + ')'}
+    PostgreSQL    ${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}
+  A token for a seeded user:  npm run token -- u-sn-prosecutor
+  Ctrl-C stops everything.
+`);
+}
+
+main().catch((err) => {
+  console.error(`[engine] ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export const SEED_DIR = join(__dirname, 'data');
+
+interface Table {
+  name: string;
+  key: string[];
+  columns: string[];
+  /** SQL casts per column, for arrays and json. */
+  casts?: Record<string, string>;
+  rows: unknown[][];
+}
+
+function read<T>(dir: string, file: string): T[] {
+  const parsed = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  if (!Array.isArray(parsed)) throw new Error(`${file} must hold a JSON array`);
+  return parsed as T[];
+}
+
+interface InstrumentFile {
+  id: string;
+  name: string;
+  covers: string[];
+  parties: Array<{ stateCode: string; from: string; to: string | null }>;
+  rulePacks: Array<{ version: number; effectiveFrom: string; verified: boolean } & Record<string, unknown>>;
+}
+
+/** Reads every data file into table rows, in the order foreign keys need. */
+export function readSeedTables(dir = SEED_DIR): Table[] {
+  const states = read<{ code: string; name: string; timeZone: string; languages: string[]; groups?: string[] }>(dir, 'states.json');
+  const authorities = read<{ id: string; stateCode: string; name: string; kind: string }>(dir, 'authorities.json');
+  const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[] }>(dir, 'users.json');
+  const focalPoints = read<{ id: string; stateCode: string; authorityId: string; kind: string; userId?: string | null }>(dir, 'focal-points.json');
+  const postings = read<{ id: string; homeState: string; hostState: string; from: string; to: string | null; userId?: string | null; city?: string | null }>(dir, 'liaison-postings.json');
+  const instruments = read<InstrumentFile>(dir, 'instruments.json');
+
+  return [
+    { name: 'states', key: ['code'], columns: ['code', 'name', 'time_zone', 'languages', 'groups'], casts: { languages: 'text[]', groups: 'text[]' },
+      rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]) },
+    { name: 'authorities', key: ['id'], columns: ['id', 'state_code', 'name', 'kind'],
+      rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]) },
+    { name: 'users', key: ['id'], columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'], casts: { roles: 'text[]' },
+      rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]) },
+    { name: 'focal_points', key: ['id'], columns: ['id', 'state_code', 'authority_id', 'kind', 'user_id'],
+      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, f.userId ?? null]) },
+    { name: 'liaison_postings', key: ['id'], columns: ['id', 'home_state', 'host_state', 'valid_from', 'valid_to', 'user_id', 'city'], casts: { valid_from: 'date', valid_to: 'date' },
+      rows: postings.map((p) => [p.id, p.homeState, p.hostState, p.from, p.to, p.userId ?? null, p.city ?? null]) },
+    { name: 'instruments', key: ['id'], columns: ['id', 'name', 'covers'], casts: { covers: 'text[]' },
+      rows: instruments.map((i) => [i.id, i.name, i.covers]) },
+    { name: 'instrument_parties', key: ['instrument_id', 'state_code'], columns: ['instrument_id', 'state_code', 'party_from', 'party_to'], casts: { party_from: 'date', party_to: 'date' },
+      rows: instruments.flatMap((i) => i.parties.map((p) => [i.id, p.stateCode, p.from, p.to])) },
+    { name: 'rule_packs', key: ['instrument_id', 'version'], columns: ['instrument_id', 'version', 'effective_from', 'verified', 'rules'], casts: { version: 'int', effective_from: 'date', verified: 'boolean', rules: 'jsonb' },
+      rows: instruments.flatMap((i) =>
+        i.rulePacks.map(({ version, effectiveFrom, verified, ...rules }) => [i.id, version, effectiveFrom, verified, JSON.stringify(rules)]),
+      ) },
+  ];
+}
+
+/**
+ * Upserts every row, touching only rows whose values differ: running it twice changes nothing.
+ * Rows removed from a file are kept, since cases may refer to them. Returns the rows changed per table.
+ */
+export async function loadSeeds(dataSource: DataSource, dir = SEED_DIR): Promise<Record<string, number>> {
+  const tables = readSeedTables(dir);
+  const changed: Record<string, number> = {};
+  await dataSource.transaction(async (tx) => {
+    for (const table of tables) changed[table.name] = await upsert(tx, table);
+  });
+  return changed;
+}
+
+async function upsert(tx: EntityManager, table: Table): Promise<number> {
+  let total = 0;
+  const { name, key, columns, casts = {} } = table;
+  const updatable = columns.filter((c) => !key.includes(c));
+  for (let i = 0; i < table.rows.length; i += 200) {
+    const chunk = table.rows.slice(i, i + 200);
+    const params: unknown[] = [];
+    const values = chunk.map((row) =>
+      `(${row.map((v, j) => { params.push(v); const cast = casts[columns[j]]; return cast ? `$${params.length}::${cast}` : `$${params.length}`; }).join(', ')})`,
+    );
+    const result = await tx.query(
+      `INSERT INTO ${name} AS t (${columns.join(', ')}) VALUES ${values.join(', ')}
+       ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updatable.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+       WHERE (${updatable.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${c}`).join(', ')})
+       RETURNING 1`,
+      params,
+    );
+    total += Array.isArray(result) ? result.length : 0;
+  }
+  return total;
+}

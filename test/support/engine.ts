@@ -1,0 +1,107 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { createApi } from '../../apps/api/src/bootstrap';
+import { createCaseProjectionActivities } from '../../activities';
+import type { AppConfig } from '../../libs/config/src';
+import { createDataSource } from '../../libs/persistence/src';
+import { loadSeeds } from '../../seeds/loader';
+import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
+import { ensureLocalKeyPair, mintToken } from '../../scripts/local-auth';
+import { ROOT } from '../../scripts/tools.cjs';
+import { startPostgres, startTemporalDevServer } from './servers';
+
+export const TEST_BUNDLE = join(ROOT, 'dist', 'workflow-bundle.js');
+
+/** Builds the workflow bundle unless the test runner already did in this run. */
+export async function ensureBundle(): Promise<string> {
+  if (!existsSync(TEST_BUNDLE) || process.env.REBUILD_WORKFLOW_BUNDLE === '1') await buildWorkflowBundle(TEST_BUNDLE);
+  return TEST_BUNDLE;
+}
+
+let runtimeInstalled = false;
+/** One Temporal runtime per process, quiet unless something is wrong. */
+export function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(`${m}\n`) } as never });
+}
+
+export interface Engine {
+  baseUrl: string;
+  db: DataSource;
+  token(userId: string): Promise<string>;
+  request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole engine for an e2e suite: a real Temporal dev server, a real Postgres migrated and
+ * seeded, the worker on the production bundle, and the HTTP API on a free port.
+ */
+export async function startEngine(): Promise<Engine> {
+  quietRuntime();
+  const bundle = await ensureBundle();
+  const [postgres, temporal] = await Promise.all([startPostgres(), startTemporalDevServer()]);
+  const keysDir = mkdtempSync(join(ROOT, '.data', 'test-keys-'));
+  const keys = await ensureLocalKeyPair(keysDir);
+  const taskQueue = `e2e-${process.pid}`;
+  const config: AppConfig = {
+    database: { url: postgres.url },
+    temporal: { address: temporal.address, namespace: 'default', taskQueue },
+    auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'] },
+    api: { host: '127.0.0.1', port: 0 },
+    logLevel: 'error',
+  };
+
+  const db = await createDataSource(postgres.url).initialize();
+  await db.runMigrations({ transaction: 'each' });
+  await loadSeeds(db);
+
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: { codePath: bundle },
+    activities: createCaseProjectionActivities({ dataSource: db }),
+  });
+  const running = worker.run();
+
+  const app: NestFastifyApplication = await createApi(config, false);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+  return {
+    baseUrl,
+    db,
+    token: (userId) => mintToken({ privateKeyFile: keys.privateKeyFile, subject: userId, issuer: 'mla-engine-test', audience: 'mla-engine' }),
+    async request(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {}
+      return { status: res.status, body, headers: res.headers };
+    },
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await db.destroy();
+      await Promise.all([temporal.stop(), postgres.stop()]);
+      rmSync(keysDir, { recursive: true, force: true });
+    },
+  };
+}
