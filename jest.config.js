@@ -54,6 +54,12 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.int-spec.ts'],
+      testTimeout: 120000,
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testTimeout: 120000,

@@ -39,7 +39,15 @@ async function stop(code = 0) {
 }
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());
-process.on('disconnect', () => void stop());
+// Never outlive the process that started this one: an orphaned database would hold its port and folder.
+const parent = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(parent, 0);
+  } catch {
+    void stop();
+  }
+}, 1000).unref();
 
 try {
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await server.initialise();

@@ -77,8 +77,9 @@ if (build.status !== 0) {
 }
 
 jest('unit', ['--selectProjects', 'unit']);
-for (const spec of [...findSpecs(ROOT, '.workflow-spec.ts'), ...findSpecs(ROOT, '.e2e-spec.ts')]) {
-  const project = spec.endsWith('.e2e-spec.ts') ? 'e2e' : 'workflow';
+const TIERS = { '.int-spec.ts': 'integration', '.workflow-spec.ts': 'workflow', '.e2e-spec.ts': 'e2e' };
+for (const spec of Object.keys(TIERS).flatMap((suffix) => findSpecs(ROOT, suffix))) {
+  const project = TIERS[Object.keys(TIERS).find((suffix) => spec.endsWith(suffix))];
   jest(spec, ['--selectProjects', project, '--runInBand', spec]);
 }
 

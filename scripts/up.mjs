@@ -19,14 +19,12 @@ const log = (m) => console.log(`[engine] ${m}`);
 
 function runOrDie(cmd, args, env = process.env) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env });
-  if (r.status !== 0) {
-    console.error(`[engine] "${cmd} ${args.join(' ')}" failed`);
-    process.exit(r.status ?? 1);
-  }
+  if (r.status !== 0) throw new Error(`"${cmd} ${args.join(' ')}" failed`);
 }
 
 function start(name, cmd, args, env = process.env, { quiet = false } = {}) {
-  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
+  const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'inherit'] });
+  if (quiet) child.stdout.resume();
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) {
@@ -85,7 +83,7 @@ async function main() {
     const pg = start('postgres', process.execPath, [join(ROOT, 'scripts/embedded-postgres.mjs'), join(DATA, 'postgres'), port], env, { quiet: true });
     env.DATABASE_URL = await new Promise((resolve, reject) => {
       let out = '';
-      pg.stdout?.on('data', (d) => {
+      pg.stdout.on('data', (d) => {
         out += String(d);
         const line = out.split('\n').find((l) => l.includes('"ready"'));
         if (line) resolve(JSON.parse(line).url);

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../libs/config/src/project-root';
 import type { DataSource, EntityManager } from 'typeorm';
 
-export const SEED_DIR = join(__dirname, 'data');
+/** The data files users edit; read from the sources even when the loader runs from dist/. */
+export const SEED_DIR = join(projectRoot(), 'seeds', 'data');
 
 interface Table {
   name: string;

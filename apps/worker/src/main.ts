@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig } from '../../../libs/config/src';
 import { workflowBundlePath } from '../../../libs/temporal/src';
 import { WorkerModule } from './worker.module';
@@ -15,10 +16,19 @@ async function main(): Promise<void> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(err instanceof ConfigError ? 78 : 1);
   }
+  // The SDK's own log lines in the same JSON shape as the rest; their metadata holds ids, never case content.
+  const sdkLevel = ({ debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const)[config.logLevel];
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel, (entry) =>
+      process.stdout.write(
+        JSON.stringify({ level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), message: entry.message, ...entry.meta }) + '\n',
+      ),
+    ),
+  });
   // No HTTP: an application context only, so that activities get their services by injection.
   const app = await NestFactory.createApplicationContext(
     WorkerModule.forConfig(config.database, { temporal: config.temporal, workflowBundlePath: bundle }),
-    { logger: new ConsoleLogger('worker', { json: true }) },
+    { logger: new ConsoleLogger('worker', { json: true, logLevels: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error', 'fatal'] : ['log', 'warn', 'error', 'fatal'] }) },
   );
   app.enableShutdownHooks();
 }

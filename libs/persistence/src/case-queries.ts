@@ -80,13 +80,14 @@ export function caseScope(actor: Actor, params: unknown[]): string {
   const has = (role: string) => actor.roles.includes(role as never);
   if (has('ADMIN') || has('SECRETARIAT')) return 'TRUE';
   const clauses: string[] = [];
-  const state = p(actor.stateCode);
-  if (has('PROSECUTOR')) clauses.push(`(requesting_state = ${state} AND requesting_authority_id = ${p(actor.authorityId)})`);
+  let stateParam: string | undefined;
+  const state = () => (stateParam ??= p(actor.stateCode));
+  if (has('PROSECUTOR')) clauses.push(`(requesting_state = ${state()} AND requesting_authority_id = ${p(actor.authorityId)})`);
   if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER')) {
-    clauses.push(`(requesting_state = ${state} OR (requested_state = ${state} AND transmitted))`);
+    clauses.push(`(requesting_state = ${state()} OR (requested_state = ${state()} AND transmitted))`);
   }
   if (has('EXECUTING_AUTHORITY')) {
-    clauses.push(`(requested_state = ${state} AND ${p(actor.authorityId)} = ANY(executing_authority_ids))`);
+    clauses.push(`(requested_state = ${state()} AND ${p(actor.authorityId)} = ANY(executing_authority_ids))`);
   }
   if (has('LIAISON_MAGISTRATE')) {
     for (const posting of actor.liaisonPostings) {
@@ -96,7 +97,7 @@ export function caseScope(actor: Actor, params: unknown[]): string {
     }
   }
   if (has('FOCAL_POINT')) {
-    clauses.push(`(${state} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...MLA_TERMINAL_STATES])}))`);
+    clauses.push(`(${state()} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...MLA_TERMINAL_STATES])}))`);
   }
   return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
 }
