@@ -71,7 +71,8 @@ function jest(label, args) {
 
 console.log('building the workflow bundle');
 const build = run('npm', ['run', '--silent', 'build']);
-if (build.status !== 0) {
+const typecheck = build.status === 0 ? run('npm', ['run', '--silent', 'typecheck']) : build;
+if (build.status !== 0 || typecheck.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
