@@ -1,5 +1,5 @@
-import type { DataSource } from 'typeorm';
-import type { CaseFiledRecord, CaseProjectionActivities, TransitionRecord } from '../libs/contracts/src';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { CaseEventsRecord, CaseProjectionActivities } from '../libs/contracts/src';
 
 export interface CaseProjectionDeps {
   dataSource: DataSource;
@@ -7,86 +7,71 @@ export interface CaseProjectionDeps {
 
 /**
  * Writes the workflow's facts to Postgres. Activities run at least once, so every statement is
- * idempotent: audit rows are keyed by (case_id, seq), and the case row only moves forward in version.
+ * idempotent: audit rows are keyed by (case_id, seq), tasks only move from OPEN, and the case row
+ * only moves forward in version.
  */
 export function createCaseProjectionActivities({ dataSource }: CaseProjectionDeps): CaseProjectionActivities {
   return {
-    async recordCaseFiled(record: CaseFiledRecord): Promise<void> {
-      const { filing, filedBy } = record;
+    async recordCaseEvents(record: CaseEventsRecord): Promise<void> {
       await dataSource.transaction(async (tx) => {
+        if (record.filing) await insertCase(tx, record);
+        for (const e of record.events) {
+          await tx.query(
+            `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)
+             ON CONFLICT (case_id, seq) DO NOTHING`,
+            [
+              record.caseId, e.seq, e.type, e.seq === 0 ? null : e.from, e.to, e.actor.userId, e.actor.role,
+              e.actor.stateCode || null, e.actor.authorityId || null, e.at, e.legalRef ?? null, e.comment ?? null,
+              e.data ? JSON.stringify(e.data) : null, e.notify?.length ? JSON.stringify(e.notify) : null,
+            ],
+          );
+        }
+        for (const t of record.tasks) {
+          await tx.query(
+            `INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at
+             WHERE case_tasks.status = 'OPEN' AND EXCLUDED.status <> 'OPEN'`,
+            [record.caseId, t.id, t.kind, t.level, t.addressee, t.addresseeStates, t.reason, t.createdAt, t.dueAt ?? null, t.status, t.resolvedAt ?? null],
+          );
+        }
+        const s = record.snapshot;
+        const lastAt = record.events.reduce((max, e) => (e.at > max ? e.at : max), record.events[0]?.at ?? s.lastPartyEventAt);
         await tx.query(
-          `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state,
-             legal_basis, rule_pack_version, created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons,
-             language, urgency, requested_by_date, deadline_reason, flags, created_at, updated_at)
-           VALUES ($1, 'MLA', $2, 'DRAFT', 0, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, $18, $19, $19)
-           ON CONFLICT (id) DO NOTHING`,
-          [
-            record.caseId,
-            record.workflowId,
-            filing.requestingState,
-            filing.requestingAuthorityId,
-            filing.requestedState,
-            filing.legalBasis,
-            filing.rulePackVersion,
-            filedBy.userId,
-            filing.assistanceTypes,
-            filing.subjectOfProceedings ?? null,
-            filing.factsSummary ?? null,
-            filing.purpose ?? null,
-            JSON.stringify(filing.persons),
-            filing.language,
-            filing.urgency,
-            filing.requestedByDate ?? null,
-            filing.deadlineReason ?? null,
-            filing.urgency === 'URGENT' ? ['URGENT'] : [],
-            record.at,
-          ],
-        );
-        await insertEvent(tx, {
-          caseId: record.caseId,
-          seq: 0,
-          event: 'FILED',
-          from: null,
-          to: 'DRAFT',
-          actor: filedBy,
-          at: record.at,
-        });
-      });
-    },
-
-    async recordTransition(record: TransitionRecord): Promise<void> {
-      await dataSource.transaction(async (tx) => {
-        await insertEvent(tx, record);
-        await tx.query(
-          `UPDATE cases SET state = $2, version = $3, updated_at = $4
+          `UPDATE cases SET state = $2, version = $3, flags = $4, transmitted = $5, executing_authority_ids = $6,
+             escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, assistance_types = $10,
+             subject_of_proceedings = $11, facts_summary = $12, purpose = $13, persons = $14::jsonb, language = $15, urgency = $16,
+             requested_by_date = $17, deadline_reason = $18, detail = $19::jsonb, last_party_event_at = $20,
+             updated_at = GREATEST(updated_at, $21::timestamptz)
            WHERE id = $1 AND version < $3`,
-          [record.caseId, record.to, record.seq, record.at],
+          [
+            record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
+            s.legalBasis, s.rulePackVersion, s.content.assistanceTypes, s.content.subjectOfProceedings ?? null,
+            s.content.factsSummary ?? null, s.content.purpose ?? null, JSON.stringify(s.content.persons), s.content.language,
+            s.content.urgency, s.content.requestedByDate ?? null, s.content.deadlineReason ?? null, JSON.stringify(s.detail),
+            s.lastPartyEventAt, lastAt,
+          ],
         );
       });
     },
   };
 }
 
-type EventRow = Omit<TransitionRecord, 'from'> & { from: string | null };
-
-async function insertEvent(tx: { query: DataSource['query'] }, row: EventRow): Promise<void> {
+async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+  const f = record.filing!;
+  const s = record.snapshot;
   await tx.query(
-    `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT (case_id, seq) DO NOTHING`,
+    `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state,
+       legal_basis, rule_pack_version, created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons,
+       language, urgency, requested_by_date, deadline_reason, flags, detail, last_party_event_at, filed_at, created_at, updated_at)
+     VALUES ($1, 'MLA', $2, 'DRAFT', -1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, '{}', '{}', $18, $18, $18, $18)
+     ON CONFLICT (id) DO NOTHING`,
     [
-      row.caseId,
-      row.seq,
-      row.event,
-      row.from,
-      row.to,
-      row.actor.userId,
-      row.actor.role,
-      row.actor.stateCode,
-      row.actor.authorityId,
-      row.at,
-      row.legalRef ?? null,
-      row.comment ?? null,
+      record.caseId, record.workflowId, f.requestingState, f.requestingAuthorityId, f.requestedState, s.legalBasis, s.rulePackVersion,
+      f.createdBy, s.content.assistanceTypes, s.content.subjectOfProceedings ?? null, s.content.factsSummary ?? null,
+      s.content.purpose ?? null, JSON.stringify(s.content.persons), s.content.language, s.content.urgency,
+      s.content.requestedByDate ?? null, s.content.deadlineReason ?? null, f.filedAt,
     ],
   );
 }

@@ -1,7 +1,7 @@
 import { Engine, startEngine } from './support/engine';
 
 const filing = (over: Record<string, unknown> = {}) => ({
-  requestedState: 'ML',
+  requestedState: 'GH',
   legalBasis: 'ECOWAS-MLA-1992',
   assistanceTypes: ['BANK_RECORDS'],
   subjectOfProceedings: 'Smuggling of migrants, organised criminal group',
@@ -25,7 +25,7 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
   beforeAll(async () => {
     engine = await startEngine();
     [prosecutor, ca, requestedCa, otherProsecutor] = await Promise.all(
-      ['u-sn-prosecutor', 'u-sn-ca', 'u-ml-ca', 'u-gh-prosecutor'].map((u) => engine.token(u)),
+      ['u-sn-prosecutor', 'u-sn-ca', 'u-gh-ca', 'u-ng-prosecutor'].map((u) => engine.token(u)),
     );
   }, 180000);
 
@@ -84,7 +84,7 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
   it('files, submits and approves a request; every transition leaves an audit row', async () => {
     const filed = await engine.request('POST', '/cases', { token: prosecutor, body: filing() });
     expect(filed.status).toBe(201);
-    expect(filed.body).toMatchObject({ state: 'DRAFT', requestingState: 'SN', requestedState: 'ML', rulePack: { instrumentId: 'ECOWAS-MLA-1992', version: 1 } });
+    expect(filed.body).toMatchObject({ state: 'DRAFT', requestingState: 'SN', requestedState: 'GH', rulePack: { instrumentId: 'ECOWAS-MLA-1992', version: 1 } });
     const id = filed.body.id;
     expect(filed.headers.get('location')).toBe(`/cases/${id}`);
 

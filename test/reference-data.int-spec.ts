@@ -79,8 +79,8 @@ describe('reference data and case scope on a real Postgres', () => {
         const escalated = i % 2 === 1 ? [from, to] : [];
         await db.query(
           `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state, legal_basis,
-             rule_pack_version, created_by, assistance_types, language, urgency, transmitted, executing_authority_ids, escalated_to_focal_points_of, created_at, updated_at)
-           VALUES (gen_random_uuid(), 'MLA', 'wf-' || $1, $2, 0, $3, $4, $5, 'UNTOC-2000', 1, $6, '{OTHER}', 'en', 'NORMAL', $7, $8, $9, now() - ($1 || ' minutes')::interval, now())`,
+             rule_pack_version, created_by, assistance_types, language, urgency, transmitted, executing_authority_ids, escalated_to_focal_points_of, created_at, updated_at, filed_at, last_party_event_at)
+           VALUES (gen_random_uuid(), 'MLA', 'wf-' || $1, $2, 0, $3, $4, $5, 'UNTOC-2000', 1, $6, '{OTHER}', 'en', 'NORMAL', $7, $8, $9, now() - ($1 || ' minutes')::interval, now(), now(), now())`,
           [String(n++), state, from, authorityId, to, creator, transmitted, executing, escalated],
         );
       }

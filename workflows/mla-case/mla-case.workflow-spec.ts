@@ -2,59 +2,38 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseFiledRecord, CaseProjectionActivities, MlaCaseWorkflowInput, TransitionRecord } from '../../libs/contracts/src';
-import type { CommandEnvelope, MlaCommand, RuleViolation } from '../../libs/domain/src';
+import type { CaseEventsRecord, CaseProjectionActivities, MlaCaseWorkflowInput } from '../../libs/contracts/src';
+import type { RuleViolation } from '../../libs/domain/src';
 import { ensureBundle, quietRuntime } from '../../test/support/engine';
+import { as, testBasis, testContent, testContext } from '../../test/support/mla-fixtures';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
 import { awaitFiledUpdate, commandUpdate, statusQuery } from './mla-case.messages';
 
-const CASE_ID = '7d1c2a4e-5b6f-4a8b-9c0d-1e2f3a4b5c6d';
-const input = (caseId = CASE_ID): MlaCaseWorkflowInput => ({
-  caseId,
-  filingDigest: 'digest-1',
-  filedBy: { userId: 'u-sn-prosecutor', role: 'PROSECUTOR', stateCode: 'SN', authorityId: 'SN-PROS-DAKAR' },
-  filing: {
-    requestingState: 'SN', requestingAuthorityId: 'SN-PROS-DAKAR', requestedState: 'ML', legalBasis: 'ECOWAS-MLA-1992', rulePackVersion: 1,
-    assistanceTypes: ['BANK_RECORDS'], persons: [], language: 'fr', urgency: 'NORMAL',
-  },
-});
-const prosecutor = (command: MlaCommand): CommandEnvelope => ({ command, relation: 'REQUESTING_PROSECUTOR', actor: input().filedBy });
-const ca = (command: MlaCommand): CommandEnvelope => ({
-  command,
-  relation: 'REQUESTING_CA',
-  actor: { userId: 'u-sn-ca', role: 'CENTRAL_AUTHORITY', stateCode: 'SN', authorityId: 'SN-CA-DACG' },
-});
+const DAY = 86_400_000;
 
 describe('mlaCaseWorkflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let worker: Worker;
   let running: Promise<void>;
-  const filed: CaseFiledRecord[] = [];
-  const transitions: TransitionRecord[] = [];
-  let failNextTransition = 0;
+  const records = new Map<string, CaseEventsRecord[]>();
+  let failNext = 0;
 
   const projection: CaseProjectionActivities = {
-    async recordCaseFiled(r) {
-      filed.push(r);
-    },
-    async recordTransition(r) {
-      if (failNextTransition > 0) {
-        failNextTransition -= 1;
+    async recordCaseEvents(r) {
+      if (failNext > 0) {
+        failNext -= 1;
         throw new Error('postgres is away');
       }
-      transitions.push(r);
+      records.set(r.caseId, [...(records.get(r.caseId) ?? []), r]);
     },
   };
+  const eventsOf = (caseId: string) => (records.get(caseId) ?? []).flatMap((r) => r.events);
+  const lastSnapshot = (caseId: string) => records.get(caseId)!.at(-1)!.snapshot;
 
   beforeAll(async () => {
     quietRuntime();
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: 'wf-test',
-      workflowBundle: { codePath: await ensureBundle() },
-      activities: projection,
-    });
+    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'wf-test', workflowBundle: { codePath: await ensureBundle() }, activities: projection });
     running = worker.run();
   }, 120000);
 
@@ -64,67 +43,91 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
     await env?.teardown();
   });
 
-  beforeEach(() => {
-    filed.length = 0;
-    transitions.length = 0;
-  });
-
-  const start = (caseId: string) =>
-    env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'wf-test', args: [input(caseId)] });
-
-  it('records the filing once, at the workflow\'s time, and answers awaitFiled with DRAFT', async () => {
-    const handle = await start('11111111-1111-4111-8111-111111111111');
-    const status = await handle.executeUpdate(awaitFiledUpdate);
-    expect(status).toMatchObject({ state: 'DRAFT', seq: 0, filingDigest: 'digest-1' });
-    expect(filed).toHaveLength(1);
-    expect(filed[0]).toMatchObject({ caseId: '11111111-1111-4111-8111-111111111111', workflowId: 'mla-11111111-1111-4111-8111-111111111111' });
-    expect(Math.abs(Date.parse(filed[0].at) - (await env.currentTimeMs()))).toBeLessThan(60_000);
-    await handle.terminate();
-  });
-
-  it('moves through submit and approve, projecting each transition with its sequence', async () => {
-    const handle = await start('22222222-2222-4222-8222-222222222222');
-    await handle.executeUpdate(commandUpdate, { args: [prosecutor({ type: 'SUBMIT' })] });
-    await env.sleep('3 days');
-    const approved = await handle.executeUpdate(commandUpdate, { args: [ca({ type: 'APPROVE', comment: 'ok' })] });
-    expect(approved).toMatchObject({ state: 'READY_TO_TRANSMIT', seq: 2 });
-    expect(transitions.map((t) => [t.seq, t.event, t.from, t.to, t.actor.role])).toEqual([
-      [1, 'SUBMIT', 'DRAFT', 'PENDING_CA_REVIEW', 'PROSECUTOR'],
-      [2, 'APPROVE', 'PENDING_CA_REVIEW', 'READY_TO_TRANSMIT', 'CENTRAL_AUTHORITY'],
-    ]);
-    // The workflow is the clock: the approval is stamped three (skipped) days after the submission.
-    const gap = Date.parse(transitions[1].at) - Date.parse(transitions[0].at);
-    expect(gap).toBeGreaterThanOrEqual(3 * 86400_000);
-    await handle.terminate();
-  });
-
-  it('rejects an invalid transition in the validator: nothing changes and nothing is written', async () => {
-    const handle = await start('33333333-3333-4333-8333-333333333333');
+  let n = 0;
+  const start = async (over: Partial<MlaCaseWorkflowInput> = {}) => {
+    const caseId = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+    const input: MlaCaseWorkflowInput = {
+      caseId,
+      ctx: testContext({ caseId }),
+      content: testContent(),
+      basis: testBasis(),
+      requestingAuthorityId: 'SN-PROS',
+      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
+      filingDigest: 'digest-1',
+      ...over,
+    };
+    const handle = await env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'wf-test', args: [input] });
     await handle.executeUpdate(awaitFiledUpdate);
-    const err = await handle.executeUpdate(commandUpdate, { args: [ca({ type: 'APPROVE' })] }).catch((e) => e);
+    return { handle, caseId };
+  };
+
+  it('records the filing once, at the workflow\'s time, with the case row data', async () => {
+    const { handle, caseId } = await start();
+    const [first] = records.get(caseId)!;
+    expect(first.filing).toMatchObject({ requestingState: 'SN', requestedState: 'ML', createdBy: 'u-req-pros' });
+    expect(first.events.map((e) => e.type)).toEqual(['FILED']);
+    expect(Math.abs(Date.parse(first.events[0].at) - (await env.currentTimeMs()))).toBeLessThan(60_000);
+    expect(await handle.query(statusQuery)).toMatchObject({ state: 'DRAFT', seq: 0 });
+    await handle.terminate();
+  });
+
+  it('rejects an invalid command in the validator: nothing changes and nothing is written', async () => {
+    const { handle, caseId } = await start();
+    const err = await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_CA', { type: 'APPROVE' })] }).catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe('RuleViolation');
     expect((cause.details?.[0] as RuleViolation).code).toBe('INVALID_TRANSITION');
     expect(await handle.query(statusQuery)).toMatchObject({ state: 'DRAFT', seq: 0 });
-    expect(transitions).toHaveLength(0);
+    expect(eventsOf(caseId)).toHaveLength(1);
+    await handle.terminate();
+  });
+
+  it('fires the review reminder and escalation on its own timers while time passes, then resolves them', async () => {
+    const { handle, caseId } = await start();
+    await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
+    await env.sleep(16 * DAY);
+    const fired = eventsOf(caseId).filter((e) => e.actor.userId === 'system');
+    expect(fired.map((e) => [e.type, e.data?.level])).toEqual([['REMINDER', 0], ['ESCALATION', 1]]);
+    // Each fired at 00:00 Dakar time (UTC+0) of the day after its deadline.
+    for (const e of fired) expect(e.at).toMatch(/T00:00:00\.000Z$/);
+    await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_CA', { type: 'APPROVE' })] });
+    const tasks = records.get(caseId)!.at(-1)!.tasks;
+    expect(tasks.map((t) => t.status)).toEqual(['RESOLVED', 'RESOLVED']);
     await handle.terminate();
   });
 
   it('retries a failed projection until Postgres is back, without losing the event', async () => {
-    const handle = await start('44444444-4444-4444-8444-444444444444');
-    failNextTransition = 2;
-    const status = await handle.executeUpdate(commandUpdate, { args: [prosecutor({ type: 'SUBMIT' })] });
+    const { handle, caseId } = await start();
+    failNext = 2;
+    const status = await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
     expect(status.state).toBe('PENDING_CA_REVIEW');
-    expect(transitions.map((t) => t.seq)).toEqual([1]);
+    expect(eventsOf(caseId).map((e) => e.seq)).toEqual([0, 1]);
     await handle.terminate();
   });
 
-  it('ends the workflow when the case is withdrawn, and a closed case takes no command', async () => {
-    const handle = await start('55555555-5555-4555-8555-555555555555');
-    await handle.executeUpdate(commandUpdate, { args: [prosecutor({ type: 'SUBMIT' })] });
-    await handle.executeUpdate(commandUpdate, { args: [ca({ type: 'WITHDRAW', reason: 'case dismissed' })] });
+  it('continues as new before its history grows large, keeping state, clocks and accepting the next command', async () => {
+    const { handle, caseId } = await start({ continueAsNewAfterEvents: 40 });
+    const firstRun = (await handle.describe()).runId;
+    await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
+    for (let i = 0; i < 8; i++) await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: `note ${i}` })] });
+    const fresh = env.client.workflow.getHandle(`mla-${caseId}`);
+    await env.sleep(DAY);
+    const later = await fresh.executeUpdate(commandUpdate, { args: [as('REQUESTING_CA', { type: 'APPROVE' })] });
+    expect(later).toMatchObject({ state: 'READY_TO_TRANSMIT', seq: 10 });
+    expect((await fresh.describe()).runId).not.toBe(firstRun);
+    expect(eventsOf(caseId).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(lastSnapshot(caseId).detail.clocks.some((k) => k.ruleId === 'CA_REVIEW')).toBe(true);
+    await fresh.terminate();
+  });
+
+  it('ends the workflow when the case is withdrawn; no timer fires afterwards', async () => {
+    const { handle, caseId } = await start();
+    await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
+    await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_CA', { type: 'WITHDRAW', reason: 'case dismissed' })] });
     expect(await handle.result()).toMatchObject({ state: 'WITHDRAWN', seq: 2 });
-    await expect(handle.executeUpdate(commandUpdate, { args: [prosecutor({ type: 'SUBMIT' })] })).rejects.toThrow();
+    await env.sleep(30 * DAY);
+    expect(eventsOf(caseId).map((e) => e.type)).toEqual(['FILED', 'SUBMIT', 'WITHDRAW']);
+    await expect(handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: 'x' })] })).rejects.toThrow();
   });
 });

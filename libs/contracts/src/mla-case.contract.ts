@@ -1,41 +1,34 @@
-import type { ActorRef, AssistanceType, MlaState, Urgency } from '../../domain/src';
+import type {
+  ActorRef,
+  CaseContext,
+  CaseEvent,
+  CaseMetrics,
+  Clock,
+  FieldProblem,
+  LegalBasisSnapshot,
+  MlaCaseState,
+  MlaItem,
+  MlaRequestContent,
+  MlaState,
+  Task,
+} from '../../domain/src';
 
-export const PERSON_ROLES = ['SUSPECT', 'ACCUSED', 'WITNESS', 'VICTIM', 'OTHER'] as const;
-export type PersonRole = (typeof PERSON_ROLES)[number];
-
-export interface PersonConcerned {
-  role: PersonRole;
-  name: string;
-  nationality?: string;
-  dateOfBirth?: string;
-  location?: string;
-  identifier?: string;
-}
-
-/** The content of an MLA request as filed by the prosecutor. */
-export interface MlaFiling {
-  requestingState: string;
-  requestingAuthorityId: string;
-  requestedState: string;
-  legalBasis: string;
-  rulePackVersion: number;
-  assistanceTypes: AssistanceType[];
-  subjectOfProceedings?: string;
-  factsSummary?: string;
-  purpose?: string;
-  persons: PersonConcerned[];
-  language: string;
-  urgency: Urgency;
-  requestedByDate?: string;
-  deadlineReason?: string;
-}
+export { PERSON_ROLES } from '../../domain/src/mla/mla-content';
+export type { PersonConcerned, PersonRole } from '../../domain/src/mla/mla-content';
 
 export interface MlaCaseWorkflowInput {
   caseId: string;
-  filing: MlaFiling;
+  ctx: CaseContext;
+  content: MlaRequestContent;
+  basis: LegalBasisSnapshot;
+  requestingAuthorityId: string;
   filedBy: ActorRef;
   /** Digest of the filing request, so that a replayed Idempotency-Key with another body is recognised. */
   filingDigest: string;
+  /** Carried over by continue-as-new: the case as the previous run left it. */
+  continued?: { state: MlaCaseState; filedRecorded: true };
+  /** History length after which the run continues as new (default 2 000 events). */
+  continueAsNewAfterEvents?: number;
 }
 
 /** What the workflow answers to commands and queries: the case's live status, nothing personal. */
@@ -44,32 +37,50 @@ export interface MlaCaseStatus {
   state: MlaState;
   /** Sequence number of the last event; the case row's version. */
   seq: number;
+  flags: string[];
   filingDigest: string;
   updatedAt: string;
+  warnings?: FieldProblem[];
+  runId?: string;
 }
 
-export interface CaseFiledRecord {
+/** The case as projected into Postgres after each batch of events. */
+export interface CaseSnapshot {
+  state: MlaState;
+  version: number;
+  flags: string[];
+  transmitted: boolean;
+  executingAuthorityIds: string[];
+  escalatedToFocalPointsOf: string[];
+  content: MlaRequestContent;
+  legalBasis: string;
+  rulePackVersion: number;
+  lastPartyEventAt: string;
+  detail: CaseDetail;
+}
+
+export interface CaseDetail {
+  clocks: Clock[];
+  items: MlaItem[];
+  metrics: CaseMetrics;
+  transmission?: MlaCaseState['transmission'];
+  translation?: MlaCaseState['translation'];
+  postponement?: MlaCaseState['postponement'];
+  refusal?: MlaCaseState['refusal'];
+  basisOverride?: MlaCaseState['basisOverride'];
+}
+
+export interface CaseEventsRecord {
   caseId: string;
   workflowId: string;
-  filing: MlaFiling;
-  filedBy: ActorRef;
-  at: string;
+  /** Present with the batch that holds the filing (seq 0): the case row is created from it. */
+  filing?: { requestingAuthorityId: string; createdBy: string; requestingState: string; requestedState: string; filedAt: string };
+  events: Array<Omit<CaseEvent, 'at'> & { at: string }>;
+  tasks: Array<Omit<Task, 'createdAt' | 'dueAt' | 'resolvedAt'> & { createdAt: string; dueAt?: string; resolvedAt?: string }>;
+  snapshot: CaseSnapshot;
 }
 
-export interface TransitionRecord {
-  caseId: string;
-  seq: number;
-  event: string;
-  from: MlaState;
-  to: MlaState;
-  actor: ActorRef;
-  at: string;
-  legalRef?: string;
-  comment?: string;
-}
-
-/** Activities that keep Postgres in step with the workflow. Each is idempotent on (caseId, seq). */
+/** Activities that keep Postgres in step with the workflow. Idempotent on (caseId, seq). */
 export interface CaseProjectionActivities {
-  recordCaseFiled(record: CaseFiledRecord): Promise<void>;
-  recordTransition(record: TransitionRecord): Promise<void>;
+  recordCaseEvents(record: CaseEventsRecord): Promise<void>;
 }

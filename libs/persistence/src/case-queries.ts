@@ -25,6 +25,9 @@ export interface CaseRow {
   executingAuthorityIds: string[];
   escalatedToFocalPointsOf: string[];
   flags: string[];
+  detail: Record<string, any>;
+  lastPartyEventAt: Date;
+  filedAt: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,11 +39,26 @@ export interface CaseEventRow {
   toState: string;
   actorId: string;
   actorRole: string;
-  actorState: string;
-  actorAuthorityId: string;
+  actorState: string | null;
+  actorAuthorityId: string | null;
   at: Date;
   legalRef: string | null;
   comment: string | null;
+  data: Record<string, unknown> | null;
+  notify: Array<{ stateCode: string; addressee: string; message: string }> | null;
+}
+
+export interface CaseTaskRow {
+  taskId: string;
+  kind: string;
+  level: number;
+  addressee: string;
+  addresseeStates: string[];
+  reason: string;
+  createdAt: Date;
+  dueAt: Date | null;
+  status: string;
+  resolvedAt: Date | null;
 }
 
 export interface CasePage {
@@ -53,7 +71,7 @@ const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingS
   assistance_types AS "assistanceTypes", subject_of_proceedings AS "subjectOfProceedings", facts_summary AS "factsSummary", purpose,
   persons, language, urgency, to_char(requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", deadline_reason AS "deadlineReason",
   transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
-  flags, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  flags, detail, last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export function accessFactsOf(row: CaseRow): CaseAccessFacts {
   return {
@@ -123,8 +141,17 @@ export class CaseQueries {
   async history(caseId: string): Promise<CaseEventRow[]> {
     return this.db.query(
       `SELECT seq, event, from_state AS "fromState", to_state AS "toState", actor_id AS "actorId", actor_role AS "actorRole",
-              actor_state AS "actorState", actor_authority_id AS "actorAuthorityId", at, legal_ref AS "legalRef", comment
+              actor_state AS "actorState", actor_authority_id AS "actorAuthorityId", at, legal_ref AS "legalRef", comment, data, notify
        FROM case_events WHERE case_id = $1 ORDER BY seq`,
+      [caseId],
+    );
+  }
+
+  async tasks(caseId: string): Promise<CaseTaskRow[]> {
+    return this.db.query(
+      `SELECT task_id AS "taskId", kind, level, addressee, addressee_states AS "addresseeStates", reason, created_at AS "createdAt",
+              due_at AS "dueAt", status, resolved_at AS "resolvedAt"
+       FROM case_tasks WHERE case_id = $1 ORDER BY created_at, task_id`,
       [caseId],
     );
   }

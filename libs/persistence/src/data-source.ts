@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AuthorityEntity, FocalPointEntity, InstrumentEntity, InstrumentPartyEntity, LiaisonPostingEntity, RulePackEntity, StateEntity, UserEntity } from './entities/reference.entities';
-import { CaseEntity, CaseEventEntity } from './entities/case.entities';
+import { CaseEntity, CaseEventEntity, CaseTaskEntity } from './entities/case.entities';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
+import { CaseLifeCycle1764500000000 } from './migrations/1764500000000-CaseLifeCycle';
 
 export const ENTITIES = [
   StateEntity,
@@ -15,9 +16,10 @@ export const ENTITIES = [
   UserEntity,
   CaseEntity,
   CaseEventEntity,
+  CaseTaskEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764400000000];
+export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000];
 
 /** The options shared by the application, the worker and the migration CLI. */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot } from '../../domain/src';
 
 export interface InstrumentRef {
   id: string;
@@ -26,6 +27,50 @@ export class ReferenceQueries {
       [instrumentId, date],
     );
     return rows[0]?.version ?? null;
+  }
+
+  async stateInfo(code: string): Promise<{ code: string; timeZone: string; languages: string[]; groups: string[] } | null> {
+    const rows = await this.db.query(`SELECT code, time_zone AS "timeZone", languages, groups FROM states WHERE code = $1`, [code]);
+    return rows[0] ?? null;
+  }
+
+  /** The instrument's rule pack in force on `date` and the party periods of `states`: what a case pins. */
+  async basisSnapshot(instrumentId: string, date: string, states: string[]): Promise<LegalBasisSnapshot | null> {
+    const packs: Array<{ version: number; verified: boolean; rules: Record<string, any> }> = await this.db.query(
+      `SELECT version, verified, rules FROM rule_packs WHERE instrument_id = $1 AND effective_from <= $2::date ORDER BY version DESC LIMIT 1`,
+      [instrumentId, date],
+    );
+    if (!packs[0]) return null;
+    const { version, verified, rules } = packs[0];
+    const rulePack: RulePackSnapshot = {
+      instrumentId,
+      version,
+      verified,
+      acceptedLanguages: Array.isArray(rules.acceptedLanguages) ? rules.acceptedLanguages : [],
+      acceptedLanguagesRef: rules.acceptedLanguagesRef,
+      completenessProfile: (rules.completeness?.profile ?? 'UNTOC_18_15') as CompletenessProfile,
+      clocks: rules.clocks ?? {},
+    };
+    const parties = await this.db.query(
+      `SELECT state_code AS "stateCode", to_char(party_from, 'YYYY-MM-DD') AS "from", to_char(party_to, 'YYYY-MM-DD') AS "to"
+       FROM instrument_parties WHERE instrument_id = $1 AND state_code = ANY($2)`,
+      [instrumentId, states],
+    );
+    return { instrumentId, rulePack, parties };
+  }
+
+  /** Who the pair's network contacts are: a liaison magistrate posted between them, and WACAP focal points. */
+  async networkFor(a: string, b: string, date: string): Promise<{ liaisonMagistrate: boolean; focalPointStates: string[] }> {
+    const lm = await this.db.query(
+      `SELECT 1 FROM liaison_postings WHERE ((home_state = $1 AND host_state = $2) OR (home_state = $2 AND host_state = $1))
+         AND valid_from <= $3::date AND (valid_to IS NULL OR valid_to >= $3::date) LIMIT 1`,
+      [a, b, date],
+    );
+    const fps: Array<{ state_code: string }> = await this.db.query(
+      `SELECT DISTINCT state_code FROM focal_points WHERE state_code = ANY($1) ORDER BY state_code`,
+      [[a, b]],
+    );
+    return { liaisonMagistrate: lm.length > 0, focalPointStates: fps.map((r) => r.state_code) };
   }
 
   async instruments(): Promise<Array<InstrumentRef & { parties: unknown[] }>> {

@@ -1,5 +1,5 @@
 import type { Visibility } from '../../../../libs/domain/src';
-import type { CaseEventRow, CaseRow } from '../../../../libs/persistence/src';
+import type { CaseEventRow, CaseRow, CaseTaskRow } from '../../../../libs/persistence/src';
 
 /** What a reader with only SUMMARY visibility (focal points, managers) does not receive. */
 const FULL_ONLY = ['subjectOfProceedings', 'factsSummary', 'purpose', 'persons', 'deadlineReason'] as const;
@@ -17,6 +17,9 @@ export function presentCase(row: CaseRow, visibility: Visibility) {
     legalBasis: row.legalBasis,
     rulePack: { instrumentId: row.legalBasis, version: row.rulePackVersion },
     assistanceTypes: row.assistanceTypes,
+    items: (row.detail?.items ?? []).map((i: Record<string, unknown>) => ({
+      id: i.id, assistanceType: i.assistanceType, status: i.status, executingAuthorityId: i.executingAuthorityId ?? null,
+    })),
     language: row.language,
     urgency: row.urgency,
     requestedByDate: row.requestedByDate,
@@ -26,6 +29,8 @@ export function presentCase(row: CaseRow, visibility: Visibility) {
     purpose: row.purpose,
     persons: row.persons,
     createdBy: row.createdBy,
+    filedAt: row.filedAt?.toISOString(),
+    lastPartyEventAt: row.lastPartyEventAt?.toISOString(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     visibility,
@@ -44,5 +49,63 @@ export function presentEvent(e: CaseEventRow) {
     at: e.at.toISOString(),
     legalRef: e.legalRef,
     comment: e.comment,
+    data: e.data ?? undefined,
+    notify: e.notify ?? undefined,
+  };
+}
+
+const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
+
+/** "Where is our request and what is late?" in one answer. */
+export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: CaseTaskRow[], visibility: Visibility) {
+  const detail = row.detail ?? {};
+  return {
+    caseId: row.id,
+    state: row.state,
+    flags: row.flags,
+    requestingState: row.requestingState,
+    requestedState: row.requestedState,
+    legalBasis: row.legalBasis,
+    rulePack: { instrumentId: row.legalBasis, version: row.rulePackVersion },
+    requestedByDate: row.requestedByDate,
+    lastPartyEventAt: row.lastPartyEventAt?.toISOString(),
+    clocks: (detail.clocks ?? []).map((k: Record<string, any>) => ({
+      id: k.id,
+      ruleId: k.ruleId,
+      kind: k.kind,
+      side: k.side,
+      status: String(k.status).toLowerCase(),
+      startedAt: iso(k.startedAt),
+      lastDay: k.lastDay ?? null,
+      dueAt: iso(k.breachAt),
+      stoppedAt: iso(k.stoppedAt),
+      pausedMs: k.pausedMs,
+      firings: k.firings,
+      legalRef: k.legalRef,
+      verified: k.verified,
+    })),
+    tasks: tasks.map((t) => ({
+      id: t.taskId,
+      kind: t.kind,
+      level: t.level,
+      addressee: t.addressee,
+      addresseeStates: t.addresseeStates,
+      reason: t.reason,
+      createdAt: t.createdAt.toISOString(),
+      dueAt: t.dueAt?.toISOString() ?? null,
+      status: t.status,
+      resolvedAt: t.resolvedAt?.toISOString() ?? null,
+      resolutionDays: t.resolvedAt ? Math.round((t.resolvedAt.getTime() - t.createdAt.getTime()) / 86_400_000) : null,
+    })),
+    items: detail.items ?? [],
+    metrics: detail.metrics ?? null,
+    transmission: detail.transmission ? { ...detail.transmission, at: iso(detail.transmission.at) } : null,
+    postponement: detail.postponement ?? null,
+    refusal: detail.refusal ?? null,
+    basisOverride: detail.basisOverride ? { ...detail.basisOverride, at: iso(detail.basisOverride.at) } : null,
+    events: history.map((e) => {
+      const p = presentEvent(e);
+      return visibility === 'SUMMARY' ? { ...p, comment: undefined } : p;
+    }),
   };
 }

@@ -1,89 +1,99 @@
 import { ActorRef } from '../roles';
 import { CaseRelation } from '../policy';
-import { RuleViolation } from '../rule-violation';
-import { MlaState, isTerminal } from './mla-states';
+import { MlaState } from './mla-states';
+import type { MlaRequestContent } from './mla-content';
+import type { LegalBasisSnapshot } from '../rule-pack';
 
-/** A life-cycle command as the workflow receives it. `occurredAt` is absent when the act happens now. */
+export const TRANSMISSION_CHANNELS = ['CA_DIRECT', 'DIPLOMATIC', 'INTERPOL_URGENT', 'DIRECT_JUDICIAL', 'E_CODEX'] as const;
+export type TransmissionChannel = (typeof TRANSMISSION_CHANNELS)[number];
+
+/** Grounds on which assistance may be refused, with their source. */
+export const REFUSAL_GROUNDS = {
+  NOT_IN_ACCORDANCE_WITH_UNTOC: 'UNTOC art. 18(21)(a)',
+  ESSENTIAL_INTERESTS: 'UNTOC art. 18(21)(b)',
+  DOMESTIC_LAW_PROHIBITS: 'UNTOC art. 18(21)(c)',
+  CONTRARY_TO_LEGAL_SYSTEM: 'UNTOC art. 18(21)(d)',
+  NO_DUAL_CRIMINALITY: 'UNTOC art. 18(9)',
+} as const;
+export type RefusalGround = keyof typeof REFUSAL_GROUNDS;
+
+/** A life-cycle command as the workflow receives it. */
 export type MlaCommand =
   | { type: 'SUBMIT'; comment?: string }
+  | { type: 'AMEND'; changes: Partial<MlaRequestContent> & { legalBasis?: string }; basis?: LegalBasisSnapshot; comment?: string }
   | { type: 'APPROVE'; comment?: string }
   | { type: 'RETURN_FOR_CORRECTION'; comment: string }
   | { type: 'RESUBMIT'; comment?: string }
-  | { type: 'WITHDRAW'; reason: string };
+  | { type: 'OVERRIDE_BASIS'; justification: string }
+  | { type: 'ATTACH_TRANSLATION'; language: string; documentRef: string; certified: boolean; comment?: string }
+  | { type: 'TRANSMIT'; channel: TransmissionChannel; reference: string; oral?: boolean; comment?: string }
+  | { type: 'CONFIRM_IN_WRITING'; reference: string; comment?: string }
+  | { type: 'ACKNOWLEDGE'; reference?: string; comment?: string }
+  | { type: 'REQUEST_INFO'; details: string }
+  | { type: 'PROVIDE_INFO'; details: string }
+  | { type: 'OPEN_CONSULTATION'; proposal: string }
+  | { type: 'CONSULTATION_REPLY'; text: string }
+  | { type: 'REFUSE'; ground: RefusalGround; reasons: string }
+  | { type: 'POSTPONE'; reviewDate: string; reasons: string }
+  | { type: 'RESUME'; comment?: string }
+  | { type: 'ACCEPT'; forward?: ItemForwarding[]; comment?: string }
+  | { type: 'FORWARD_ITEMS'; forward: ItemForwarding[]; comment?: string }
+  | { type: 'RECORD_EXECUTION'; itemId: string; note?: string }
+  | { type: 'TRANSMIT_RESULTS'; itemIds?: string[]; reference: string; comment?: string }
+  | { type: 'CONFIRM_RECEIPT'; comment?: string }
+  | { type: 'WITHDRAW'; reason: string }
+  | { type: 'NOTE'; text: string };
 export type MlaCommandType = MlaCommand['type'];
+
+export interface ItemForwarding {
+  itemIds: string[];
+  executingAuthorityId: string;
+}
 
 export interface CommandEnvelope {
   command: MlaCommand;
   actor: ActorRef;
   /** The relation through which the policy allowed the actor to act. */
   relation: CaseRelation;
+  /** When the act really happened, if earlier than its recording (ISO instant). */
+  occurredAt?: string;
 }
 
 export interface CommandSpec {
   /** States the command may leave from; `'ANY_OPEN'` means every non-terminal state. */
   from: readonly MlaState[] | 'ANY_OPEN';
-  to: MlaState;
   by: readonly CaseRelation[];
   legalRef?: string;
 }
 
+const REQUESTING_SIDE: CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTING_CA'];
+const PARTIES: CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY'];
+const BEFORE_TRANSMISSION: MlaState[] = ['DRAFT', 'PENDING_CA_REVIEW', 'RETURNED_FOR_CORRECTION', 'TRANSLATION_PENDING', 'READY_TO_TRANSMIT'];
+
+/** Who may run each command, and from which states (domain brief §4). */
 export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec> = {
-  SUBMIT: { from: ['DRAFT'], to: 'PENDING_CA_REVIEW', by: ['REQUESTING_PROSECUTOR'] },
-  APPROVE: { from: ['PENDING_CA_REVIEW'], to: 'READY_TO_TRANSMIT', by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(13)' },
-  RETURN_FOR_CORRECTION: { from: ['PENDING_CA_REVIEW'], to: 'RETURNED_FOR_CORRECTION', by: ['REQUESTING_CA'] },
-  RESUBMIT: { from: ['RETURNED_FOR_CORRECTION'], to: 'PENDING_CA_REVIEW', by: ['REQUESTING_PROSECUTOR'] },
-  WITHDRAW: { from: 'ANY_OPEN', to: 'WITHDRAWN', by: ['REQUESTING_PROSECUTOR', 'REQUESTING_CA'] },
+  SUBMIT: { from: ['DRAFT'], by: ['REQUESTING_PROSECUTOR'], legalRef: 'UNTOC art. 18(15)' },
+  AMEND: { from: ['DRAFT', 'RETURNED_FOR_CORRECTION'], by: ['REQUESTING_PROSECUTOR'] },
+  APPROVE: { from: ['PENDING_CA_REVIEW'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(13)' },
+  RETURN_FOR_CORRECTION: { from: ['PENDING_CA_REVIEW'], by: ['REQUESTING_CA'] },
+  RESUBMIT: { from: ['RETURNED_FOR_CORRECTION'], by: ['REQUESTING_PROSECUTOR'], legalRef: 'UNTOC art. 18(15)' },
+  OVERRIDE_BASIS: { from: BEFORE_TRANSMISSION, by: ['ADMIN'] },
+  ATTACH_TRANSLATION: { from: ['TRANSLATION_PENDING'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(14)' },
+  TRANSMIT: { from: ['READY_TO_TRANSMIT'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(13)' },
+  CONFIRM_IN_WRITING: { from: 'ANY_OPEN', by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(14)' },
+  ACKNOWLEDGE: { from: ['TRANSMITTED'], by: ['REQUESTED_CA'] },
+  REQUEST_INFO: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(16)' },
+  PROVIDE_INFO: { from: ['ADDITIONAL_INFO_REQUESTED'], by: REQUESTING_SIDE, legalRef: 'UNTOC art. 18(16)' },
+  OPEN_CONSULTATION: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(26)' },
+  CONSULTATION_REPLY: { from: ['CONSULTATION'], by: REQUESTING_SIDE, legalRef: 'UNTOC art. 18(26)' },
+  REFUSE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(21), 18(23), 18(26)' },
+  POSTPONE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(25), 18(26)' },
+  RESUME: { from: ['POSTPONED'], by: ['REQUESTED_CA'] },
+  ACCEPT: { from: ['RECEIVED', 'CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(24)' },
+  FORWARD_ITEMS: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['REQUESTED_CA'] },
+  RECORD_EXECUTION: { from: ['IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['EXECUTING_AUTHORITY'], legalRef: 'UNTOC art. 18(24)' },
+  TRANSMIT_RESULTS: { from: ['PARTIALLY_EXECUTED', 'EXECUTED'], by: ['REQUESTED_CA'] },
+  CONFIRM_RECEIPT: { from: ['RESULTS_TRANSMITTED'], by: ['REQUESTING_CA'] },
+  WITHDRAW: { from: 'ANY_OPEN', by: REQUESTING_SIDE },
+  NOTE: { from: 'ANY_OPEN', by: [...PARTIES, 'LIAISON_MAGISTRATE', 'FOCAL_POINT'] },
 };
-
-export type TransitionPlan = { ok: true; from: MlaState; to: MlaState; legalRef?: string } | { ok: false; violation: RuleViolation };
-
-/**
- * Decides whether `envelope` may move a case that is in `state`, and where to. Pure: the workflow's
- * update validator and its handler both call it, so a refusal and an acceptance never disagree.
- */
-export function planTransition(state: MlaState, envelope: CommandEnvelope): TransitionPlan {
-  const { command } = envelope;
-  const spec = MLA_COMMANDS[command.type];
-  if (!spec) {
-    return { ok: false, violation: { kind: 'INVALID', code: 'UNKNOWN_COMMAND', message: `unknown command ${String(command.type)}` } };
-  }
-  if (isTerminal(state)) {
-    return {
-      ok: false,
-      violation: { kind: 'CONFLICT', code: 'CASE_TERMINAL', message: `the case is ${state}, a terminal state: no further command is accepted` },
-    };
-  }
-  if (!spec.by.includes(envelope.relation)) {
-    return {
-      ok: false,
-      violation: { kind: 'CONFLICT', code: 'NOT_YOUR_STEP', message: `${command.type} is not a step for ${envelope.relation}` },
-    };
-  }
-  if (spec.from !== 'ANY_OPEN' && !spec.from.includes(state)) {
-    return {
-      ok: false,
-      violation: {
-        kind: 'CONFLICT',
-        code: 'INVALID_TRANSITION',
-        message: `${command.type} is possible only from ${spec.from.join(', ')}; the case is ${state}`,
-      },
-    };
-  }
-  const contentProblem = checkContent(command);
-  if (contentProblem) return { ok: false, violation: contentProblem };
-  return { ok: true, from: state, to: spec.to, legalRef: spec.legalRef };
-}
-
-function checkContent(command: MlaCommand): RuleViolation | undefined {
-  if (command.type === 'RETURN_FOR_CORRECTION' && !command.comment?.trim()) {
-    return invalid('comment', 'required', 'a return for correction must say what to correct');
-  }
-  if (command.type === 'WITHDRAW' && !command.reason?.trim()) {
-    return invalid('reason', 'required', 'a withdrawal must give its reason');
-  }
-  return undefined;
-}
-
-function invalid(field: string, rule: string, message: string): RuleViolation {
-  return { kind: 'INVALID', code: 'INVALID_COMMAND', message, errors: [{ field, rule, message }] };
-}

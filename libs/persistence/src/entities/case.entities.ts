@@ -27,6 +27,9 @@ export class CaseEntity {
   @Column({ type: 'text', array: true, name: 'executing_authority_ids' }) executingAuthorityIds: string[];
   @Column({ type: 'text', array: true, name: 'escalated_to_focal_points_of' }) escalatedToFocalPointsOf: string[];
   @Column({ type: 'text', array: true }) flags: string[];
+  @Column({ type: 'jsonb' }) detail: Record<string, unknown>;
+  @Column({ type: 'timestamptz', name: 'last_party_event_at' }) lastPartyEventAt: Date;
+  @Column({ type: 'timestamptz', name: 'filed_at' }) filedAt: Date;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
   @Column({ type: 'timestamptz', name: 'updated_at' }) updatedAt: Date;
 }
@@ -42,10 +45,28 @@ export class CaseEventEntity {
   @Column({ type: 'text', name: 'to_state' }) toState: string;
   @Column({ type: 'text', name: 'actor_id' }) actorId: string;
   @Column({ type: 'text', name: 'actor_role' }) actorRole: string;
-  @Column({ type: 'text', name: 'actor_state' }) actorState: string;
-  @Column({ type: 'text', name: 'actor_authority_id' }) actorAuthorityId: string;
+  @Column({ type: 'text', name: 'actor_state', nullable: true }) actorState: string | null;
+  @Column({ type: 'text', name: 'actor_authority_id', nullable: true }) actorAuthorityId: string | null;
+  @Column({ type: 'jsonb', nullable: true }) data: Record<string, unknown> | null;
+  @Column({ type: 'jsonb', nullable: true }) notify: unknown[] | null;
   @Column({ type: 'timestamptz' }) at: Date;
   @Column({ type: 'text', name: 'legal_ref', nullable: true }) legalRef: string | null;
   @Column({ type: 'text', nullable: true }) comment: string | null;
   @Column({ type: 'timestamptz', name: 'recorded_at' }) recordedAt: Date;
+}
+
+/** Reminders, escalations and owed steps, one row per task: what managers count and addressees work from. */
+@Entity({ name: 'case_tasks' })
+export class CaseTaskEntity {
+  @PrimaryColumn({ type: 'uuid', name: 'case_id' }) caseId: string;
+  @PrimaryColumn({ type: 'text', name: 'task_id' }) taskId: string;
+  @Column({ type: 'text' }) kind: string;
+  @Column({ type: 'int' }) level: number;
+  @Column({ type: 'text' }) addressee: string;
+  @Column({ type: 'text', array: true, name: 'addressee_states' }) addresseeStates: string[];
+  @Column({ type: 'text' }) reason: string;
+  @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+  @Column({ type: 'timestamptz', name: 'due_at', nullable: true }) dueAt: Date | null;
+  @Column({ type: 'text' }) status: string;
+  @Column({ type: 'timestamptz', name: 'resolved_at', nullable: true }) resolvedAt: Date | null;
 }

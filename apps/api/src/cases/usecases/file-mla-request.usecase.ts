@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Actor, mayFile } from '../../../../../libs/domain/src';
+import { Actor, CaseContext, FieldProblem, LegalBasisSnapshot, mayFile } from '../../../../../libs/domain/src';
 import { ReferenceQueries } from '../../../../../libs/persistence/src';
 import { CaseGateway, CaseWorkflowGoneError } from '../../../../../libs/temporal/src';
-import type { MlaFiling } from '../../../../../libs/contracts/src';
+import type { MlaCaseStatus } from '../../../../../libs/contracts/src';
 import { ProblemException } from '../../common/problem';
 import { FileMlaRequestDto } from '../dto/file-mla-request.dto';
 import { CaseAccess } from '../case-access';
@@ -12,13 +12,14 @@ import { CaseAccess } from '../case-access';
 export interface FilingOutcome {
   caseId: string;
   created: boolean;
+  status?: MlaCaseStatus;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @Injectable()
 export class FileMlaRequest {
-  private readonly reference: ReferenceQueries;
+  readonly reference: ReferenceQueries;
 
   constructor(
     @Inject(DataSource) db: DataSource,
@@ -36,19 +37,39 @@ export class FileMlaRequest {
         errors: [{ field: 'Idempotency-Key', rule: 'format', message: '1 to 200 printable ASCII characters' }],
       });
     }
-    const filing = await this.toFiling(actor, dto, now);
+    const today = now.toISOString().slice(0, 10);
+    const problems: FieldProblem[] = [];
+    const ctx = await this.contextFor(actor.stateCode, dto.requestedState, today, problems);
+    const basis = await this.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems);
+    if (problems.length || !ctx || !basis) {
+      throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
+    }
     const caseId = idempotencyKey ? caseIdFor(actor.userId, idempotencyKey) : randomUUID();
     const filingDigest = digest(dto);
+    ctx.caseId = caseId;
 
     try {
       const { status, started } = await this.gateway.fileMla({
         caseId,
-        filing,
+        ctx,
+        basis,
+        content: {
+          assistanceTypes: dto.assistanceTypes,
+          subjectOfProceedings: dto.subjectOfProceedings,
+          factsSummary: dto.factsSummary,
+          purpose: dto.purpose,
+          persons: dto.persons.map((p) => ({ ...p })),
+          language: dto.language,
+          urgency: dto.urgency ?? 'NORMAL',
+          requestedByDate: dto.requestedByDate,
+          deadlineReason: dto.deadlineReason,
+        },
+        requestingAuthorityId: actor.authorityId,
         filedBy: { userId: actor.userId, role: 'PROSECUTOR', stateCode: actor.stateCode, authorityId: actor.authorityId },
         filingDigest,
       });
       if (status.filingDigest !== filingDigest) throw keyReused();
-      return { caseId, created: started };
+      return { caseId, created: started, status };
     } catch (err) {
       // The key's case exists and its workflow has ended (withdrawn, say): the replay still gets that case.
       if (err instanceof CaseWorkflowGoneError && idempotencyKey) {
@@ -59,44 +80,40 @@ export class FileMlaRequest {
     }
   }
 
-  private async toFiling(actor: Actor, dto: FileMlaRequestDto, now: Date): Promise<MlaFiling> {
-    const problems = [];
-    if (dto.requestedState === actor.stateCode) {
+  async contextFor(requesting: string, requested: string, today: string, problems: FieldProblem[]): Promise<CaseContext | null> {
+    if (requested === requesting) {
       problems.push({ field: 'requestedState', rule: 'other_state', message: 'the requested State must differ from the requesting State' });
-    } else if (!(await this.reference.stateExists(dto.requestedState))) {
-      problems.push({ field: 'requestedState', rule: 'known_state', message: `${dto.requestedState} is not a State of the directory` });
+      return null;
     }
-    const instrument = await this.reference.instrument(dto.legalBasis);
-    let rulePackVersion: number | null = null;
-    if (!instrument) {
-      problems.push({ field: 'legalBasis', rule: 'known_instrument', message: `${dto.legalBasis} is not a known legal instrument` });
-    } else if (!instrument.covers.includes('MLA')) {
-      problems.push({ field: 'legalBasis', rule: 'covers_mla', message: `${instrument.id} does not provide for mutual legal assistance` });
-    } else {
-      rulePackVersion = await this.reference.rulePackVersionOn(instrument.id, now.toISOString().slice(0, 10));
-      if (rulePackVersion === null) {
-        problems.push({ field: 'legalBasis', rule: 'rule_pack_in_force', message: `${instrument.id} has no rule pack in force today` });
-      }
+    const [from, to] = await Promise.all([this.reference.stateInfo(requesting), this.reference.stateInfo(requested)]);
+    if (!to) {
+      problems.push({ field: 'requestedState', rule: 'known_state', message: `${requested} is not a State of the directory` });
+      return null;
     }
-    if (problems.length) {
-      throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
-    }
+    if (!from) throw new Error(`the filer's State ${requesting} is missing from the directory`);
     return {
-      requestingState: actor.stateCode,
-      requestingAuthorityId: actor.authorityId,
-      requestedState: dto.requestedState,
-      legalBasis: dto.legalBasis,
-      rulePackVersion: rulePackVersion!,
-      assistanceTypes: dto.assistanceTypes,
-      subjectOfProceedings: dto.subjectOfProceedings,
-      factsSummary: dto.factsSummary,
-      purpose: dto.purpose,
-      persons: dto.persons.map((p) => ({ ...p })),
-      language: dto.language,
-      urgency: dto.urgency ?? 'NORMAL',
-      requestedByDate: dto.requestedByDate,
-      deadlineReason: dto.deadlineReason,
+      caseId: '',
+      requestingState: requesting,
+      requestedState: requested,
+      timeZones: { requesting: from.timeZone, requested: to.timeZone },
+      requestedStateLanguages: to.languages,
+      network: await this.reference.networkFor(requesting, requested, today),
     };
+  }
+
+  async basisFor(instrumentId: string, today: string, states: string[], problems: FieldProblem[], field = 'legalBasis'): Promise<LegalBasisSnapshot | null> {
+    const instrument = await this.reference.instrument(instrumentId);
+    if (!instrument) {
+      problems.push({ field, rule: 'known_instrument', message: `${instrumentId} is not a known legal instrument` });
+      return null;
+    }
+    if (!instrument.covers.includes('MLA')) {
+      problems.push({ field, rule: 'covers_mla', message: `${instrument.id} does not provide for mutual legal assistance` });
+      return null;
+    }
+    const basis = await this.reference.basisSnapshot(instrument.id, today, states);
+    if (!basis) problems.push({ field, rule: 'rule_pack_in_force', message: `${instrument.id} has no rule pack in force today` });
+    return basis;
   }
 }
 
