@@ -1,4 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +12,9 @@ import { createDataSource } from '../../libs/persistence/src';
 import { loadSeeds } from '../../seeds/loader';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ensureLocalKeyPair, mintToken } from '../../scripts/local-auth';
-import { ROOT } from '../../scripts/tools.cjs';
+import { ROOT, temporalTestServerPath } from '../../scripts/tools.cjs';
+import { statusQuery } from '../../workflows/mla-case/mla-case.messages';
+import { mlaCaseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
 
 export const TEST_BUNDLE = join(ROOT, 'dist', 'workflow-bundle.js');
@@ -32,6 +36,10 @@ export function quietRuntime(): void {
 export interface Engine {
   baseUrl: string;
   db: DataSource;
+  /** Present when the engine runs on the time-skipping test server: the suite drives the clock. */
+  timeSkipping?: TestWorkflowEnvironment;
+  /** Waits until Postgres shows every event the case's workflow has produced. */
+  settle(caseId: string): Promise<void>;
   token(userId: string): Promise<string>;
   request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
@@ -41,10 +49,17 @@ export interface Engine {
  * The whole engine for an e2e suite: a real Temporal dev server, a real Postgres migrated and
  * seeded, the worker on the production bundle, and the HTTP API on a free port.
  */
-export async function startEngine(): Promise<Engine> {
+export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping' } = {}): Promise<Engine> {
   quietRuntime();
   const bundle = await ensureBundle();
-  const [postgres, temporal] = await Promise.all([startPostgres(), startTemporalDevServer()]);
+  const timeSkipping =
+    options.temporal === 'time-skipping'
+      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } })
+      : undefined;
+  const [postgres, temporal] = await Promise.all([
+    startPostgres(),
+    timeSkipping ? Promise.resolve({ address: timeSkipping.address, stop: () => timeSkipping.teardown() }) : startTemporalDevServer(),
+  ]);
   const keysDir = mkdtempSync(join(ROOT, '.data', 'test-keys-'));
   const keys = await ensureLocalKeyPair(keysDir);
   const taskQueue = `e2e-${process.pid}`;
@@ -60,7 +75,9 @@ export async function startEngine(): Promise<Engine> {
   await db.runMigrations({ transaction: 'each' });
   await loadSeeds(db);
 
-  const connection = await NativeConnection.connect({ address: temporal.address });
+  const connection = timeSkipping ? timeSkipping.nativeConnection : await NativeConnection.connect({ address: temporal.address });
+  const clientConnection = timeSkipping ? undefined : await Connection.connect({ address: temporal.address });
+  const client = timeSkipping ? timeSkipping.client : new Client({ connection: clientConnection! });
   const worker = await Worker.create({
     connection,
     namespace: 'default',
@@ -77,6 +94,21 @@ export async function startEngine(): Promise<Engine> {
   return {
     baseUrl,
     db,
+    timeSkipping,
+    async settle(caseId) {
+      for (let i = 0; i < 200; i++) {
+        const [row] = await db.query(`SELECT version FROM cases WHERE id = $1`, [caseId]);
+        let seq: number | undefined;
+        try {
+          seq = (await client.workflow.getHandle(mlaCaseWorkflowId(caseId)).query(statusQuery)).seq;
+        } catch {
+          return; // the workflow has ended: everything it produced was projected before it did
+        }
+        if (row && row.version === seq) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`case ${caseId} did not settle`);
+    },
     token: (userId) => mintToken({ privateKeyFile: keys.privateKeyFile, subject: userId, issuer: 'mla-engine-test', audience: 'mla-engine' }),
     async request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
@@ -98,7 +130,8 @@ export async function startEngine(): Promise<Engine> {
       await app.close();
       worker.shutdown();
       await running;
-      await connection.close();
+      if (!timeSkipping) await connection.close();
+      await clientConnection?.close();
       await db.destroy();
       await Promise.all([temporal.stop(), postgres.stop()]);
       rmSync(keysDir, { recursive: true, force: true });
