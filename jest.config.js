@@ -60,6 +60,12 @@ module.exports = {
     },
     {
       ...common,
+      displayName: 'record',
+      testMatch: ['<rootDir>/test/replay/*.record.ts'],
+      testTimeout: 300000,
+    },
+    {
+      ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testTimeout: 120000,

@@ -1,0 +1,76 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
+import { awaitFiledUpdate, commandUpdate } from '../../workflows/mla-case/mla-case.messages';
+import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
+
+const DAY = 86_400_000;
+
+export function inputFor(caseId: string, over: Partial<MlaCaseWorkflowInput> = {}): MlaCaseWorkflowInput {
+  return {
+    caseId,
+    ctx: testContext({ caseId }),
+    content: testContent({ requestedByDate: '2099-12-31', deadlineReason: 'trial' }),
+    basis: testBasis(),
+    requestingAuthorityId: 'SN-PROS',
+    filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
+    filingDigest: 'digest',
+    ...over,
+  };
+}
+
+type Run = (env: TestWorkflowEnvironment, handle: WorkflowHandle) => Promise<void>;
+
+const cmd = (handle: WorkflowHandle, env: ReturnType<typeof as>) => handle.executeUpdate(commandUpdate, { args: [env] });
+
+/**
+ * Representative lives of a case whose histories are committed and replayed on every test run, so
+ * that a change to the workflow that would break running cases fails before it ships.
+ */
+export const REPRESENTATIVE_RUNS: Record<string, { input?: Partial<MlaCaseWorkflowInput>; run: Run }> = {
+  // Review reminder and escalation, correction loop, information pause, execution, closure.
+  'mla-full-life-cycle': {
+    run: async (env, h) => {
+      await h.executeUpdate(awaitFiledUpdate);
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
+      await env.sleep(16 * DAY);
+      await cmd(h, as('REQUESTING_CA', { type: 'RETURN_FOR_CORRECTION', comment: 'period' }));
+      await env.sleep(2 * DAY);
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'RESUBMIT' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'APPROVE' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'R-1' }));
+      await env.sleep(9 * DAY);
+      await cmd(h, as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }));
+      await cmd(h, as('REQUESTED_CA', { type: 'REQUEST_INFO', details: 'accounts' }));
+      await env.sleep(5 * DAY);
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'PROVIDE_INFO', details: 'accounts 1-3' }));
+      await cmd(h, as('REQUESTED_CA', { type: 'ACCEPT', forward: [{ itemIds: ['item-1'], executingAuthorityId: 'ML-EXEC' }] }));
+      await env.sleep(35 * DAY);
+      await cmd(h, as('EXECUTING_AUTHORITY', { type: 'RECORD_EXECUTION', itemId: 'item-1' }));
+      await cmd(h, as('REQUESTED_CA', { type: 'TRANSMIT_RESULTS', reference: 'RES-1' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'CONFIRM_RECEIPT' }));
+      await h.result();
+    },
+  },
+  // No acknowledgment: reminder, stall, network escalation; a focal point's note; withdrawal.
+  'mla-network-escalation-withdrawn': {
+    run: async (env, h) => {
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'APPROVE' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'DIPLOMATIC', reference: 'NV-1' }));
+      await env.sleep(62 * DAY);
+      await cmd(h, as('FOCAL_POINT', { type: 'NOTE', text: 'informal contact' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'WITHDRAW', reason: 'case dismissed' }));
+      await h.result();
+    },
+  },
+  // A long-lived case that continues as new and is acted on in its second run.
+  'mla-continued-as-new': {
+    input: { continueAsNewAfterEvents: 30 },
+    run: async (env, h) => {
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
+      for (let i = 0; i < 5; i++) await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: `note ${i}` }));
+      await env.sleep(DAY);
+    },
+  },
+};
