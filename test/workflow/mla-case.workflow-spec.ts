@@ -4,10 +4,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseEventsRecord, CaseProjectionActivities, MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import type { RuleViolation } from '../../libs/domain/src';
-import { ensureBundle, quietRuntime } from '../../test/support/engine';
-import { as, testBasis, testContent, testContext } from '../../test/support/mla-fixtures';
+import { ensureBundle, quietRuntime } from '../support/engine';
+import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
-import { awaitFiledUpdate, commandUpdate, statusQuery } from './mla-case.messages';
+import { awaitFiledUpdate, commandUpdate, statusQuery } from '../../workflows/mla-case/mla-case.messages';
 
 const DAY = 86_400_000;
 
