@@ -3,6 +3,14 @@ import { PARTY_RELATIONS } from '../policy';
 import type { FieldProblem, RuleViolation } from '../rule-violation';
 import { LegalBasisSnapshot, clockRule, statesOutOfForce } from '../rule-pack';
 import { DAY_MS, calendarDaysBetween, civilDate, deadlineFrom, endOfDate, workingDaysBetween, zonedInstant } from '../time/calendar';
+import {
+  Addressee, BreachAction, CaseContext, CaseEvent, Clock, ClockKind, ClockStatus, Flag, Notification, Side, Task,
+  addClock, advanceClocks, eventTime, fireSla, fireStall, nextNetworkLevel, nextWakeAt, openTask, recordPartyActivity, refreshEscalatedFlag,
+  resolveOpenTasks, restartStallClock, ruleDue, startClock, stopClocks, stripUndefined, systemEvent, tzOf, withFlag, without,
+} from '../case/clockwork';
+
+export type { Addressee, CaseContext, CaseEvent, Clock, ClockKind, ClockStatus, Flag, Notification, Side, Task } from '../case/clockwork';
+export { SYSTEM_ACTOR, nextWakeAt } from '../case/clockwork';
 import { checkCompleteness } from './mla-completeness';
 import { CommandEnvelope, ItemForwarding, MLA_COMMANDS, MlaCommand, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS } from './mla-commands';
 import type { MlaItem, MlaRequestContent } from './mla-content';
@@ -12,70 +20,6 @@ import { MlaState, isTerminal } from './mla-states';
 // The MLA case as a pure state machine. The workflow owns one MlaCaseState, feeds it commands and
 // the passing of time, and persists the events it returns. Nothing here reads a clock or does I/O.
 // ---------------------------------------------------------------------------------------------
-
-export type Side = 'REQUESTING' | 'REQUESTED';
-export type Flag = 'URGENT' | 'STALLED' | 'DEADLINE_AT_RISK' | 'DEADLINE_BREACHED' | 'ORAL_UNCONFIRMED' | 'BASIS_NOT_IN_FORCE' | 'ESCALATED';
-export type ClockStatus = 'RUNNING' | 'PAUSED' | 'MET' | 'BREACHED' | 'CANCELLED';
-export type ClockKind = 'SLA' | 'REQUESTER_DEADLINE' | 'STALL' | 'REVIEW_DATE' | 'ORAL_CONFIRMATION';
-
-export interface Clock {
-  id: string;
-  ruleId: string;
-  kind: ClockKind;
-  side: Side;
-  legalRef: string;
-  verified: boolean;
-  startedAt: number;
-  /** The instant of breach: 00:00 after the last day, or the exact instant for hour rules. */
-  breachAt: number;
-  lastDay?: string;
-  status: ClockStatus;
-  pausedAt?: number;
-  pausedMs: number;
-  stoppedAt?: number;
-  /** How many times a repeating clock has fired. */
-  firings: number;
-  /** Requester's deadline only: when DEADLINE_AT_RISK is raised. */
-  warnAt?: number;
-}
-
-export type TaskKind = 'REMINDER' | 'ESCALATION' | 'STATUS_CHECK' | 'INFO_RESPONSE' | 'PRECHECK';
-export type Addressee =
-  | 'REQUESTING_PROSECUTOR'
-  | 'REQUESTING_CA'
-  | 'REQUESTING_CA_HEAD'
-  | 'REQUESTED_CA'
-  | 'REQUESTED_CA_HEAD'
-  | 'EXECUTING_AUTHORITY'
-  | 'LIAISON_MAGISTRATE'
-  | 'FOCAL_POINTS'
-  | 'DIPLOMATIC_CHANNEL';
-
-/** A reminder, an escalation or a step someone owes: with a level, an addressee, a due date and a resolution. */
-export interface Task {
-  id: string;
-  kind: TaskKind;
-  /** Escalation ladder level (domain brief §7): 0 reminder … 4 diplomatic démarche. */
-  level: number;
-  addressee: Addressee;
-  addresseeStates: string[];
-  reason: string;
-  clockId?: string;
-  createdAt: number;
-  dueAt?: number;
-  status: 'OPEN' | 'RESOLVED' | 'OBSOLETE';
-  resolvedAt?: number;
-}
-
-export interface CaseContext {
-  caseId: string;
-  requestingState: string;
-  requestedState: string;
-  timeZones: { requesting: string; requested: string };
-  /** Languages the requested State accepts of its own (UNTOC art. 18(14)). */
-  requestedStateLanguages: string[];
-  network: { liaisonMagistrate: boolean; focalPointStates: string[] };
-}
 
 export interface ReviewCycle {
   startedAt: number;
@@ -114,40 +58,11 @@ export interface MlaCaseState {
   nextId: number;
 }
 
-export const SYSTEM_ACTOR: ActorRef = { userId: 'system', role: 'SYSTEM' as ActorRef['role'], stateCode: '', authorityId: '' };
-
-export interface Notification {
-  stateCode: string;
-  addressee: Addressee;
-  message: string;
-}
-
-/** One thing that happened, as written to the audit trail. */
-export interface CaseEvent {
-  seq: number;
-  type: string;
-  from: MlaState;
-  to: MlaState;
-  actor: ActorRef;
-  at: number;
-  legalRef?: string;
-  comment?: string;
-  data?: Record<string, unknown>;
-  notify?: Notification[];
-}
-
 export type Outcome =
   | { ok: true; state: MlaCaseState; events: CaseEvent[]; warnings: FieldProblem[] }
   | { ok: false; violation: RuleViolation };
 
 // --------------------------------------------------------------------------------- clocks table
-
-interface BreachAction {
-  kind: TaskKind;
-  level: number;
-  addressee: Addressee;
-  reason: string;
-}
 
 interface SlaClockSpec {
   ruleId: string;
@@ -182,7 +97,12 @@ const SLA_CLOCKS: SlaClockSpec[] = [
     onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'results not yet transmitted' } },
 ];
 
-const STALL_STATES_EXCLUDED: ReadonlySet<MlaState> = new Set(['DRAFT']);
+/** A draft can sit unsubmitted: STALLED counts only once the request is in the authorities' hands. */
+const stallable = (state: MlaState) => state !== 'DRAFT' && !isTerminal(state);
+
+export function advanceTime(state: MlaCaseState, now: number): { state: MlaCaseState; events: CaseEvent[] } {
+  return advanceClocks(state, now, fireAt, (s) => isTerminal(s.status));
+}
 
 // --------------------------------------------------------------------------------- construction
 
@@ -262,16 +182,9 @@ export function handleCommand(state: MlaCaseState, envelope: CommandEnvelope, no
     return violation('CONFLICT', 'INVALID_TRANSITION', `${command.type} is possible only from ${spec.from.join(', ')}; the case is ${state.status}`);
   }
 
-  let at = now;
-  if (envelope.occurredAt !== undefined) {
-    const t = Date.parse(envelope.occurredAt);
-    if (Number.isNaN(t)) return invalidField('occurredAt', 'iso_instant', 'occurredAt must be an ISO 8601 instant');
-    if (t > now) return invalidField('occurredAt', 'not_in_future', `occurredAt ${envelope.occurredAt} is in the future of the case's clock (${new Date(now).toISOString()})`);
-    if (t < state.lastEventAt) {
-      return invalidField('occurredAt', 'not_before_previous_event', `occurredAt ${envelope.occurredAt} is before the case's previous event (${new Date(state.lastEventAt).toISOString()})`);
-    }
-    at = t;
-  }
+  const when = eventTime(envelope.occurredAt, now, state.lastEventAt);
+  if (!('at' in when)) return invalidField(when.field, when.rule, when.message);
+  const at = when.at;
 
   const result = apply(state, command, actor, at);
   if (!result.ok) return result;
@@ -279,11 +192,7 @@ export function handleCommand(state: MlaCaseState, envelope: CommandEnvelope, no
   const events = result.events;
   // A party's act is news from the case: STALLED ends and its clock restarts. Network contacts'
   // notes and administrators' overrides are not party activity.
-  if (PARTY_RELATIONS.has(relation)) {
-    next = { ...next, lastPartyEventAt: at, flags: without(next.flags, 'STALLED') };
-    next = restartStallClock(next, at);
-    next = resolveRepeatingTasks(next, relation, at);
-  }
+  if (PARTY_RELATIONS.has(relation)) next = recordPartyActivity(next, relation, at, stallable(next.status));
   next = { ...next, lastEventAt: at };
   next = refreshEscalatedFlag(next);
   return { ok: true, state: next, events, warnings: result.warnings };
@@ -522,9 +431,6 @@ function emit(state: MlaCaseState, c: MlaCommand, actor: ActorRef, at: number, f
   return { state: { ...state, seq, status: to }, events: [event] };
 }
 
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
 
 function notifyRequesting(s: MlaCaseState, message: string): Notification[] {
   return [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message }];
@@ -611,7 +517,7 @@ function transition(s: MlaCaseState, to: MlaState, at: number): MlaCaseState {
     if (next.clocks.some((k) => k.ruleId === spec.ruleId && (k.status === 'RUNNING' || k.status === 'PAUSED'))) continue;
     next = startClock(next, spec.ruleId, 'SLA', spec.side, at);
   }
-  if (from === 'DRAFT') next = restartStallClock(next, at);
+  if (from === 'DRAFT') next = restartStallClock(next, at, stallable(to));
   if (to === 'RESULTS_TRANSMITTED') {
     next = {
       ...next,
@@ -627,57 +533,11 @@ function specOf(k: Clock): SlaClockSpec | undefined {
   return k.kind === 'SLA' ? SLA_CLOCKS.find((s) => s.ruleId === k.ruleId) : undefined;
 }
 
-function tzOf(s: MlaCaseState, side: Side): string {
-  return side === 'REQUESTING' ? s.ctx.timeZones.requesting : s.ctx.timeZones.requested;
-}
 
-function ruleDue(s: MlaCaseState, ruleId: string, at: number, side: Side): number | undefined {
-  const rule = clockRule(s.basis.rulePack, ruleId);
-  return rule ? deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side)).breachAt : undefined;
-}
 
-/** Starts a clock from the pinned rule pack; a rule the pack lacks starts no clock. */
-function startClock(s: MlaCaseState, ruleId: string, kind: ClockKind, side: Side, at: number): MlaCaseState {
-  const rule = clockRule(s.basis.rulePack, ruleId);
-  if (!rule) return s;
-  const d = deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side));
-  return addClock(s, { ruleId, kind, side, legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
-}
 
-function addClock(s: MlaCaseState, k: Omit<Clock, 'id' | 'status' | 'pausedMs' | 'firings'>): MlaCaseState {
-  const clock: Clock = { ...k, id: `clock-${s.nextId}`, status: 'RUNNING', pausedMs: 0, firings: 0 };
-  return { ...s, nextId: s.nextId + 1, clocks: [...s.clocks, clock] };
-}
 
-function stopClocks(
-  s: MlaCaseState,
-  which: (k: Clock) => boolean,
-  at: number,
-  taskResolution: 'RESOLVED' | 'OBSOLETE',
-  status: 'MET' | 'CANCELLED' = 'MET',
-): MlaCaseState {
-  // Tasks raised by a clock that already breached are settled too: the awaited step has now happened.
-  const stopped = new Set<string>();
-  const clocks = s.clocks.map((k) => {
-    const live = k.status === 'RUNNING' || k.status === 'PAUSED';
-    if ((live || k.status === 'BREACHED') && which(k)) {
-      stopped.add(k.id);
-      return live ? { ...k, status, stoppedAt: at, pausedAt: undefined } : k;
-    }
-    return k;
-  });
-  return resolveOpenTasks({ ...s, clocks }, (t) => t.clockId !== undefined && stopped.has(t.clockId), at, taskResolution);
-}
 
-function restartStallClock(s: MlaCaseState, at: number): MlaCaseState {
-  if (isTerminal(s.status) || STALL_STATES_EXCLUDED.has(s.status)) return s;
-  const rule = clockRule(s.basis.rulePack, 'STALLED_AFTER');
-  if (!rule) return s;
-  const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requesting);
-  const existing = s.clocks.find((k) => k.kind === 'STALL');
-  if (!existing) return addClock(s, { ruleId: 'STALLED_AFTER', kind: 'STALL', side: 'REQUESTING', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
-  return { ...s, clocks: s.clocks.map((k) => (k.id === existing.id ? { ...k, status: 'RUNNING' as const, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay, stoppedAt: undefined } : k)) };
-}
 
 /** The requester's reasoned deadline: an absolute date, end of day in the requested State, never paused. */
 function syncRequesterDeadline(s: MlaCaseState, at: number): MlaCaseState {
@@ -712,102 +572,25 @@ function refreshBasisFlag(s: MlaCaseState): MlaCaseState {
   return { ...s, flags: out.length && !s.basisOverride ? withFlag(s.flags, 'BASIS_NOT_IN_FORCE') : without(s.flags, 'BASIS_NOT_IN_FORCE') };
 }
 
-function refreshEscalatedFlag(s: MlaCaseState): MlaCaseState {
-  const open = s.tasks.some((t) => t.kind === 'ESCALATION' && t.status === 'OPEN');
-  return { ...s, flags: open ? withFlag(s.flags, 'ESCALATED') : without(s.flags, 'ESCALATED') };
-}
 
 // --------------------------------------------------------------------------------- tasks
 
-function openTask(s: MlaCaseState, action: BreachAction, at: number, dueAt?: number, clockId?: string): MlaCaseState {
-  const task: Task = {
-    id: `task-${s.nextId}`,
-    kind: action.kind,
-    level: action.level,
-    addressee: action.addressee,
-    addresseeStates: addresseeStates(s, action.addressee),
-    reason: action.reason,
-    clockId,
-    createdAt: at,
-    dueAt,
-    status: 'OPEN',
-  };
-  return { ...s, nextId: s.nextId + 1, tasks: [...s.tasks, task] };
-}
 
-function addresseeStates(s: MlaCaseState, a: Addressee): string[] {
-  switch (a) {
-    case 'REQUESTING_PROSECUTOR':
-    case 'REQUESTING_CA':
-    case 'REQUESTING_CA_HEAD':
-    case 'DIPLOMATIC_CHANNEL':
-      return [s.ctx.requestingState];
-    case 'REQUESTED_CA':
-    case 'REQUESTED_CA_HEAD':
-    case 'EXECUTING_AUTHORITY':
-      return [s.ctx.requestedState];
-    case 'LIAISON_MAGISTRATE':
-      return [s.ctx.requestingState, s.ctx.requestedState];
-    case 'FOCAL_POINTS':
-      return s.ctx.network.focalPointStates.length ? s.ctx.network.focalPointStates : [s.ctx.requestingState, s.ctx.requestedState];
-  }
-}
 
-function resolveOpenTasks(s: MlaCaseState, which: (t: Task) => boolean, at: number, status: 'RESOLVED' | 'OBSOLETE'): MlaCaseState {
-  if (!s.tasks.some((t) => t.status === 'OPEN' && which(t))) return s;
-  // An act recorded with an earlier occurredAt cannot resolve a task before the task existed.
-  return { ...s, tasks: s.tasks.map((t) => (t.status === 'OPEN' && which(t) ? { ...t, status, resolvedAt: Math.max(at, t.createdAt) } : t)) };
-}
 
-/** Status checks are answered by any act of the side they were sent to. */
-function resolveRepeatingTasks(s: MlaCaseState, relation: string, at: number): MlaCaseState {
-  if (relation !== 'REQUESTED_CA' && relation !== 'EXECUTING_AUTHORITY') return s;
-  return resolveOpenTasks(s, (t) => t.kind === 'STATUS_CHECK', at, 'RESOLVED');
-}
 
 // --------------------------------------------------------------------------------- time
 
-/** The next instant at which something is due: the workflow sleeps until then (or a command). */
-export function nextWakeAt(s: MlaCaseState): number | undefined {
-  let next: number | undefined;
-  for (const k of s.clocks) {
-    if (k.status !== 'RUNNING') continue;
-    const candidates = [k.breachAt];
-    if (k.warnAt !== undefined && !s.flags.includes('DEADLINE_AT_RISK') && !s.flags.includes('DEADLINE_BREACHED')) candidates.push(k.warnAt);
-    for (const c of candidates) if (next === undefined || c < next) next = c;
-  }
-  return next;
-}
 
-/**
- * Fires everything due at or before `now`, in the order it fell due, each event stamped with its
- * own due instant. Pure; the workflow calls it when its timer fires.
- */
-export function advanceTime(state: MlaCaseState, now: number): { state: MlaCaseState; events: CaseEvent[] } {
-  let s = state;
-  const events: CaseEvent[] = [];
-  for (let guard = 0; guard < 1000; guard++) {
-    const due = nextWakeAt(s);
-    if (due === undefined || due > now || isTerminal(s.status)) break;
-    const fired = fireAt(s, due);
-    s = fired.state;
-    events.push(...fired.events);
-  }
-  return { state: refreshEscalatedFlag(s), events };
-}
 
-function systemEvent(s: MlaCaseState, type: string, at: number, extra: Partial<CaseEvent>): { state: MlaCaseState; event: CaseEvent } {
-  const seq = s.seq + 1;
-  return { state: { ...s, seq }, event: { seq, type, from: s.status, to: s.status, actor: SYSTEM_ACTOR, at, ...stripUndefined(extra) } };
-}
 
 function fireAt(s: MlaCaseState, at: number): { state: MlaCaseState; events: CaseEvent[] } {
   const events: CaseEvent[] = [];
   let next = s;
   // Warnings before breaches at the same instant.
   for (const k of next.clocks) {
-    if (k.status === 'RUNNING' && k.warnAt === at && !next.flags.includes('DEADLINE_AT_RISK') && !next.flags.includes('DEADLINE_BREACHED')) {
-      next = { ...next, flags: withFlag(next.flags, 'DEADLINE_AT_RISK') };
+    if (k.status === 'RUNNING' && k.warnAt === at && !k.warned) {
+      next = { ...next, flags: withFlag(next.flags, 'DEADLINE_AT_RISK'), clocks: next.clocks.map((c) => (c.id === k.id ? { ...c, warned: true } : c)) };
       const e = systemEvent(next, 'DEADLINE_AT_RISK', at, { legalRef: k.legalRef, data: { clockId: k.id, requestedByDate: k.lastDay } });
       next = e.state;
       events.push(e.event);
@@ -836,10 +619,7 @@ function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; e
 
   switch (k.kind) {
     case 'STALL':
-      setClock({ status: 'BREACHED', stoppedAt: at });
-      next = { ...next, flags: withFlag(next.flags, 'STALLED') };
-      record('STALLED', { data: { clockId: k.id, since: new Date(next.lastPartyEventAt).toISOString() } });
-      return { state: next, events };
+      return fireStall(next, k, at);
     case 'REQUESTER_DEADLINE': {
       setClock({ status: 'BREACHED', stoppedAt: at });
       next = { ...next, flags: withFlag(without(next.flags, 'DEADLINE_AT_RISK'), 'DEADLINE_BREACHED') };
@@ -861,38 +641,14 @@ function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; e
       return { state: next, events };
     case 'SLA': {
       const spec = specOf(k)!;
-      const action = spec.onBreach === 'NETWORK_LADDER' ? nextNetworkLevel(next) : spec.onBreach;
-      if (spec.repeat && action) {
-        const rule = clockRule(next.basis.rulePack, k.ruleId)!;
-        const d = deadlineFrom(at - 1, rule.amount, rule.unit, tzOf(next, k.side));
-        setClock({ firings: k.firings + 1, breachAt: d.breachAt, lastDay: d.lastDay });
-      } else {
-        setClock({ status: 'BREACHED', stoppedAt: at, firings: k.firings + 1 });
-      }
-      if (!action) return { state: next, events };
-      next = openTask(next, action, at, undefined, k.id);
-      const task = next.tasks[next.tasks.length - 1];
-      if (action.addressee === 'FOCAL_POINTS') {
-        next = { ...next, escalatedToFocalPointsOf: [...new Set([...next.escalatedToFocalPointsOf, ...task.addresseeStates])] };
-      }
-      record(action.kind === 'ESCALATION' ? 'ESCALATION' : action.kind, {
-        data: { clockId: k.id, ruleId: k.ruleId, taskId: task.id, level: action.level, addressee: action.addressee, addresseeStates: task.addresseeStates, reason: action.reason },
-        notify: task.addresseeStates.map((stateCode) => ({ stateCode, addressee: action.addressee, message: action.reason })),
-      });
-      return { state: next, events };
+      return fireSla(next, k, at, spec.onBreach === 'NETWORK_LADDER' ? nextNetworkLevel(next) : spec.onBreach, Boolean(spec.repeat));
     }
+    default:
+      // Kinds of other life cycles (custody, surrender) never run on an MLA case.
+      return { state: next, events };
   }
 }
 
-/** The escalation ladder of the pair (domain brief §7), from the network levels: L2 liaison magistrate, L3 focal points, L4 démarche. */
-function nextNetworkLevel(s: MlaCaseState): BreachAction | undefined {
-  const reached = Math.max(1, ...s.tasks.filter((t) => t.kind === 'ESCALATION').map((t) => t.level));
-  const ladder: BreachAction[] = [];
-  if (s.ctx.network.liaisonMagistrate) ladder.push({ kind: 'ESCALATION', level: 2, addressee: 'LIAISON_MAGISTRATE', reason: 'no acknowledgment: liaison magistrate of the pair asked to follow up' });
-  ladder.push({ kind: 'ESCALATION', level: 3, addressee: 'FOCAL_POINTS', reason: 'no acknowledgment: network focal points of both States asked to intervene' });
-  ladder.push({ kind: 'ESCALATION', level: 4, addressee: 'DIPLOMATIC_CHANNEL', reason: 'no acknowledgment: diplomatic démarche recommended' });
-  return ladder.find((a) => a.level > reached);
-}
 
 // --------------------------------------------------------------------------------- reading
 
@@ -929,10 +685,4 @@ export function metricsOf(s: MlaCaseState): CaseMetrics {
   };
 }
 
-function withFlag(flags: Flag[], f: Flag): Flag[] {
-  return flags.includes(f) ? flags : [...flags, f];
-}
 
-function without(flags: Flag[], f: Flag): Flag[] {
-  return flags.includes(f) ? flags.filter((x) => x !== f) : flags;
-}
