@@ -165,6 +165,17 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
     expect([200, 201, 401]).toContain(other.status);
   });
 
+  it('lets only an administrator re-pin the rule pack, with a justification that is audited', async () => {
+    const id = (await engine.request('POST', '/cases', { token: prosecutor, body: filing() })).body.id;
+    await engine.request('POST', `/cases/${id}/submit`, { token: prosecutor, body: {} });
+    const justification = { justification: 'the ministry published the 2027 rule pack for this instrument' };
+    expect((await engine.request('POST', `/cases/${id}/rule-pack`, { token: ca, body: justification })).status).toBe(403);
+    const admin = await engine.token('u-admin');
+    const repinned = await engine.request('POST', `/cases/${id}/rule-pack`, { token: admin, body: justification });
+    expect(repinned.status).toBe(200);
+    expect(repinned.body.history.at(-1)).toMatchObject({ event: 'REPIN_RULE_PACK', actor: { id: 'u-admin', role: 'ADMIN' }, comment: justification.justification });
+  });
+
   it('refuses every command once the case is withdrawn (terminal)', async () => {
     const id = (await engine.request('POST', '/cases', { token: prosecutor, body: filing() })).body.id;
     const withdrawn = await engine.request('POST', `/cases/${id}/withdraw`, { token: prosecutor, body: { reason: 'case dismissed' } });

@@ -113,6 +113,12 @@ export class CasesController {
     return this.command(a, id, { type: 'OVERRIDE_BASIS', justification: b.justification }, b.occurredAt);
   }
 
+  @Post(':id/rule-pack') @HttpCode(200)
+  @ApiOperation({ summary: "Admin re-pins the case on the newest version of its instrument's rule pack (audited); running clocks move to the new values" })
+  repin(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OverrideBasisDto) {
+    return this.command(a, id, { type: 'REPIN_RULE_PACK', justification: b.justification }, b.occurredAt);
+  }
+
   @Post(':id/translation') @HttpCode(200)
   @ApiOperation({ summary: 'Requesting CA attaches the certified translation (TRANSLATION_PENDING → READY_TO_TRANSMIT)' })
   translation(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TranslationDto) {

@@ -277,4 +277,32 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
     expect(c.tasks('PRECHECK')[0].status).toBe('RESOLVED');
     expect(violation(c.try(as('LIAISON_MAGISTRATE', { type: 'APPROVE' }), day(2)))?.code).toBe('NOT_YOUR_STEP');
   });
+
+  it('runs the EIO clocks when the pinned pack defines them: receipt 7 days, recognition 30, execution 90', () => {
+    const eio = testRulePack({ instrumentId: 'EIO-2014', completenessProfile: 'UNTOC_18_15', acceptedLanguages: [] });
+    eio.clocks = { ...eio.clocks, EIO_RECEIPT: { amount: 7, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 16(1)', verified: true }, EIO_RECOGNITION: { amount: 30, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(3)', verified: true }, EIO_EXECUTION: { amount: 90, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(4)', verified: true } };
+    const c = transmitted(new Case({ basis: testBasis({ instrumentId: 'EIO-2014', rulePack: eio }), ctx: { requestedStateLanguages: ['fr'] } }));
+    expect(c.clock('EIO_RECEIPT').legalRef).toBe('EIO art. 16(1)');
+    c.do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(2));
+    expect(c.clock('EIO_RECEIPT').status).toBe('MET');
+    expect(c.clock('EIO_RECOGNITION').lastDay).toBe('2024-10-04');
+    c.do(as('REQUESTED_CA', { type: 'ACCEPT' }), day(10));
+    expect(c.clock('EIO_EXECUTION').lastDay).toBe('2024-12-11');
+    c.at(day(101));
+    expect(c.tasks('ESCALATION').map((t) => t.reason)).toEqual(['execution overdue (EIO art. 12(4))']);
+    expect(new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0)).state.clocks.some((k) => k.ruleId.startsWith('EIO'))).toBe(false);
+  });
+
+  it('re-pins a newer rule pack only by an audited admin act, moving running clocks to the new values', () => {
+    const c = new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0));
+    expect(c.clock('CA_REVIEW').lastDay).toBe('2024-09-09');
+    const v2 = testRulePack({ version: 2 });
+    v2.clocks = { ...v2.clocks, CA_REVIEW: { amount: 3, unit: 'WORKING_DAYS', legalRef: 'pack v2', verified: true } };
+    expect(violation(c.try(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'too short', basis: testBasis({ rulePack: v2 }) }), day(1)))?.errors?.[0].field).toBe('justification');
+    expect(violation(c.try(as('REQUESTING_CA', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(1)))?.code).toBe('NOT_YOUR_STEP');
+    c.do(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(1));
+    expect(c.clock('CA_REVIEW')).toMatchObject({ lastDay: '2024-09-05', legalRef: 'pack v2' });
+    expect(c.state.basis.rulePack.version).toBe(2);
+    expect(c.events.at(-1)).toMatchObject({ type: 'REPIN_RULE_PACK', actor: { role: 'ADMIN' }, data: { fromVersion: 1, toVersion: 2 } });
+  });
 });

@@ -95,6 +95,13 @@ const SLA_CLOCKS: SlaClockSpec[] = [
     onBreach: { kind: 'STATUS_CHECK', level: 0, addressee: 'REQUESTED_CA', reason: 'status check: progress of execution (UNTOC art. 18(24))' } },
   { ruleId: 'RESULTS_TRANSMISSION', states: ['EXECUTED'], side: 'REQUESTED', pausesForInfo: false,
     onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'results not yet transmitted' } },
+  // European Investigation Order (Directive 2014/41/EU): run only when the pinned pack defines them.
+  { ruleId: 'EIO_RECEIPT', states: ['TRANSMITTED'], side: 'REQUESTED', pausesForInfo: false,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'acknowledgment of receipt (Annex B) overdue (EIO art. 16(1))' } },
+  { ruleId: 'EIO_RECOGNITION', states: ['RECEIVED', 'CONSULTATION'], side: 'REQUESTED', pausesForInfo: true,
+    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'decision on recognition overdue (EIO art. 12(3))' } },
+  { ruleId: 'EIO_EXECUTION', states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED'], side: 'REQUESTED', pausesForInfo: true,
+    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'execution overdue (EIO art. 12(4))' } },
 ];
 
 /** A draft can sit unsubmitted: STALLED counts only once the request is in the authorities' hands. */
@@ -274,6 +281,28 @@ function apply(s: MlaCaseState, c: MlaCommand, actor: ActorRef, at: number): App
       }
       const next = { ...s, basisOverride: { at, by: actor.userId, justification: c.justification }, flags: without(s.flags, 'BASIS_NOT_IN_FORCE') };
       return { ok: true, ...ev(next, s.status, { comment: c.justification, legalRef: s.basis.instrumentId }), warnings: [] };
+    }
+    case 'REPIN_RULE_PACK': {
+      if (!c.justification?.trim() || c.justification.trim().length < 20) {
+        return invalidField('justification', 'min_length', 're-pinning a rule pack moves running clocks: give a written justification (20 characters at least)');
+      }
+      if (!c.basis || c.basis.instrumentId !== s.basis.instrumentId) {
+        return invalidField('basis', 'same_instrument', 'a re-pin takes a newer pack of the same instrument; change the basis by amendment instead');
+      }
+      const moved: string[] = [];
+      const clocks = s.clocks.map((k) => {
+        const rule = clockRule(c.basis!.rulePack, k.ruleId);
+        const live = k.status === 'RUNNING' || k.status === 'PAUSED';
+        if (!live || !rule || (k.kind !== 'SLA' && k.kind !== 'STALL') || k.firings > 0) return k;
+        const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tzOf(s, k.side));
+        const breachAt = d.breachAt + k.pausedMs;
+        if (breachAt === k.breachAt) return k;
+        moved.push(k.id);
+        return { ...k, breachAt, lastDay: d.lastDay, legalRef: rule.legalRef, verified: rule.verified };
+      });
+      const from = s.basis.rulePack.version;
+      const next = { ...s, basis: { ...s.basis, rulePack: c.basis.rulePack }, clocks };
+      return { ok: true, ...ev(next, s.status, { comment: c.justification, data: { instrumentId: s.basis.instrumentId, fromVersion: from, toVersion: c.basis.rulePack.version, clocksMoved: moved } }), warnings: [] };
     }
     case 'ATTACH_TRANSLATION': {
       const accepted = acceptedLanguages(s);

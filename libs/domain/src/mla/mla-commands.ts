@@ -25,6 +25,7 @@ export type MlaCommand =
   | { type: 'RETURN_FOR_CORRECTION'; comment: string }
   | { type: 'RESUBMIT'; comment?: string }
   | { type: 'OVERRIDE_BASIS'; justification: string }
+  | { type: 'REPIN_RULE_PACK'; justification: string; basis?: LegalBasisSnapshot }
   | { type: 'ATTACH_TRANSLATION'; language: string; documentRef: string; certified: boolean; comment?: string }
   | { type: 'TRANSMIT'; channel: TransmissionChannel; reference: string; oral?: boolean; comment?: string }
   | { type: 'CONFIRM_IN_WRITING'; reference: string; comment?: string }
@@ -78,6 +79,7 @@ export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec> = {
   RETURN_FOR_CORRECTION: { from: ['PENDING_CA_REVIEW'], by: ['REQUESTING_CA'] },
   RESUBMIT: { from: ['RETURNED_FOR_CORRECTION'], by: ['REQUESTING_PROSECUTOR'], legalRef: 'UNTOC art. 18(15)' },
   OVERRIDE_BASIS: { from: BEFORE_TRANSMISSION, by: ['ADMIN'] },
+  REPIN_RULE_PACK: { from: 'ANY_OPEN', by: ['ADMIN'] },
   ATTACH_TRANSLATION: { from: ['TRANSLATION_PENDING'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(14)' },
   TRANSMIT: { from: ['READY_TO_TRANSMIT'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(13)' },
   CONFIRM_IN_WRITING: { from: 'ANY_OPEN', by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(14)' },

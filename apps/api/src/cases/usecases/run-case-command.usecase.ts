@@ -21,6 +21,11 @@ export class RunCaseCommand {
       command.type === 'NOTE' ? { kind: 'COMMENT' } : { kind: 'COMMAND', name: command.type, allowedRelations: spec.by };
     const { row, relation, role } = await this.access.require(actor, caseId, action);
     if (command.type === 'AMEND' && command.changes.legalBasis) await this.pinNewBasis(command, row.requestingState, row.requestedState);
+    if (command.type === 'REPIN_RULE_PACK') {
+      const problems: FieldProblem[] = [];
+      command.basis = (await this.filing.basisFor(row.legalBasis, new Date().toISOString().slice(0, 10), [row.requestingState, row.requestedState], problems)) ?? undefined;
+      if (!command.basis) throw ProblemException.of(422, 'NO_RULE_PACK', problems.map((p) => p.message).join('; '), { errors: problems });
+    }
     try {
       const status = await this.gateway.command(caseId, {
         command,
