@@ -345,3 +345,56 @@ export function fireSla<S extends CaseCore>(s: S, k: Clock, at: number, action: 
   });
   return { state: e.state, events: [e.event] };
 }
+
+export interface SlaClockSpec {
+  ruleId: string;
+  /** States in which the clock runs; it starts on entering them and stops (met) on leaving. */
+  states: readonly string[];
+  side: Side;
+  /** Paused, not stopped, while additional information is awaited (requested side's clocks). */
+  pausesForInfo: boolean;
+  onBreach: BreachAction | 'NETWORK_LADDER';
+  repeat?: boolean;
+}
+
+
+export function slaSpecOf(specs: readonly SlaClockSpec[], k: Clock): SlaClockSpec | undefined {
+  return k.kind === 'SLA' ? specs.find((s) => s.ruleId === k.ruleId) : undefined;
+}
+
+/**
+ * Keeps service-level clocks in step with a change of phase: clocks whose phases do not include `to`
+ * stop (the awaited step happened: their tasks are resolved), clocks of `to` start from the pinned pack.
+ */
+export function moveSlaClocks<S extends CaseCore>(s: S, specs: readonly SlaClockSpec[], to: string, at: number): S {
+  let next = stopClocks(s, (k) => {
+    const spec = slaSpecOf(specs, k);
+    return Boolean(spec && !spec.states.includes(to) && k.status !== 'PAUSED');
+  }, at, 'RESOLVED');
+  for (const spec of specs) {
+    if (!spec.states.includes(to)) continue;
+    if (next.clocks.some((k) => k.ruleId === spec.ruleId && (k.status === 'RUNNING' || k.status === 'PAUSED'))) continue;
+    next = startClock(next, spec.ruleId, 'SLA', spec.side, at);
+  }
+  return next;
+}
+
+/** The requested side waits for the requesting side: its clocks pause. */
+export function pauseClocks<S extends CaseCore>(s: S, specs: readonly SlaClockSpec[], at: number): S {
+  return { ...s, clocks: s.clocks.map((k) => (k.status === 'RUNNING' && slaSpecOf(specs, k)?.pausesForInfo ? { ...k, status: 'PAUSED' as const, pausedAt: at } : k)) };
+}
+
+/** Paused clocks resume, their due instants moved by the time spent paused. */
+export function resumeClocks<S extends CaseCore>(s: S, at: number): S {
+  return {
+    ...s,
+    clocks: s.clocks.map((k) =>
+      k.status === 'PAUSED' ? { ...k, status: 'RUNNING' as const, breachAt: k.breachAt + (at - (k.pausedAt ?? at)), pausedMs: k.pausedMs + (at - (k.pausedAt ?? at)), pausedAt: undefined } : k,
+    ),
+  };
+}
+
+/** The case has ended: every clock is cancelled and every open task becomes obsolete. */
+export function endAllClocks<S extends CaseCore>(s: S, at: number): S {
+  return resolveOpenTasks(stopClocks(s, () => true, at, 'OBSOLETE', 'CANCELLED'), () => true, at, 'OBSOLETE');
+}

@@ -5,14 +5,15 @@ import { LegalBasisSnapshot, clockRule, statesOutOfForce } from '../rule-pack';
 import { DAY_MS, calendarDaysBetween, civilDate, deadlineFrom, endOfDate, workingDaysBetween, zonedInstant } from '../time/calendar';
 import {
   Addressee, BreachAction, CaseContext, CaseEvent, Clock, ClockKind, ClockStatus, Flag, Notification, Side, Task,
-  addClock, advanceClocks, eventTime, fireSla, fireStall, nextNetworkLevel, nextWakeAt, openTask, recordPartyActivity, refreshEscalatedFlag,
+  SlaClockSpec, addClock, advanceClocks, endAllClocks, eventTime, fireSla, fireStall, moveSlaClocks, pauseClocks, resumeClocks, slaSpecOf, nextNetworkLevel, nextWakeAt, openTask, recordPartyActivity, refreshEscalatedFlag,
   resolveOpenTasks, restartStallClock, ruleDue, startClock, stopClocks, stripUndefined, systemEvent, tzOf, withFlag, without,
 } from '../case/clockwork';
 
 export type { Addressee, CaseContext, CaseEvent, Clock, ClockKind, ClockStatus, Flag, Notification, Side, Task } from '../case/clockwork';
 export { SYSTEM_ACTOR, nextWakeAt } from '../case/clockwork';
 import { checkCompleteness } from './mla-completeness';
-import { CommandEnvelope, ItemForwarding, MLA_COMMANDS, MlaCommand, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS } from './mla-commands';
+import { CommandEnvelope, ItemForwarding, MLA_COMMANDS, MlaCommand, REFUSAL_GROUNDS } from './mla-commands';
+import { checkTransmission } from '../case/transmission';
 import type { MlaItem, MlaRequestContent } from './mla-content';
 import { MlaState, isTerminal } from './mla-states';
 
@@ -63,17 +64,6 @@ export type Outcome =
   | { ok: false; violation: RuleViolation };
 
 // --------------------------------------------------------------------------------- clocks table
-
-interface SlaClockSpec {
-  ruleId: string;
-  /** States in which the clock runs; it starts on entering them and stops (met) on leaving. */
-  states: MlaState[];
-  side: Side;
-  /** Paused, not stopped, while additional information is awaited (requested side's clocks). */
-  pausesForInfo: boolean;
-  onBreach: BreachAction | 'NETWORK_LADDER';
-  repeat?: boolean;
-}
 
 const SLA_CLOCKS: SlaClockSpec[] = [
   { ruleId: 'CA_REVIEW', states: ['PENDING_CA_REVIEW'], side: 'REQUESTING', pausesForInfo: false,
@@ -315,13 +305,8 @@ function apply(s: MlaCaseState, c: MlaCommand, actor: ActorRef, at: number): App
       return { ok: true, ...ev(next, 'READY_TO_TRANSMIT', { comment: c.comment, data: { language: c.language, documentRef: c.documentRef } }), warnings: [] };
     }
     case 'TRANSMIT': {
-      if (!TRANSMISSION_CHANNELS.includes(c.channel)) return invalidField('channel', 'isIn', `channel must be one of ${TRANSMISSION_CHANNELS.join(', ')}`);
-      const urgent = s.content.urgency === 'URGENT';
-      if (c.channel === 'INTERPOL_URGENT' && !urgent) {
-        return invalidField('channel', 'urgent_only', 'INTERPOL is a channel for urgent requests only (UNTOC art. 18(13))', 'UNTOC art. 18(13)');
-      }
-      if (c.oral && !urgent) return invalidField('oral', 'urgent_only', 'only urgent requests may be made orally (UNTOC art. 18(14))', 'UNTOC art. 18(14)');
-      if (!c.reference?.trim()) return invalidField('reference', 'required', 'transmission evidence needs a reference (dispatch number, registered-mail or e-CODEX id)');
+      const problem = checkTransmission(s.content.urgency === 'URGENT', c);
+      if (problem) return invalidField(problem.field, problem.rule, problem.message, problem.legalRef);
       let next: MlaCaseState = {
         ...transition(s, 'TRANSMITTED', at),
         transmission: { channel: c.channel, reference: c.reference, at, by: actor.userId, oral: Boolean(c.oral) },
@@ -510,42 +495,17 @@ function transition(s: MlaCaseState, to: MlaState, at: number): MlaCaseState {
 
   // The case ends: every timer stops and every open task becomes obsolete.
   if (isTerminal(to)) {
-    next = stopClocks(next, () => true, at, 'OBSOLETE', 'CANCELLED');
-    next = resolveOpenTasks(next, () => true, at, 'OBSOLETE');
+    next = endAllClocks(next, at);
     return { ...next, flags: next.flags.filter((f) => f === 'URGENT' || f === 'DEADLINE_BREACHED') };
   }
 
-  if (to === 'ADDITIONAL_INFO_REQUESTED') {
-    next = {
-      ...next,
-      pauseStartedAt: at,
-      clocks: next.clocks.map((k) => (k.status === 'RUNNING' && specOf(k)?.pausesForInfo ? { ...k, status: 'PAUSED' as const, pausedAt: at } : k)),
-    };
-  }
+  if (to === 'ADDITIONAL_INFO_REQUESTED') next = { ...pauseClocks(next, SLA_CLOCKS, at), pauseStartedAt: at };
   if (from === 'ADDITIONAL_INFO_REQUESTED') {
     const paused = next.pauseStartedAt !== undefined ? at - next.pauseStartedAt : 0;
-    next = {
-      ...next,
-      pausedMs: next.pausedMs + paused,
-      pauseStartedAt: undefined,
-      clocks: next.clocks.map((k) =>
-        k.status === 'PAUSED' ? { ...k, status: 'RUNNING' as const, breachAt: k.breachAt + (at - (k.pausedAt ?? at)), pausedMs: k.pausedMs + (at - (k.pausedAt ?? at)), pausedAt: undefined } : k,
-      ),
-    };
+    next = { ...resumeClocks(next, at), pausedMs: next.pausedMs + paused, pauseStartedAt: undefined };
   }
-
-  // Clocks of the state left stop: the awaited step happened, so their tasks are resolved.
-  next = stopClocks(next, (k) => {
-    if (k.kind === 'REVIEW_DATE') return true;
-    const spec = specOf(k);
-    return Boolean(spec && !spec.states.includes(to) && k.status !== 'PAUSED');
-  }, at, 'RESOLVED');
-
-  for (const spec of SLA_CLOCKS) {
-    if (!spec.states.includes(to)) continue;
-    if (next.clocks.some((k) => k.ruleId === spec.ruleId && (k.status === 'RUNNING' || k.status === 'PAUSED'))) continue;
-    next = startClock(next, spec.ruleId, 'SLA', spec.side, at);
-  }
+  next = stopClocks(next, (k) => k.kind === 'REVIEW_DATE', at, 'RESOLVED');
+  next = moveSlaClocks(next, SLA_CLOCKS, to, at);
   if (from === 'DRAFT') next = restartStallClock(next, at, stallable(to));
   if (to === 'RESULTS_TRANSMITTED') {
     next = {
@@ -559,7 +519,7 @@ function transition(s: MlaCaseState, to: MlaState, at: number): MlaCaseState {
 }
 
 function specOf(k: Clock): SlaClockSpec | undefined {
-  return k.kind === 'SLA' ? SLA_CLOCKS.find((s) => s.ruleId === k.ruleId) : undefined;
+  return slaSpecOf(SLA_CLOCKS, k);
 }
 
 

@@ -4,8 +4,8 @@ import { MlaState } from './mla-states';
 import type { MlaRequestContent } from './mla-content';
 import type { LegalBasisSnapshot } from '../rule-pack';
 
-export const TRANSMISSION_CHANNELS = ['CA_DIRECT', 'DIPLOMATIC', 'INTERPOL_URGENT', 'DIRECT_JUDICIAL', 'E_CODEX'] as const;
-export type TransmissionChannel = (typeof TRANSMISSION_CHANNELS)[number];
+import type { TransmissionChannel } from '../case/transmission';
+export { TRANSMISSION_CHANNELS, type TransmissionChannel } from '../case/transmission';
 
 /** Grounds on which assistance may be refused, with their source. */
 export const REFUSAL_GROUNDS = {
