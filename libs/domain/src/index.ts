@@ -8,3 +8,6 @@ export * from './mla/mla-content';
 export * from './mla/mla-commands';
 export * from './mla/mla-completeness';
 export * from './mla/mla-case';
+export * from './case/clockwork';
+export * from './case/transmission';
+export * from './extradition/extradition-case';
