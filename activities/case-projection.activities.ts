@@ -47,9 +47,9 @@ export function createCaseProjectionActivities({ dataSource }: CaseProjectionDep
            WHERE id = $1 AND version < $3`,
           [
             record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
-            s.legalBasis, s.rulePackVersion, s.content.assistanceTypes, s.content.subjectOfProceedings ?? null,
-            s.content.factsSummary ?? null, s.content.purpose ?? null, JSON.stringify(s.content.persons), s.content.language,
-            s.content.urgency, s.content.requestedByDate ?? null, s.content.deadlineReason ?? null, JSON.stringify(s.detail),
+            s.legalBasis, s.rulePackVersion, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null,
+            s.columns.factsSummary ?? null, s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language,
+            s.columns.urgency, s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, JSON.stringify(s.detail),
             s.lastPartyEventAt, lastAt,
           ],
         );
@@ -65,13 +65,13 @@ async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<
     `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state,
        legal_basis, rule_pack_version, created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons,
        language, urgency, requested_by_date, deadline_reason, flags, detail, last_party_event_at, filed_at, created_at, updated_at)
-     VALUES ($1, 'MLA', $2, 'DRAFT', -1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, '{}', '{}', $18, $18, $18, $18)
+     VALUES ($1, $19, $2, 'DRAFT', -1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, '{}', '{}', $18, $18, $18, $18)
      ON CONFLICT (id) DO NOTHING`,
     [
       record.caseId, record.workflowId, f.requestingState, f.requestingAuthorityId, f.requestedState, s.legalBasis, s.rulePackVersion,
-      f.createdBy, s.content.assistanceTypes, s.content.subjectOfProceedings ?? null, s.content.factsSummary ?? null,
-      s.content.purpose ?? null, JSON.stringify(s.content.persons), s.content.language, s.content.urgency,
-      s.content.requestedByDate ?? null, s.content.deadlineReason ?? null, f.filedAt,
+      f.createdBy, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null, s.columns.factsSummary ?? null,
+      s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language, s.columns.urgency,
+      s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, f.filedAt, f.kind,
     ],
   );
 }

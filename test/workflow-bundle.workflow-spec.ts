@@ -26,7 +26,7 @@ describe('workflow code', () => {
   // workflows/ may reach only the workflow SDK and pure code: the domain library and contracts' types.
   const allowed = (from: string, spec: string, typeOnly: boolean) =>
     spec === '@temporalio/workflow' ||
-    (spec === '@temporalio/common' && !typeOnly) ||
+    spec === '@temporalio/common' ||
     (spec.startsWith('.') && (() => {
       const target = relative(ROOT, join(from, '..', spec));
       return target.startsWith('workflows') || target.startsWith(join('libs', 'domain')) || (typeOnly && target.startsWith(join('libs', 'contracts')));

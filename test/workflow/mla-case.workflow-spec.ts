@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseEventsRecord, CaseProjectionActivities, MlaCaseWorkflowInput } from '../../libs/contracts/src';
+import type { CaseDetail, CaseEventsRecord, CaseProjectionActivities, MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import type { RuleViolation } from '../../libs/domain/src';
 import { ensureBundle, quietRuntime } from '../support/engine';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
@@ -117,7 +117,7 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
     expect(later).toMatchObject({ state: 'READY_TO_TRANSMIT', seq: 10 });
     expect((await fresh.describe()).runId).not.toBe(firstRun);
     expect(eventsOf(caseId).map((e) => e.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(lastSnapshot(caseId).detail.clocks.some((k) => k.ruleId === 'CA_REVIEW')).toBe(true);
+    expect((lastSnapshot(caseId).detail as CaseDetail).clocks.some((k) => k.ruleId === 'CA_REVIEW')).toBe(true);
     await fresh.terminate();
   });
 

@@ -1,16 +1,9 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CommandEnvelope } from '../../libs/domain/src';
-import type { MlaCaseStatus } from '../../libs/contracts/src';
+import type { CaseStatus } from '../../libs/contracts/src';
+import { caseCommandUpdate } from '../case.messages';
 
-// Message names are stored in workflow histories: never rename one, add a new one.
+export { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseStatusQuery as statusQuery } from '../case.messages';
 
-/** Resolves once the filing has been recorded in Postgres; lets the API answer a filing with the stored case. */
-export const awaitFiledUpdate = defineUpdate<MlaCaseStatus>('awaitFiled');
-
-/** Every life-cycle command goes through this update; its validator refuses what the rules forbid. */
-export const commandUpdate = defineUpdate<MlaCaseStatus, [CommandEnvelope]>('command');
-
-export const statusQuery = defineQuery<MlaCaseStatus>('status');
-
-/** ApplicationFailure type carried by refused commands; its first detail is the RuleViolation. */
-export const RULE_VIOLATION_FAILURE = 'RuleViolation';
+/** The `command` update, typed with the MLA command envelope. */
+export const commandUpdate = caseCommandUpdate as unknown as UpdateDefinition<CaseStatus, [CommandEnvelope], 'command'>;

@@ -9,7 +9,6 @@ import type {
   MlaCaseState,
   MlaItem,
   MlaRequestContent,
-  MlaState,
   Task,
 } from '../../domain/src';
 
@@ -31,33 +30,42 @@ export interface MlaCaseWorkflowInput {
   continueAsNewAfterEvents?: number;
 }
 
-/** What the workflow answers to commands and queries: the case's live status, nothing personal. */
-export interface MlaCaseStatus {
+/** What a case workflow answers to commands and queries: the case's live status, nothing personal. */
+export interface CaseStatus {
   caseId: string;
-  state: MlaState;
+  state: string;
   /** Sequence number of the last event; the case row's version. */
   seq: number;
   flags: string[];
   filingDigest: string;
   updatedAt: string;
   warnings?: FieldProblem[];
-  runId?: string;
 }
+export type MlaCaseStatus = CaseStatus;
 
 /** The case as projected into Postgres after each batch of events. */
 export interface CaseSnapshot {
-  state: MlaState;
+  state: string;
   version: number;
   flags: string[];
   transmitted: boolean;
   executingAuthorityIds: string[];
   escalatedToFocalPointsOf: string[];
-  content: MlaRequestContent;
+  columns: CaseColumns;
   legalBasis: string;
   rulePackVersion: number;
   lastPartyEventAt: string;
-  detail: CaseDetail;
+  detail: CaseDetail | Record<string, unknown>;
 }
+
+/** The searchable content of a case row, whatever its kind. */
+export interface CaseColumns extends MlaRequestContent {
+  personIdentifier?: string;
+  linkedCaseId?: string;
+}
+
+export const CASE_KINDS = ['MLA', 'EXTRADITION', 'DOMESTIC_PROSECUTION'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
 
 export interface CaseDetail {
   clocks: Clock[];
@@ -74,7 +82,7 @@ export interface CaseEventsRecord {
   caseId: string;
   workflowId: string;
   /** Present with the batch that holds the filing (seq 0): the case row is created from it. */
-  filing?: { requestingAuthorityId: string; createdBy: string; requestingState: string; requestedState: string; filedAt: string };
+  filing?: { kind: CaseKind; requestingAuthorityId: string; createdBy: string; requestingState: string; requestedState: string; filedAt: string };
   events: Array<Omit<CaseEvent, 'at'> & { at: string }>;
   tasks: Array<Omit<Task, 'createdAt' | 'dueAt' | 'resolvedAt'> & { createdAt: string; dueAt?: string; resolvedAt?: string }>;
   snapshot: CaseSnapshot;
