@@ -43,14 +43,15 @@ export function createCaseProjectionActivities({ dataSource }: CaseProjectionDep
              escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, assistance_types = $10,
              subject_of_proceedings = $11, facts_summary = $12, purpose = $13, persons = $14::jsonb, language = $15, urgency = $16,
              requested_by_date = $17, deadline_reason = $18, detail = $19::jsonb, last_party_event_at = $20,
-             updated_at = GREATEST(updated_at, $21::timestamptz)
+             updated_at = GREATEST(updated_at, $21::timestamptz), person_identifier = COALESCE($22, person_identifier),
+             linked_case_id = COALESCE($23::uuid, linked_case_id)
            WHERE id = $1 AND version < $3`,
           [
             record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
             s.legalBasis, s.rulePackVersion, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null,
             s.columns.factsSummary ?? null, s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language,
             s.columns.urgency, s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, JSON.stringify(s.detail),
-            s.lastPartyEventAt, lastAt,
+            s.lastPartyEventAt, lastAt, s.columns.personIdentifier ?? null, s.columns.linkedCaseId ?? null,
           ],
         );
       });

@@ -150,3 +150,13 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
   await flush();
   return status();
 }
+
+/** Tasks as the projection records them (instants as ISO strings). */
+export function tasksOf(s: { tasks: CaseCore['tasks'] }): CaseEventsRecord['tasks'] {
+  return s.tasks.map((t) => ({
+    ...t,
+    createdAt: iso(t.createdAt),
+    dueAt: t.dueAt !== undefined ? iso(t.dueAt) : undefined,
+    resolvedAt: t.resolvedAt !== undefined ? iso(t.resolvedAt) : undefined,
+  }));
+}

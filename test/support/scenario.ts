@@ -73,7 +73,7 @@ export class Scenario {
   /** POST/GET as a seeded user; fails the test with the problem details when the status differs. */
   async call(userId: string, method: string, path: string, body?: unknown, expectStatus?: number): Promise<any> {
     const res = await this.engine.request(method, path, { token: await this.as(userId), body: body ?? (method === 'GET' ? undefined : {}) });
-    const wanted = expectStatus ?? (method === 'POST' && path === '/cases' ? 201 : 200);
+    const wanted = expectStatus ?? (method === 'POST' && (path === '/cases' || path === '/extraditions') ? 201 : 200);
     if (res.status !== wanted) throw new Error(`${method} ${path} as ${userId}: expected ${wanted}, got ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }

@@ -10,7 +10,7 @@ import {
   metricsOf,
 } from '../../libs/domain/src';
 import type { CaseEventsRecord, CaseStatus, MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, runCase } from '../case-runner';
+import { CaseMachine, runCase, tasksOf } from '../case-runner';
 import { workflowInfo } from '@temporalio/workflow';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -70,13 +70,4 @@ function recordOf(input: MlaCaseWorkflowInput, s: MlaCaseState, events: CaseEven
       },
     },
   };
-}
-
-export function tasksOf(s: { tasks: MlaCaseState['tasks'] }): CaseEventsRecord['tasks'] {
-  return s.tasks.map((t) => ({
-    ...t,
-    createdAt: iso(t.createdAt),
-    dueAt: t.dueAt !== undefined ? iso(t.dueAt) : undefined,
-    resolvedAt: t.resolvedAt !== undefined ? iso(t.resolvedAt) : undefined,
-  }));
 }

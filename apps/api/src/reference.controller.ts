@@ -1,5 +1,6 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ProblemException } from './common/problem';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../libs/domain/src';
 import { ReferenceQueries } from '../../../libs/persistence/src';
@@ -24,6 +25,22 @@ export class ReferenceController {
   @Get('reference/states')
   states() {
     return this.reference.states();
+  }
+
+  @Get('reference/legal-bases')
+  @ApiOperation({ summary: 'The legal bases a pair of States can use on a date: instruments both are party to, for MLA or extradition' })
+  @ApiQuery({ name: 'requesting', example: 'MR' })
+  @ApiQuery({ name: 'requested', example: 'SN' })
+  @ApiQuery({ name: 'kind', enum: ['MLA', 'EXTRADITION'] })
+  @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, today by default' })
+  legalBases(@Query('requesting') requesting: string, @Query('requested') requested: string, @Query('kind') kind: string, @Query('date') date?: string) {
+    const errors = [];
+    if (!/^[A-Z]{2}$/.test(requesting ?? '')) errors.push({ field: 'requesting', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
+    if (!/^[A-Z]{2}$/.test(requested ?? '')) errors.push({ field: 'requested', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
+    if (kind !== 'MLA' && kind !== 'EXTRADITION') errors.push({ field: 'kind', rule: 'isIn', message: 'MLA or EXTRADITION' });
+    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) errors.push({ field: 'date', rule: 'date', message: 'YYYY-MM-DD' });
+    if (errors.length) throw ProblemException.of(400, 'INVALID_QUERY', `${errors.length} problem(s) in the query`, { errors });
+    return this.reference.legalBasesFor(requesting, requested, kind, date ?? new Date().toISOString().slice(0, 10));
   }
 
   @Get('reference/instruments')

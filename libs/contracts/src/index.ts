@@ -1,2 +1,3 @@
 export * from './task-queues';
 export * from './mla-case.contract';
+export * from './extradition.contract';

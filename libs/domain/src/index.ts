@@ -11,3 +11,4 @@ export * from './mla/mla-case';
 export * from './case/clockwork';
 export * from './case/transmission';
 export * from './extradition/extradition-case';
+export * from './extradition/domestic-prosecution';

@@ -4,6 +4,8 @@ import { Actor, Role } from './roles';
  * The case facts the access policy looks at. Built from the case row, never from user input.
  */
 export interface CaseAccessFacts {
+  /** MLA, EXTRADITION or DOMESTIC_PROSECUTION (opened on refusal of a national, UNTOC art. 16(10)). */
+  kind?: string;
   requestingState: string;
   requestedState: string;
   /** Authority of the prosecutor who filed the request. */
@@ -21,6 +23,7 @@ export interface CaseAccessFacts {
 /** How an actor stands towards a case. An actor can hold several relations at once. */
 export type CaseRelation =
   | 'REQUESTING_PROSECUTOR'
+  | 'REQUESTED_PROSECUTOR'
   | 'REQUESTING_CA'
   | 'REQUESTED_CA'
   | 'EXECUTING_AUTHORITY'
@@ -32,6 +35,7 @@ export type CaseRelation =
 /** Relations whose users are parties: their events count as party activity. */
 export const PARTY_RELATIONS: ReadonlySet<CaseRelation> = new Set<CaseRelation>([
   'REQUESTING_PROSECUTOR',
+  'REQUESTED_PROSECUTOR',
   'REQUESTING_CA',
   'REQUESTED_CA',
   'EXECUTING_AUTHORITY',
@@ -55,6 +59,7 @@ const has = (actor: Actor, role: Role) => actor.roles.includes(role);
 
 const RELATION_ROLE: Record<CaseRelation, Role[]> = {
   REQUESTING_PROSECUTOR: ['PROSECUTOR'],
+  REQUESTED_PROSECUTOR: ['PROSECUTOR'],
   REQUESTING_CA: ['CENTRAL_AUTHORITY_HEAD', 'CENTRAL_AUTHORITY'],
   REQUESTED_CA: ['CENTRAL_AUTHORITY_HEAD', 'CENTRAL_AUTHORITY'],
   EXECUTING_AUTHORITY: ['EXECUTING_AUTHORITY'],
@@ -82,6 +87,8 @@ export function relationsOf(actor: Actor, facts: CaseAccessFacts): CaseRelation[
   if (has(actor, 'PROSECUTOR') && inRequesting && actor.authorityId === facts.requestingAuthorityId) {
     relations.push('REQUESTING_PROSECUTOR');
   }
+  // A domestic prosecution is conducted by the requested State's prosecutors.
+  if (has(actor, 'PROSECUTOR') && inRequested && facts.kind === 'DOMESTIC_PROSECUTION') relations.push('REQUESTED_PROSECUTOR');
   const isCa = has(actor, 'CENTRAL_AUTHORITY') || has(actor, 'CENTRAL_AUTHORITY_HEAD');
   if (isCa && inRequesting) relations.push('REQUESTING_CA');
   if (isCa && inRequested && facts.transmitted) relations.push('REQUESTED_CA');
@@ -110,6 +117,7 @@ export function relationsOf(actor: Actor, facts: CaseAccessFacts): CaseRelation[
 
 const VISIBILITY: Record<CaseRelation, Visibility> = {
   REQUESTING_PROSECUTOR: 'FULL',
+  REQUESTED_PROSECUTOR: 'FULL',
   REQUESTING_CA: 'FULL',
   REQUESTED_CA: 'FULL',
   EXECUTING_AUTHORITY: 'FULL',

@@ -1,5 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { Actor, CaseAccessFacts, MLA_TERMINAL_STATES, MlaState } from '../../domain/src';
+import { Actor, CaseAccessFacts, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState } from '../../domain/src';
+
+/** Terminal states of every kind of case (domestic prosecutions end in JUDGMENT or DISCONTINUED). */
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([...MLA_TERMINAL_STATES, ...EXTRADITION_TERMINAL_STATES, 'JUDGMENT', 'DISCONTINUED']);
 
 export interface CaseRow {
   id: string;
@@ -26,6 +29,7 @@ export interface CaseRow {
   escalatedToFocalPointsOf: string[];
   flags: string[];
   detail: Record<string, any>;
+  linkedCaseId: string | null;
   lastPartyEventAt: Date;
   filedAt: Date;
   createdAt: Date;
@@ -71,16 +75,17 @@ const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingS
   assistance_types AS "assistanceTypes", subject_of_proceedings AS "subjectOfProceedings", facts_summary AS "factsSummary", purpose,
   persons, language, urgency, to_char(requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", deadline_reason AS "deadlineReason",
   transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
-  flags, detail, last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  flags, detail, linked_case_id AS "linkedCaseId", last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export function accessFactsOf(row: CaseRow): CaseAccessFacts {
   return {
+    kind: row.kind,
     requestingState: row.requestingState,
     requestedState: row.requestedState,
     requestingAuthorityId: row.requestingAuthorityId,
     createdBy: row.createdBy,
     transmitted: row.transmitted,
-    terminal: MLA_TERMINAL_STATES.has(row.state),
+    terminal: TERMINAL_STATES.has(row.state),
     executingAuthorityIds: row.executingAuthorityIds,
     escalatedToFocalPointsOf: row.escalatedToFocalPointsOf,
   };
@@ -100,7 +105,10 @@ export function caseScope(actor: Actor, params: unknown[]): string {
   const clauses: string[] = [];
   let stateParam: string | undefined;
   const state = () => (stateParam ??= p(actor.stateCode));
-  if (has('PROSECUTOR')) clauses.push(`(requesting_state = ${state()} AND requesting_authority_id = ${p(actor.authorityId)})`);
+  if (has('PROSECUTOR')) {
+    clauses.push(`(requesting_state = ${state()} AND requesting_authority_id = ${p(actor.authorityId)})`);
+    clauses.push(`(kind = 'DOMESTIC_PROSECUTION' AND requested_state = ${state()})`);
+  }
   if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER')) {
     clauses.push(`(requesting_state = ${state()} OR (requested_state = ${state()} AND transmitted))`);
   }
@@ -115,7 +123,7 @@ export function caseScope(actor: Actor, params: unknown[]): string {
     }
   }
   if (has('FOCAL_POINT')) {
-    clauses.push(`(${state()} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...MLA_TERMINAL_STATES])}))`);
+    clauses.push(`(${state()} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...TERMINAL_STATES])}))`);
   }
   return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
 }

@@ -4,6 +4,7 @@ import { AuthorityEntity, FocalPointEntity, InstrumentEntity, InstrumentPartyEnt
 import { CaseEntity, CaseEventEntity, CaseTaskEntity } from './entities/case.entities';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
 import { CaseLifeCycle1764500000000 } from './migrations/1764500000000-CaseLifeCycle';
+import { Extradition1764600000000 } from './migrations/1764600000000-Extradition';
 
 export const ENTITIES = [
   StateEntity,
@@ -19,7 +20,7 @@ export const ENTITIES = [
   CaseTaskEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000];
+export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000];
 
 /** The options shared by the application, the worker and the migration CLI. */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

@@ -73,6 +73,19 @@ export class ReferenceQueries {
     return { liaisonMagistrate: lm.length > 0, focalPointStates: fps.map((r) => r.state_code) };
   }
 
+  /** Instruments both States are party to on `date` that provide for `covers` (MLA or EXTRADITION). */
+  async legalBasesFor(a: string, b: string, covers: string, date: string): Promise<InstrumentRef[]> {
+    return this.db.query(
+      `SELECT i.id, i.name, i.covers FROM instruments i
+       WHERE $3 = ANY(i.covers)
+         AND (SELECT count(*) FROM instrument_parties p
+              WHERE p.instrument_id = i.id AND p.state_code IN ($1, $2)
+                AND p.party_from <= $4::date AND (p.party_to IS NULL OR $4::date < p.party_to)) = 2
+       ORDER BY i.id`,
+      [a, b, covers, date],
+    );
+  }
+
   async instruments(): Promise<Array<InstrumentRef & { parties: unknown[] }>> {
     return this.db.query(
       `SELECT i.id, i.name, i.covers,

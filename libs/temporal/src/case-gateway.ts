@@ -1,13 +1,8 @@
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CommandEnvelope, RuleViolation } from '../../domain/src';
-import { WORKFLOW_TYPES, mlaCaseWorkflowId, type MlaCaseStatus, type MlaCaseWorkflowInput } from '../../contracts/src';
-import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, commandUpdate, statusQuery } from '../../../workflows/mla-case/mla-case.messages';
+import type { RuleViolation } from '../../domain/src';
+import { WORKFLOW_TYPE_OF, caseWorkflowId, type CaseStatus, type ExtraditionWorkflowInput, type MlaCaseWorkflowInput } from '../../contracts/src';
+import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseCommandUpdate, caseStatusQuery } from '../../../workflows/case.messages';
 
 /** The workflow refused a command: the rule it breaks is in `violation`. */
 export class CommandRefusedError extends Error {
@@ -39,33 +34,35 @@ export class CaseGateway {
    * Starts the case's workflow, or finds the one already started for the same case id, and returns
    * once the filing is recorded. A retried filing therefore never starts a second workflow.
    */
-  async fileMla(input: MlaCaseWorkflowInput): Promise<{ status: MlaCaseStatus; started: boolean }> {
-    const workflowId = mlaCaseWorkflowId(input.caseId);
+  async fileMla(input: MlaCaseWorkflowInput): Promise<{ status: CaseStatus; started: boolean }> {
+    return this.file('MLA', input);
+  }
+
+  async fileExtradition(input: ExtraditionWorkflowInput): Promise<{ status: CaseStatus; started: boolean }> {
+    return this.file('EXTRADITION', input);
+  }
+
+  private async file(kind: string, input: { caseId: string }): Promise<{ status: CaseStatus; started: boolean }> {
+    const workflowId = caseWorkflowId(kind, input.caseId);
     let started = true;
     try {
-      await this.client.workflow.start(WORKFLOW_TYPES.mlaCase, {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      await this.client.workflow.start(WORKFLOW_TYPE_OF[kind], { workflowId, taskQueue: this.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       started = false;
     }
-    const status = await this.update(input.caseId, () =>
-      this.client.workflow.getHandle(workflowId).executeUpdate(awaitFiledUpdate),
-    );
+    const status = await this.call(input.caseId, () => this.client.workflow.getHandle(workflowId).executeUpdate(awaitFiledUpdate));
     return { status, started };
   }
 
-  async command(caseId: string, envelope: CommandEnvelope): Promise<MlaCaseStatus> {
-    const handle = this.client.workflow.getHandle(mlaCaseWorkflowId(caseId));
-    return this.update(caseId, () => handle.executeUpdate(commandUpdate, { args: [envelope] }));
+  /** Runs a life-cycle command on the workflow of a case of `kind` (MLA by default). */
+  async command(caseId: string, envelope: unknown, kind = 'MLA'): Promise<CaseStatus> {
+    const handle = this.client.workflow.getHandle(caseWorkflowId(kind, caseId));
+    return this.call(caseId, () => handle.executeUpdate(caseCommandUpdate, { args: [envelope] }));
   }
 
-  async status(caseId: string): Promise<MlaCaseStatus> {
-    return this.update(caseId, () => this.client.workflow.getHandle(mlaCaseWorkflowId(caseId)).query(statusQuery));
+  async status(caseId: string, kind = 'MLA'): Promise<CaseStatus> {
+    return this.call(caseId, () => this.client.workflow.getHandle(caseWorkflowId(kind, caseId)).query(caseStatusQuery));
   }
 
   /** Reachability of the Temporal frontend, for health checks. */
@@ -73,7 +70,7 @@ export class CaseGateway {
     await this.client.workflowService.getSystemInfo({});
   }
 
-  private async update<T>(caseId: string, call: () => Promise<T>): Promise<T> {
+  private async call<T>(caseId: string, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (err) {
@@ -92,12 +89,7 @@ function translate(caseId: string, err: unknown): unknown {
     return err;
   }
   if (err instanceof WorkflowNotFoundError) return new CaseWorkflowGoneError(caseId);
-  if (isCompletedWorkflowError(err)) return new CaseWorkflowGoneError(caseId);
+  const message = err instanceof Error ? err.message : '';
+  if (/workflow execution already completed|workflow.*not found/i.test(message)) return new CaseWorkflowGoneError(caseId);
   return err;
 }
-
-function isCompletedWorkflowError(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : '';
-  return /workflow execution already completed|workflow.*not found/i.test(message);
-}
-

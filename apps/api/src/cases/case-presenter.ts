@@ -29,6 +29,7 @@ export function presentCase(row: CaseRow, visibility: Visibility) {
     purpose: row.purpose,
     persons: row.persons,
     createdBy: row.createdBy,
+    linkedCaseId: row.linkedCaseId ?? null,
     filedAt: row.filedAt?.toISOString(),
     lastPartyEventAt: row.lastPartyEventAt?.toISOString(),
     createdAt: row.createdAt.toISOString(),
@@ -103,6 +104,12 @@ export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: Ca
     postponement: detail.postponement ?? null,
     refusal: detail.refusal ?? null,
     basisOverride: detail.basisOverride ? { ...detail.basisOverride, at: iso(detail.basisOverride.at) } : null,
+    kind: row.kind,
+    linkedCaseId: row.linkedCaseId ?? null,
+    extradition:
+      row.kind === 'EXTRADITION'
+        ? { formalRequest: detail.formalRequest, custody: detail.custody, surrender: detail.surrender ?? null, courtDecision: detail.courtDecision ?? null, conflict: detail.conflict, provisionalArrest: detail.provisionalArrest ?? null }
+        : undefined,
     events: history.map((e) => {
       const p = presentEvent(e);
       return visibility === 'SUMMARY' ? { ...p, comment: undefined } : p;

@@ -3,9 +3,11 @@ import { CaseAccess } from './case-access';
 import { CasesController } from './cases.controller';
 import { FileMlaRequest } from './usecases/file-mla-request.usecase';
 import { RunCaseCommand } from './usecases/run-case-command.usecase';
+import { ExtraditionsController } from '../extraditions/extraditions.controller';
+import { FileExtradition } from '../extraditions/file-extradition.usecase';
 
 @Module({
-  controllers: [CasesController],
-  providers: [CaseAccess, FileMlaRequest, RunCaseCommand],
+  controllers: [CasesController, ExtraditionsController],
+  providers: [CaseAccess, FileMlaRequest, RunCaseCommand, FileExtradition],
 })
 export class CasesModule {}

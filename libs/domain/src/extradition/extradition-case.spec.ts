@@ -25,8 +25,16 @@ class Ext {
   at(ms: number): this {
     const r = advanceExtradition(this.state, ms);
     this.state = r.state;
-    this.events.push(...r.events);
+    this.push(r.events);
     return this;
+  }
+  /** Every event must carry the next sequence number: the audit trail is keyed by it. */
+  push(events: CaseEvent[]) {
+    for (const e of events) {
+      expect(e.seq).toBe((this.events.at(-1)?.seq ?? -1) + 1);
+      this.events.push(e);
+    }
+    expect(this.state.seq).toBe(this.events.at(-1)!.seq);
   }
   try(env: ExtraditionEnvelope, ms: number): ExtraditionOutcome {
     this.at(ms);
@@ -36,7 +44,7 @@ class Ext {
     const out = this.try(env, ms);
     if (!out.ok) throw new Error(`${env.command.type}: ${out.violation.code} ${out.violation.message}`);
     this.state = out.state;
-    this.events.push(...out.events);
+    this.push(out.events);
     return this;
   }
   types() {

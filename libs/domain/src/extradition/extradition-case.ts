@@ -508,15 +508,18 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     case 'CUSTODY_REMINDER': {
       const soft = next.clocks.find((c) => c.ruleId === 'PA_SOFT');
       next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: `person in provisional custody: the formal request must reach ${s.ctx.requestedState}${soft?.lastDay ? ` before release becomes possible after ${soft.lastDay}` : ''}` }, at, soft?.breachAt, k.id);
-      return { state: next, events: [record('REMINDER', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }] })] };
+      const event = record('REMINDER', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }] });
+      return { state: next, events: [event] };
     }
     case 'CONSENT_NOTICE':
       next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' }, at, undefined, k.id);
-      return { state: next, events: [record('REMINDER')] };
+      const event = record('REMINDER');
+      return { state: next, events: [event] };
     case 'CUSTODY': {
       if (k.ruleId === 'PA_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
-        return { state: next, events: [record('RELEASE_POSSIBLE', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }] })] };
+        const event = record('RELEASE_POSSIBLE', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }] });
+        return { state: next, events: [event] };
       }
       // Hard limit without a formal request: the person must be released.
       const custodyDays = s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : 0;
@@ -531,7 +534,8 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     case 'SURRENDER': {
       if (k.ruleId === 'SURRENDER_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
-        return { state: next, events: [record('RELEASE_POSSIBLE')] };
+        const event = record('RELEASE_POSSIBLE');
+        return { state: next, events: [event] };
       }
       next = endAllClocks({ ...next, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'), custody: { ...next.custody, atLiberty: true, endedAt: at } }, at);
       const event = toState('RELEASED_NOT_TAKEN_OVER', 'RELEASE_REQUIRED', {

@@ -18,8 +18,16 @@ class Case {
   at(ms: number): this {
     const r = advanceTime(this.state, ms);
     this.state = r.state;
-    this.events.push(...r.events);
+    this.push(r.events);
     return this;
+  }
+  /** Every event must carry the next sequence number: the audit trail is keyed by it. */
+  push(events: CaseEvent[]) {
+    for (const e of events) {
+      expect(e.seq).toBe((this.events.at(-1)?.seq ?? -1) + 1);
+      this.events.push(e);
+    }
+    expect(this.state.seq).toBe(this.events.at(-1)!.seq);
   }
   try(env: CommandEnvelope, ms: number): Outcome {
     this.at(ms);
@@ -29,7 +37,7 @@ class Case {
     const out = this.try(env, ms);
     if (!out.ok) throw new Error(`${env.command.type} refused: ${out.violation.code} ${out.violation.message}`);
     this.state = out.state;
-    this.events.push(...out.events);
+    this.push(out.events);
     return this;
   }
   clock(ruleId: string) {
@@ -187,8 +195,7 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
   it('S4: review reminder at 00:00 after 5 working days, escalation after 10; review restarts on resubmission', () => {
     const monday = Date.parse('2024-10-07T10:00:00Z');
     const c = new Case({ ctx: { requestingState: 'GH', requestedState: 'SN', timeZones: { requesting: 'Africa/Accra', requested: 'Africa/Dakar' } } });
-    const out = handleCommand(c.state, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), monday);
-    c.state = out.ok ? out.state : c.state;
+    c.do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), monday);
     expect(new Date(nextWakeAt(c.state)!).toISOString()).toBe('2024-10-15T00:00:00.000Z');
     c.at(Date.parse('2024-10-22T00:00:00Z'));
     expect(c.tasks().map((t) => [t.kind, t.level, t.addressee, new Date(t.createdAt).toISOString()])).toEqual([

@@ -28,6 +28,8 @@ export class CaseEntity {
   @Column({ type: 'text', array: true, name: 'escalated_to_focal_points_of' }) escalatedToFocalPointsOf: string[];
   @Column({ type: 'text', array: true }) flags: string[];
   @Column({ type: 'jsonb' }) detail: Record<string, unknown>;
+  @Column({ type: 'text', name: 'person_identifier', nullable: true }) personIdentifier: string | null;
+  @Column({ type: 'uuid', name: 'linked_case_id', nullable: true }) linkedCaseId: string | null;
   @Column({ type: 'timestamptz', name: 'last_party_event_at' }) lastPartyEventAt: Date;
   @Column({ type: 'timestamptz', name: 'filed_at' }) filedAt: Date;
   @Column({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;

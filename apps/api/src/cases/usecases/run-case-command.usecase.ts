@@ -1,9 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, CaseAction, FieldProblem, MLA_COMMANDS, MLA_TERMINAL_STATES, MlaCommand } from '../../../../../libs/domain/src';
+import { Actor, CaseAction, CaseRelation, DOMESTIC_COMMANDS, EXTRADITION_COMMANDS, FieldProblem, MLA_COMMANDS, MlaCommand } from '../../../../../libs/domain/src';
+import { TERMINAL_STATES } from '../../../../../libs/persistence/src';
 import { CaseGateway, CaseWorkflowGoneError, CommandRefusedError } from '../../../../../libs/temporal/src';
 import { ProblemException } from '../../common/problem';
-import { CaseAccess } from '../case-access';
+import { CaseAccess, notFound } from '../case-access';
 import { FileMlaRequest } from './file-mla-request.usecase';
+
+type CommandTable = Record<string, { by: readonly (CaseRelation | 'SYSTEM')[] }>;
+const TABLES: Record<string, CommandTable> = { MLA: MLA_COMMANDS, EXTRADITION: EXTRADITION_COMMANDS, DOMESTIC_PROSECUTION: DOMESTIC_COMMANDS };
 
 /** Authorises a life-cycle command with the policy, then hands it to the case's workflow. */
 @Injectable()
@@ -14,41 +18,49 @@ export class RunCaseCommand {
     @Inject(FileMlaRequest) private readonly filing: FileMlaRequest,
   ) {}
 
-  async execute(actor: Actor, caseId: string, command: MlaCommand, occurredAt?: string): Promise<{ warnings: FieldProblem[] }> {
-    const spec = MLA_COMMANDS[command.type];
+  /** `kind` is the kind of case the route serves: a case of another kind is not found there. */
+  async execute(actor: Actor, caseId: string, command: { type: string }, occurredAt?: string, kind = 'MLA'): Promise<{ warnings: FieldProblem[] }> {
+    const table = TABLES[kind];
+    const spec = table[command.type];
     // Notes are the one thing network contacts may add; everything else is a step of the life cycle.
     const action: CaseAction =
-      command.type === 'NOTE' ? { kind: 'COMMENT' } : { kind: 'COMMAND', name: command.type, allowedRelations: spec.by };
+      command.type === 'NOTE'
+        ? { kind: 'COMMENT' }
+        : { kind: 'COMMAND', name: command.type, allowedRelations: spec.by.filter((r): r is CaseRelation => r !== 'SYSTEM') };
     const { row, relation, role } = await this.access.require(actor, caseId, action);
-    if (command.type === 'AMEND' && command.changes.legalBasis) await this.pinNewBasis(command, row.requestingState, row.requestedState);
-    if (command.type === 'REPIN_RULE_PACK') {
-      const problems: FieldProblem[] = [];
-      command.basis = (await this.filing.basisFor(row.legalBasis, new Date().toISOString().slice(0, 10), [row.requestingState, row.requestedState], problems)) ?? undefined;
-      if (!command.basis) throw ProblemException.of(422, 'NO_RULE_PACK', problems.map((p) => p.message).join('; '), { errors: problems });
-    }
+    if (row.kind !== kind) throw notFound(caseId);
+    if (kind === 'MLA') await this.resolveBasis(command as MlaCommand, row);
     try {
-      const status = await this.gateway.command(caseId, {
-        command,
-        relation,
-        occurredAt,
-        actor: { userId: actor.userId, role, stateCode: actor.stateCode, authorityId: actor.authorityId },
-      });
+      const status = await this.gateway.command(
+        caseId,
+        { command, relation, occurredAt, actor: { userId: actor.userId, role, stateCode: actor.stateCode, authorityId: actor.authorityId } },
+        kind,
+      );
       return { warnings: status.warnings ?? [] };
     } catch (err) {
       if (err instanceof CommandRefusedError) throw ProblemException.fromViolation(err.violation);
-      if (err instanceof CaseWorkflowGoneError && MLA_TERMINAL_STATES.has(row.state)) {
+      if (err instanceof CaseWorkflowGoneError && TERMINAL_STATES.has(row.state)) {
         throw ProblemException.of(409, 'CASE_TERMINAL', `the case is ${row.state}, a terminal state: no further command is accepted`);
       }
       throw err;
     }
   }
 
-  private async pinNewBasis(command: Extract<MlaCommand, { type: 'AMEND' }>, requesting: string, requested: string): Promise<void> {
+  /** Amendments of the basis and re-pins carry the rule pack the workflow is to pin. */
+  private async resolveBasis(command: MlaCommand, row: { legalBasis: string; requestingState: string; requestedState: string }): Promise<void> {
+    const today = new Date().toISOString().slice(0, 10);
+    const states = [row.requestingState, row.requestedState];
     const problems: FieldProblem[] = [];
-    const { legalBasis, ...rest } = command.changes as typeof command.changes & { legalBasis?: string };
-    const basis = await this.filing.basisFor(legalBasis!, new Date().toISOString().slice(0, 10), [requesting, requested], problems);
-    if (!basis) throw ProblemException.of(422, 'INVALID_AMENDMENT', problems.map((p) => p.message).join('; '), { errors: problems });
-    command.changes = rest;
-    command.basis = basis;
+    if (command.type === 'AMEND' && command.changes.legalBasis) {
+      const { legalBasis, ...rest } = command.changes;
+      const basis = await this.filing.basisFor(legalBasis, today, states, problems);
+      if (!basis) throw ProblemException.of(422, 'INVALID_AMENDMENT', problems.map((p) => p.message).join('; '), { errors: problems });
+      command.changes = rest;
+      command.basis = basis;
+    }
+    if (command.type === 'REPIN_RULE_PACK') {
+      command.basis = (await this.filing.basisFor(row.legalBasis, today, states, problems)) ?? undefined;
+      if (!command.basis) throw ProblemException.of(422, 'NO_RULE_PACK', problems.map((p) => p.message).join('; '), { errors: problems });
+    }
   }
 }

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Actor, FieldProblem, SYSTEM_ACTOR } from '../../../../libs/domain/src';
+import { CaseGateway } from '../../../../libs/temporal/src';
+import { ProblemException } from '../common/problem';
+import { FileMlaRequest, caseIdFor, digest } from '../cases/usecases/file-mla-request.usecase';
+import { FileExtraditionDto } from './extradition.dto';
+
+/**
+ * Files an extradition request (with or without a provisional arrest) and links it to any other open
+ * request for the same person in the same requested State (ECE art. 17).
+ */
+@Injectable()
+export class FileExtradition {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(CaseGateway) private readonly gateway: CaseGateway,
+    @Inject(FileMlaRequest) private readonly filing: FileMlaRequest,
+  ) {}
+
+  async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<{ caseId: string; created: boolean }> {
+    if (!actor.roles.includes('PROSECUTOR') && !actor.roles.includes('CENTRAL_AUTHORITY')) {
+      throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'an extradition request is filed by a prosecutor or a central authority of the requesting State');
+    }
+    const today = now.toISOString().slice(0, 10);
+    const problems: FieldProblem[] = [];
+    const ctx = await this.filing.contextFor(actor.stateCode, dto.requestedState, today, problems);
+    const basis = await this.filing.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems, 'legalBasis', 'EXTRADITION');
+    if (problems.length || !ctx || !basis) throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
+    const caseId = idempotencyKey ? caseIdFor(actor.userId, `extradition:${idempotencyKey}`) : randomUUID();
+    ctx.caseId = caseId;
+    const filingDigest = digest(dto);
+    const { status, started } = await this.gateway.fileExtradition({
+      caseId,
+      ctx,
+      basis,
+      content: {
+        person: { ...dto.person },
+        offence: dto.offence,
+        factsSummary: dto.factsSummary,
+        purpose: dto.purpose,
+        language: dto.language,
+        urgency: dto.urgency ?? 'NORMAL',
+      },
+      provisionalArrest: dto.provisionalArrest ? { ...dto.provisionalArrest } : undefined,
+      requestingAuthorityId: actor.authorityId,
+      filedBy: { userId: actor.userId, role: actor.roles.includes('PROSECUTOR') ? 'PROSECUTOR' : 'CENTRAL_AUTHORITY', stateCode: actor.stateCode, authorityId: actor.authorityId },
+      filingDigest,
+    });
+    if (status.filingDigest !== filingDigest) {
+      throw ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');
+    }
+    if (started) await this.linkConflicts(caseId, dto.requestedState, dto.person.identifier);
+    return { caseId, created: started };
+  }
+
+  /** Two open requests for the same person in one requested State are linked on both cases. */
+  private async linkConflicts(caseId: string, requestedState: string, identifier: string): Promise<void> {
+    const others: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM cases WHERE kind = 'EXTRADITION' AND requested_state = $1 AND person_identifier = $2 AND id <> $3
+         AND state NOT IN ('REFUSED', 'SURRENDERED', 'RELEASED_NOT_TAKEN_OVER', 'WITHDRAWN')`,
+      [requestedState, identifier, caseId],
+    );
+    const system = { actor: SYSTEM_ACTOR, relation: 'SYSTEM' };
+    for (const other of others) {
+      await this.gateway.command(other.id, { ...system, command: { type: 'LINK_CONFLICT', caseId } }, 'EXTRADITION');
+      await this.gateway.command(caseId, { ...system, command: { type: 'LINK_CONFLICT', caseId: other.id } }, 'EXTRADITION');
+    }
+  }
+}
