@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBundle, quietRuntime } from '../support/engine';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
-import { REPRESENTATIVE_RUNS, inputFor } from './representative-runs';
+import { REPRESENTATIVE_RUNS, extraditionInputFor, inputFor } from './representative-runs';
 
 // `npm run histories:record`: re-records the committed histories. Do it only for a deliberate change
 // whose old histories are covered by patched(); otherwise the replay test is the guard.
@@ -18,11 +18,18 @@ test('record representative histories', async () => {
     workflowBundle: { codePath: await ensureBundle() },
     activities: { recordCaseEvents: async () => undefined },
   });
+  const only = process.env.RECORD_ONLY?.split(',');
   await worker.runUntil(async () => {
     let n = 0;
-    for (const [name, { input, run }] of Object.entries(REPRESENTATIVE_RUNS)) {
+    for (const [name, { workflowType, input, run }] of Object.entries(REPRESENTATIVE_RUNS)) {
       const caseId = `00000000-0000-4000-9000-${String(++n).padStart(12, '0')}`;
-      const handle = await env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'record', args: [inputFor(caseId, input)] });
+      if (only && !only.includes(name)) continue;
+      const extradition = workflowType === 'extraditionWorkflow';
+      const handle = await env.client.workflow.start(workflowType ?? 'mlaCaseWorkflow', {
+        workflowId: `${extradition ? 'ext' : 'mla'}-${caseId}`,
+        taskQueue: 'record',
+        args: [extradition ? extraditionInputFor(caseId) : inputFor(caseId, input)],
+      });
       await run(env, handle);
       // The first run's history: for a continued case it ends with its continue-as-new.
       const history = await env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();

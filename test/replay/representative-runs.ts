@@ -3,6 +3,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import { awaitFiledUpdate, commandUpdate } from '../../workflows/mla-case/mla-case.messages';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
+import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../support/extradition-fixtures';
+import type { ExtraditionWorkflowInput } from '../../libs/contracts/src';
 
 const DAY = 86_400_000;
 
@@ -27,7 +29,44 @@ const cmd = (handle: WorkflowHandle, env: ReturnType<typeof as>) => handle.execu
  * Representative lives of a case whose histories are committed and replayed on every test run, so
  * that a change to the workflow that would break running cases fails before it ships.
  */
-export const REPRESENTATIVE_RUNS: Record<string, { input?: Partial<MlaCaseWorkflowInput>; run: Run }> = {
+export function extraditionInputFor(caseId: string): ExtraditionWorkflowInput {
+  return {
+    caseId,
+    ctx: extraditionContext({ caseId }),
+    content: extraditionContent(),
+    basis: extraditionBasis(),
+    requestingAuthorityId: 'NG-PROS',
+    filedBy: xas('REQUESTING_PROSECUTOR', { type: 'NOTE', text: '' }).actor,
+    provisionalArrest: { channel: 'INTERPOL_URGENT', reference: 'IP-1' },
+    filingDigest: 'digest',
+  };
+}
+
+export const REPRESENTATIVE_RUNS: Record<string, { workflowType?: string; input?: Partial<MlaCaseWorkflowInput>; run: Run }> = {
+  // Provisional arrest, reminders, formal request in time, consent, grant, surrender with force majeure.
+  'extradition-arrest-to-surrender': {
+    workflowType: 'extraditionWorkflow',
+    run: async (env, h) => {
+      const x = (who: Parameters<typeof xas>[0], c: Parameters<typeof xas>[1]) => h.executeUpdate(commandUpdate as never, { args: [xas(who, c)] } as never);
+      await x('REQUESTED_CA', { type: 'RECORD_ARREST' });
+      await env.sleep(12 * DAY);
+      await x('REQUESTING_PROSECUTOR', { type: 'SUBMIT' });
+      await x('REQUESTING_CA', { type: 'APPROVE' });
+      await x('REQUESTING_CA', { type: 'TRANSMIT', channel: 'DIPLOMATIC', reference: 'NV-9' });
+      await env.sleep(6 * DAY);
+      await x('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' });
+      await x('REQUESTED_CA', { type: 'RECORD_CONSENT' });
+      await x('REQUESTED_CA', { type: 'GRANT' });
+      const now = await env.currentTimeMs();
+      const at = (days: number) => new Date(now + days * DAY).toISOString().slice(0, 10);
+      await x('REQUESTED_CA', { type: 'SCHEDULE_SURRENDER', agreedDate: at(3) });
+      await env.sleep(4 * DAY);
+      await x('REQUESTING_CA', { type: 'FORCE_MAJEURE', newDate: at(10), reason: 'flight' });
+      await env.sleep(2 * DAY);
+      await x('REQUESTED_CA', { type: 'RECORD_SURRENDER' });
+      await h.result();
+    },
+  },
   // Review reminder and escalation, correction loop, information pause, execution, closure.
   'mla-full-life-cycle': {
     run: async (env, h) => {
