@@ -54,6 +54,26 @@ export function createCaseProjectionActivities({ dataSource }: CaseProjectionDep
             s.lastPartyEventAt, lastAt, s.columns.personIdentifier ?? null, s.columns.linkedCaseId ?? null,
           ],
         );
+        const m = s.milestones;
+        if (m) {
+          await tx.query(
+            `UPDATE cases SET transmitted_at = $2, received_at = $3, results_at = $4, paused_ms = $5, refusal_ground = $6, custody_days = $7
+             WHERE id = $1 AND version = $8`,
+            [record.caseId, m.transmittedAt ?? null, m.receivedAt ?? null, m.resultsAt ?? null, m.pausedMs ?? 0, m.refusalGround ?? null, m.custodyDays ?? null, s.version],
+          );
+        }
+        const clocks = (s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? [];
+        for (const k of clocks) {
+          await tx.query(
+            `INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (case_id, clock_id) DO UPDATE SET status = EXCLUDED.status, due_at = EXCLUDED.due_at, stopped_at = EXCLUDED.stopped_at,
+               started_at = EXCLUDED.started_at, legal_ref = EXCLUDED.legal_ref
+             WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
+                   (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)`,
+            [record.caseId, k.id, k.ruleId, k.kind, k.status, new Date(k.startedAt), new Date(k.breachAt), k.stoppedAt !== undefined ? new Date(k.stoppedAt) : null, k.legalRef ?? null],
+          );
+        }
       });
     },
   };

@@ -80,6 +80,12 @@ function recordOf(input: ExtraditionWorkflowInput, s: ExtraditionCaseState, even
         personIdentifier: s.content.person.identifier,
         linkedCaseId: domesticCaseId,
       },
+      milestones: {
+        transmittedAt: s.formal.transmission ? iso(s.formal.transmission.at) : undefined,
+        receivedAt: s.formal.receivedAt !== undefined ? iso(s.formal.receivedAt) : undefined,
+        refusalGround: s.refusal?.ground,
+        custodyDays: extraditionMetricsOf(s, Date.now()).custodyDays,
+      },
       legalBasis: s.basis.instrumentId,
       rulePackVersion: s.basis.rulePack.version,
       lastPartyEventAt: iso(s.lastPartyEventAt),

@@ -55,6 +55,13 @@ function recordOf(input: MlaCaseWorkflowInput, s: MlaCaseState, events: CaseEven
       executingAuthorityIds: [...new Set(s.items.map((i) => i.executingAuthorityId).filter((a): a is string => Boolean(a)))],
       escalatedToFocalPointsOf: s.escalatedToFocalPointsOf,
       columns: s.content,
+      milestones: {
+        transmittedAt: s.transmittedAt !== undefined ? iso(s.transmittedAt) : undefined,
+        receivedAt: s.receivedAt !== undefined ? iso(s.receivedAt) : undefined,
+        resultsAt: s.resultsTransmittedAt !== undefined ? iso(s.resultsTransmittedAt) : undefined,
+        pausedMs: s.pausedMs,
+        refusalGround: s.refusal?.ground,
+      },
       legalBasis: s.basis.instrumentId,
       rulePackVersion: s.basis.rulePack.version,
       lastPartyEventAt: iso(s.lastPartyEventAt),

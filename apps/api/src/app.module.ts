@@ -10,6 +10,7 @@ import { CasesModule } from './cases/cases.module';
 import { ProblemDetailsFilter, validationProblem } from './common/problem';
 import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference.controller';
+import { MonitoringController } from './monitoring/monitoring.controller';
 
 @Module({})
 export class AppModule {
@@ -17,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal), CasesModule],
-      controllers: [HealthController, ReferenceController],
+      controllers: [HealthController, ReferenceController, MonitoringController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,

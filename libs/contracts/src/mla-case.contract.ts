@@ -52,6 +52,8 @@ export interface CaseSnapshot {
   executingAuthorityIds: string[];
   escalatedToFocalPointsOf: string[];
   columns: CaseColumns;
+  /** Milestones managers' figures are computed from (ISO instants). */
+  milestones?: { transmittedAt?: string; receivedAt?: string; resultsAt?: string; pausedMs?: number; refusalGround?: string; custodyDays?: number };
   legalBasis: string;
   rulePackVersion: number;
   lastPartyEventAt: string;

@@ -5,6 +5,7 @@ import { CaseEntity, CaseEventEntity, CaseTaskEntity } from './entities/case.ent
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
 import { CaseLifeCycle1764500000000 } from './migrations/1764500000000-CaseLifeCycle';
 import { Extradition1764600000000 } from './migrations/1764600000000-Extradition';
+import { Monitoring1764700000000 } from './migrations/1764700000000-Monitoring';
 
 export const ENTITIES = [
   StateEntity,
@@ -20,7 +21,7 @@ export const ENTITIES = [
   CaseTaskEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000];
+export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000, Monitoring1764700000000];
 
 /** The options shared by the application, the worker and the migration CLI. */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {

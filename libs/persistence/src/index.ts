@@ -4,3 +4,4 @@ export * from './entities/case.entities';
 export * from './database.module';
 export * from './case-queries';
 export * from './reference-queries';
+export * from './monitoring-queries';
