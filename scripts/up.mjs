@@ -129,6 +129,8 @@ async function main() {
     API           ${api}
     OpenAPI docs  ${api}/docs
     Temporal UI   ${temporalUi ?? '(external cluster at ' + env.TEMPORAL_ADDRESS + ')'}
+    Dashboard     ${api}/dashboard/
+    Metrics       ${api}/metrics (admin token), worker http://${env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics
     PostgreSQL    ${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}
   A token for a seeded user:  npm run token -- u-sn-prosecutor
   Ctrl-C stops everything.

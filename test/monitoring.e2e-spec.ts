@@ -169,3 +169,27 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
     expect((await engine.request('GET', '/monitoring/stalled')).status).toBe(401);
   });
 });
+
+describe('operators\' metrics', () => {
+  let engine: Engine;
+  beforeAll(async () => {
+    engine = await startEngine();
+  }, 180000);
+  afterAll(async () => {
+    await engine?.stop();
+  }, 60000);
+
+  it('exposes cases by state, clocks breached, open escalations and HTTP latency in Prometheus format, to operators only', async () => {
+    const prosecutor = await engine.token('u-sn-prosecutor');
+    await engine.request('POST', '/cases', { token: prosecutor, body: { requestedState: 'GH', legalBasis: 'UNTOC-2000', assistanceTypes: ['OTHER'], persons: [], language: 'en' } });
+    expect((await engine.request('GET', '/metrics', { token: prosecutor })).status).toBe(403);
+    expect((await engine.request('GET', '/metrics')).status).toBe(401);
+    const res = await engine.request('GET', '/metrics', { token: await engine.token('u-admin') });
+    expect(res.status).toBe(200);
+    const text = String(res.body);
+    expect(text).toMatch(/^mla_cases\{kind="MLA",state="DRAFT"\} 1$/m);
+    expect(text).toContain('# TYPE mla_clocks_breached gauge');
+    expect(text).toContain('# TYPE mla_escalations_open gauge');
+    expect(text).toMatch(/mla_http_request_duration_seconds_count\{method="POST",route="\/cases",status="201"\} 1/);
+  });
+});

@@ -79,6 +79,13 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect(closed.history.filter((h: { event: string }) => h.event === 'FILED')).toHaveLength(1);
     expect(transitions(closed.history)).toHaveLength(10);
     for (const h of transitions(closed.history)) expect(h).toMatchObject({ actor: { id: expect.any(String), role: expect.any(String) }, at: expect.any(String) });
+
+    // The managers' figures come from the same projection.
+    const stats = await sc.call('u-sn-manager', 'GET', '/monitoring/statistics?from=2000-01-01&to=2999-01-01&requested=ML');
+    expect(stats.pairs).toEqual([
+      expect.objectContaining({ requestingState: 'SN', requestedState: 'ML', terminal: 1, ackDays: { median: 2, p90: 2, cases: 1 }, executionDays: { median: 46, p90: 46, cases: 1 } }),
+    ]);
+    expect(stats.pairs[0].deadlines).toEqual(expect.arrayContaining([{ ruleId: 'REQUESTER_DEADLINE', total: 1, breached: 0, shareBreached: 0 }]));
   });
 
   it('S3: completeness against the basis: 422 listing each missing element, the (c) exemption, ECOWAS warning', async () => {

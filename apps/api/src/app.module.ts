@@ -11,6 +11,7 @@ import { ProblemDetailsFilter, validationProblem } from './common/problem';
 import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference.controller';
 import { MonitoringController } from './monitoring/monitoring.controller';
+import { EngineMetrics, MetricsController } from './metrics/metrics';
 
 @Module({})
 export class AppModule {
@@ -18,10 +19,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal), CasesModule],
-      controllers: [HealthController, ReferenceController, MonitoringController],
+      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
+        EngineMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         {

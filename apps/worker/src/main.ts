@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   }
   // The SDK's own log lines in the same JSON shape as the rest; their metadata holds ids, never case content.
   const sdkLevel = ({ debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const)[config.logLevel];
+  // The worker's own metrics (workflow task and activity failures, latencies) for Prometheus.
+  const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
   Runtime.install({
+    telemetryOptions: metricsAddress === 'off' ? undefined : { metrics: { prometheus: { bindAddress: metricsAddress } } },
     logger: new DefaultLogger(sdkLevel, (entry) =>
       process.stdout.write(
         JSON.stringify({ level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), message: entry.message, ...entry.meta }) + '\n',
