@@ -13,5 +13,6 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/seeds/data ./seeds/data
+COPY --from=build /app/apps/api/dashboard ./apps/api/dashboard
 USER node
 CMD ["node", "dist/apps/api/src/main.js"]

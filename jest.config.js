@@ -40,6 +40,8 @@ const common = {
 };
 
 module.exports = {
+  // Server suites wait on real servers and browsers; pure tests finish in milliseconds either way.
+  testTimeout: 120000,
   projects: [
     {
       ...common,

@@ -18,6 +18,19 @@ function ensureInstalled() {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+/** The browser test drives Debian's Chromium; install it when missing and we may (root, apt). */
+function ensureChromium() {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(path) || process.getuid?.() !== 0) return;
+  console.log('installing chromium (apt-get) for the dashboard browser test');
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
+  if (run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], quiet).status !== 0) {
+    run('apt-get', ['update'], quiet);
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], quiet);
+  }
+  if (!existsSync(path)) console.error('chromium could not be installed: the browser test will fail and say how to install it');
+}
+
 function findSpecs(dir, suffix, out = []) {
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
@@ -29,6 +42,7 @@ function findSpecs(dir, suffix, out = []) {
 }
 
 ensureInstalled();
+ensureChromium();
 // Fail loudly, with the fix, when the Temporal binaries are missing: never skip the server tiers.
 try {
   tools.temporalCliPath();

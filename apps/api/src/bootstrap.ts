@@ -2,7 +2,8 @@ import { ConsoleLogger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { AppConfig } from '../../../libs/config/src';
+import { join } from 'node:path';
+import { projectRoot, type AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 
 export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
@@ -27,6 +28,8 @@ export async function createApi(config: AppConfig, logger: LoggerService | false
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // The managers' dashboard: static files, no data of their own; every figure comes from the API with the user's token.
+  app.useStaticAssets({ root: join(projectRoot(), 'apps', 'api', 'dashboard'), prefix: '/dashboard/', decorateReply: false });
   app.enableShutdownHooks();
   return app;
 }

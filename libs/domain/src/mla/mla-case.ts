@@ -536,7 +536,8 @@ function syncRequesterDeadline(s: MlaCaseState, at: number): MlaCaseState {
   const tz = s.ctx.timeZones.requested;
   const breachAt = endOfDate(date, tz);
   const atRisk = clockRule(s.basis.rulePack, 'DEADLINE_AT_RISK_BEFORE');
-  const warnAt = atRisk ? zonedInstant(date, tz) - (atRisk.amount - 1) * DAY_MS : undefined;
+  // A deadline already close when it is set is at risk from that moment, not from some earlier day.
+  const warnAt = atRisk ? Math.max(at, zonedInstant(date, tz) - (atRisk.amount - 1) * DAY_MS) : undefined;
   const existing = s.clocks.find((k) => k.kind === 'REQUESTER_DEADLINE');
   const clock: Clock = {
     id: existing?.id ?? `clock-${s.nextId}`,

@@ -1,0 +1,275 @@
+// Managers' dashboard: plain ES modules, no build step. It talks to the engine's own API with the
+// bearer token the user pastes (kept for the tab only, in sessionStorage).
+
+const I18N = {
+  en: {
+    title: 'Mutual legal assistance and extradition',
+    language: 'Language',
+    logout: 'Log out',
+    'nav.stalled': 'Stalled cases',
+    'nav.deadlines': 'Deadlines',
+    'nav.escalations': 'Escalations',
+    'nav.statistics': 'Statistics',
+    'login.title': 'Sign in with a token',
+    'login.help': 'Paste a bearer token issued for you (locally: npm run token -- u-sn-manager).',
+    'login.submit': 'Sign in',
+    'login.failed': 'This token was not accepted.',
+    'stalled.title': 'Stalled cases',
+    'stalled.help': 'Open cases with no act by either party for {days} days.',
+    'deadlines.title': "Requester's deadlines passed or due within 7 days",
+    'escalations.title': 'Open escalations',
+    'statistics.title': 'Statistics by country pair',
+    'col.case': 'Case', 'col.pair': 'Pair', 'col.kind': 'Kind', 'col.state': 'State', 'col.idle': 'Days idle', 'col.flags': 'Flags',
+    'col.at': 'When', 'col.event': 'Event', 'col.transition': 'State',
+    'col.deadline': 'Deadline', 'col.daysLeft': 'Days left', 'col.level': 'Level', 'col.age': 'Age (days)', 'col.addressee': 'Addressee',
+    'col.open': 'Open', 'col.terminal': 'Ended', 'col.ack': 'Days to acknowledge (median / p90)', 'col.exec': 'Days to execute, net (median / p90)',
+    'col.escalations': 'Escalations raised / resolved', 'col.refusals': 'Refusals', 'col.custody': 'Custody days',
+    more: 'Load more', none: 'Nothing to show.', back: 'Back',
+    'case.title': 'Case timeline', 'case.clocks': 'Clocks and deadlines', 'case.events': 'Events',
+    'legend.running': 'running', 'legend.met': 'met', 'legend.breached': 'breached', 'legend.paused': 'paused', 'legend.cancelled': 'cancelled', 'legend.escalation': 'escalation',
+    'chart.ack': 'Median days to acknowledge', 'chart.exec': 'Median days to execute (net)',
+  },
+  fr: {
+    title: 'Entraide judiciaire et extradition',
+    language: 'Langue',
+    logout: 'Se déconnecter',
+    'nav.stalled': 'Dossiers bloqués',
+    'nav.deadlines': 'Délais',
+    'nav.escalations': 'Escalades',
+    'nav.statistics': 'Statistiques',
+    'login.title': 'Connexion par jeton',
+    'login.help': 'Collez le jeton qui vous a été délivré (en local : npm run token -- u-sn-manager).',
+    'login.submit': 'Se connecter',
+    'login.failed': "Ce jeton n'a pas été accepté.",
+    'stalled.title': 'Dossiers bloqués',
+    'stalled.help': 'Dossiers ouverts sans acte de l\u2019une ou l\u2019autre partie depuis {days} jours.',
+    'deadlines.title': 'Délais du requérant dépassés ou échus sous 7 jours',
+    'escalations.title': 'Escalades en cours',
+    'statistics.title': 'Statistiques par couple d\u2019États',
+    'col.case': 'Dossier', 'col.pair': 'Couple', 'col.kind': 'Type', 'col.state': 'État', 'col.idle': 'Jours sans acte', 'col.flags': 'Signaux',
+    'col.at': 'Date', 'col.event': 'Événement', 'col.transition': 'État',
+    'col.deadline': 'Échéance', 'col.daysLeft': 'Jours restants', 'col.level': 'Niveau', 'col.age': 'Âge (jours)', 'col.addressee': 'Destinataire',
+    'col.open': 'Ouverts', 'col.terminal': 'Clos', 'col.ack': 'Jours avant accusé de réception (médiane / p90)', 'col.exec': 'Jours d\u2019exécution, nets (médiane / p90)',
+    'col.escalations': 'Escalades soulevées / résolues', 'col.refusals': 'Refus', 'col.custody': 'Jours de détention',
+    more: 'Afficher plus', none: 'Rien à afficher.', back: 'Retour',
+    'case.title': 'Chronologie du dossier', 'case.clocks': 'Horloges et délais', 'case.events': 'Événements',
+    'legend.running': 'en cours', 'legend.met': 'respecté', 'legend.breached': 'dépassé', 'legend.paused': 'suspendu', 'legend.cancelled': 'annulé', 'legend.escalation': 'escalade',
+    'chart.ack': 'Jours médians avant accusé de réception', 'chart.exec': 'Jours médians d\u2019exécution (nets)',
+  },
+};
+
+let lang = sessionStorage.getItem('lang') || (navigator.language || 'en').slice(0, 2);
+if (!I18N[lang]) lang = 'en';
+const t = (key, vars = {}) => (I18N[lang][key] ?? I18N.en[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+const main = document.getElementById('main');
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+};
+
+async function api(path) {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
+  if (res.status === 401) {
+    sessionStorage.removeItem('token');
+    route();
+    throw new Error('unauthenticated');
+  }
+  if (!res.ok) throw new Error((await res.json().catch(() => ({}))).detail || res.statusText);
+  return res.json();
+}
+
+function translateStatic() {
+  document.documentElement.lang = lang;
+  document.querySelectorAll('[data-i18n]').forEach((n) => (n.textContent = t(n.dataset.i18n)));
+  document.getElementById('lang').value = lang;
+}
+
+function flags(list) {
+  const span = el('span');
+  for (const f of list || []) span.append(el('span', { class: `flag ${f}`, text: f }));
+  return span;
+}
+
+function table(columns, rows, rowToCells, attrs = {}) {
+  if (!rows.length) return el('p', { class: 'muted', text: t('none') });
+  const head = el('tr', {}, ...columns.map((c) => el('th', { text: t(c) })));
+  const body = rows.map((r) => el('tr', { 'data-case': r.id ?? r.caseId ?? '' }, ...rowToCells(r).map((c) => el('td', {}, c))));
+  return el('table', attrs, el('thead', {}, head), el('tbody', {}, ...body));
+}
+
+const caseLink = (id) => el('a', { href: `#/case/${id}`, text: id.slice(0, 8) });
+
+/** A keyset-paginated list: first page, then "load more" with the cursor. */
+async function pagedList(container, path, columns, cells, attrs) {
+  let cursor = null;
+  const rows = [];
+  const render = async () => {
+    const page = await api(`${path}${path.includes('?') ? '&' : '?'}limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    rows.push(...page.items);
+    cursor = page.nextCursor;
+    container.replaceChildren(table(columns, rows, cells, attrs));
+    if (cursor) container.append(el('button', { class: 'secondary', text: t('more'), onclick: render }));
+  };
+  await render();
+}
+
+const views = {
+  async stalled() {
+    const box = el('div', { class: 'card' });
+    await pagedList(box, '/monitoring/stalled?days=30', ['col.case', 'col.pair', 'col.kind', 'col.state', 'col.idle', 'col.flags'],
+      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.kind, r.state, String(r.idleDays), flags(r.flags)], { id: 'stalled-list' });
+    return [el('h2', { text: t('stalled.title') }), el('p', { class: 'muted', text: t('stalled.help', { days: 30 }) }), box];
+  },
+  async deadlines() {
+    const box = el('div', { class: 'card' });
+    await pagedList(box, '/monitoring/deadlines?status=all&withinDays=7', ['col.case', 'col.pair', 'col.state', 'col.deadline', 'col.daysLeft', 'col.flags'],
+      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.state, r.requestedByDate, String(r.daysLeft), flags(r.flags)], { id: 'deadline-list' });
+    return [el('h2', { text: t('deadlines.title') }), box];
+  },
+  async escalations() {
+    const box = el('div', { class: 'card' });
+    await pagedList(box, '/monitoring/escalations', ['col.case', 'col.pair', 'col.level', 'col.addressee', 'col.age'],
+      (r) => [caseLink(r.caseId), `${r.requestingState} → ${r.requestedState}`, `L${r.level}`, r.addressee, String(r.ageDays)], { id: 'escalation-list' });
+    return [el('h2', { text: t('escalations.title') }), box];
+  },
+  async statistics() {
+    const stats = await api('/monitoring/statistics');
+    const fmt = (x) => (x.median === null ? '—' : `${x.median} / ${x.p90}`);
+    return [
+      el('h2', { text: t('statistics.title') }),
+      el('div', { class: 'card' }, barChart(stats.pairs, (p) => p.ackDays.median, t('chart.ack')), barChart(stats.pairs, (p) => p.executionDays.median, t('chart.exec'))),
+      el('div', { class: 'card' }, table(['col.pair', 'col.open', 'col.terminal', 'col.ack', 'col.exec', 'col.escalations', 'col.refusals', 'col.custody'], stats.pairs, (p) => [
+        `${p.requestingState} → ${p.requestedState}`, String(p.open), String(p.terminal), fmt(p.ackDays), fmt(p.executionDays),
+        `${p.escalations.raised} / ${p.escalations.resolved}`, Object.entries(p.refusalsByGround).map(([g, n]) => `${g}: ${n}`).join(', ') || '—', String(p.custody.totalDays),
+      ], { id: 'statistics-table' })),
+    ];
+  },
+  async case(id) {
+    const tl = await api(`/cases/${encodeURIComponent(id)}/timeline`);
+    return [
+      el('p', {}, el('a', { href: '#/stalled', text: `← ${t('back')}` })),
+      el('h2', { text: `${t('case.title')} ${id.slice(0, 8)} · ${tl.requestingState} → ${tl.requestedState} · ${tl.state}` }),
+      el('p', {}, flags(tl.flags)),
+      el('div', { class: 'card' }, el('h3', { text: t('case.clocks') }), legend(), timelineSvg(tl)),
+      el('div', { class: 'card' }, el('h3', { text: t('case.events') }), table(['col.at', 'col.event', 'col.transition'], tl.events.map((e) => ({ ...e, id: String(e.seq) })),
+        (e) => [new Date(e.at).toLocaleString(lang), `${e.event}${e.actor?.role ? ` · ${e.actor.role}` : ''}`, e.from && e.from !== e.to ? `${e.from} → ${e.to}` : e.to])),
+    ];
+  },
+};
+
+function legend() {
+  const box = el('div', { class: 'legend' });
+  for (const s of ['running', 'met', 'breached', 'paused', 'cancelled']) box.append(el('span', {}, el('i', { class: `clock-${s}`, style: `background: var(--${{ running: 'accent', met: 'ok', breached: 'bad', paused: 'paused', cancelled: 'muted' }[s]})` }), t(`legend.${s}`)));
+  box.append(el('span', {}, el('i', { style: 'background: var(--bad); clip-path: polygon(50% 0, 100% 100%, 0 100%)' }), t('legend.escalation')));
+  return box;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const svg = (tag, attrs = {}, text) => {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
+  if (text !== undefined) n.textContent = text;
+  return n;
+};
+
+/** Clocks as bars on a time axis, events as ticks, escalations as red markers: where the case lost its time. */
+function timelineSvg(tl) {
+  const times = [...tl.events.map((e) => Date.parse(e.at)), ...tl.clocks.flatMap((k) => [Date.parse(k.startedAt), Date.parse(k.dueAt)])].filter(Number.isFinite);
+  const start = Math.min(...times);
+  const end = Math.max(...times, Date.now());
+  const width = 1100, left = 190, right = 20, row = 22, top = 30;
+  const height = top + (tl.clocks.length + 2) * row + 30;
+  const x = (ms) => left + ((ms - start) / Math.max(1, end - start)) * (width - left - right);
+  const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': t('case.clocks'), id: 'case-timeline' });
+  root.append(svg('line', { x1: left, x2: width - right, y1: top - 8, y2: top - 8, stroke: '#9aa4af' }));
+  for (let i = 0; i <= 6; i++) {
+    const ms = start + ((end - start) * i) / 6;
+    root.append(svg('text', { x: x(ms), y: top - 14, 'text-anchor': 'middle' }, new Date(ms).toLocaleDateString(lang)));
+  }
+  tl.clocks.forEach((k, i) => {
+    const y = top + i * row;
+    const stop = k.stoppedAt ? Date.parse(k.stoppedAt) : Math.min(Date.now(), Date.parse(k.dueAt));
+    const group = svg('g', { 'data-rule': k.ruleId, 'data-status': k.status });
+    group.append(svg('text', { x: 4, y: y + 13 }, `${k.ruleId}`));
+    group.append(svg('rect', { x: x(Date.parse(k.startedAt)), y: y + 3, width: Math.max(2, x(stop) - x(Date.parse(k.startedAt))), height: 12, class: `clock-${k.status}` }));
+    group.append(svg('line', { x1: x(Date.parse(k.dueAt)), x2: x(Date.parse(k.dueAt)), y1: y, y2: y + 18, stroke: '#1d2733', 'stroke-dasharray': '2,2' }));
+    group.append(svg('title', {}, `${k.ruleId} · ${k.status} · ${k.legalRef ?? ''} · ${k.dueAt}`));
+    root.append(group);
+  });
+  const ey = top + tl.clocks.length * row + 10;
+  root.append(svg('text', { x: 4, y: ey + 12 }, t('case.events')));
+  for (const e of tl.events) {
+    const escalation = e.event === 'ESCALATION';
+    root.append(escalation
+      ? svg('polygon', { points: `${x(Date.parse(e.at))},${ey} ${x(Date.parse(e.at)) - 6},${ey + 14} ${x(Date.parse(e.at)) + 6},${ey + 14}`, fill: 'var(--bad)', 'data-escalation': e.data?.level ?? '' })
+      : svg('line', { x1: x(Date.parse(e.at)), x2: x(Date.parse(e.at)), y1: ey, y2: ey + 14, stroke: e.from !== e.to ? '#0b5fa5' : '#9aa4af', 'stroke-width': 2 }));
+  }
+  return root;
+}
+
+function barChart(pairs, value, title) {
+  const data = pairs.map((p) => ({ label: `${p.requestingState}→${p.requestedState}`, v: value(p) })).filter((d) => d.v !== null);
+  const width = 520, bar = 18, left = 80;
+  const max = Math.max(1, ...data.map((d) => d.v));
+  const root = svg('svg', { viewBox: `0 0 ${width} ${30 + data.length * (bar + 6)}`, width: '48%', role: 'img', 'aria-label': title });
+  root.append(svg('text', { x: 0, y: 14 }, title));
+  data.forEach((d, i) => {
+    const y = 24 + i * (bar + 6);
+    root.append(svg('text', { x: 0, y: y + 13 }, d.label));
+    root.append(svg('rect', { x: left, y, width: ((width - left - 40) * d.v) / max, height: bar, class: 'clock-running' }));
+    root.append(svg('text', { x: left + ((width - left - 40) * d.v) / max + 4, y: y + 13 }, String(d.v)));
+  });
+  return root;
+}
+
+function login() {
+  document.getElementById('nav').hidden = true;
+  const input = el('textarea', { id: 'token', 'aria-label': 'token' });
+  const error = el('p', { class: 'error', id: 'login-error' });
+  main.replaceChildren(el('div', { class: 'card login' },
+    el('h2', { text: t('login.title') }), el('p', { class: 'muted', text: t('login.help') }), input,
+    el('p', {}, el('button', { id: 'login-submit', text: t('login.submit'), onclick: async () => {
+      sessionStorage.setItem('token', input.value.trim());
+      const res = await fetch('/me', { headers: { authorization: `Bearer ${input.value.trim()}` } });
+      if (!res.ok) { sessionStorage.removeItem('token'); error.textContent = t('login.failed'); return; }
+      location.hash = '#/stalled';
+      route();
+    } })), error));
+}
+
+let routeSeq = 0;
+
+/** Renders the view of the current hash; a slower, superseded view never overwrites a newer one. */
+async function route() {
+  const mine = ++routeSeq;
+  translateStatic();
+  if (!sessionStorage.getItem('token')) return login();
+  document.getElementById('nav').hidden = false;
+  const [, view = 'stalled', arg] = location.hash.split('/');
+  document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.getAttribute('href') === `#/${view}`));
+  try {
+    const nodes = await (views[view] ?? views.stalled)(arg);
+    if (mine === routeSeq) main.replaceChildren(...nodes);
+  } catch (err) {
+    if (err.message !== 'unauthenticated' && mine === routeSeq) main.replaceChildren(el('p', { class: 'error', text: err.message }));
+  }
+}
+
+document.getElementById('lang').addEventListener('change', (e) => {
+  lang = e.target.value;
+  sessionStorage.setItem('lang', lang);
+  route();
+});
+document.getElementById('logout').addEventListener('click', () => {
+  sessionStorage.removeItem('token');
+  location.hash = '';
+  route();
+});
+window.addEventListener('hashchange', route);
+route();
