@@ -55,10 +55,10 @@ describe('managers\' dashboard in a real headless browser', () => {
 
   it('reads in French, and shows deadlines and statistics', async () => {
     await page.selectOption('#lang', 'fr');
-    await page.evaluate(() => (location.hash = '#/deadlines'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/deadlines'));
     await page.waitForSelector(`#deadline-list tr[data-case="${stalledId}"]`);
     expect(await page.textContent('nav')).toContain('Dossiers bloqués');
-    await page.evaluate(() => (location.hash = '#/statistics'));
+    await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/statistics'));
     await page.waitForSelector('#statistics-table');
     expect(await page.textContent('#statistics-table')).toContain('SN → GH');
     await page.screenshot({ path: join(SHOTS, 'statistics-fr.png'), fullPage: true });

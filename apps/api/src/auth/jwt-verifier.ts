@@ -10,11 +10,20 @@ type Key = JWTVerifyGetKey | KeyObject | Awaited<ReturnType<typeof importSPKI>>;
  */
 export class JwtVerifier {
   private keyPromise?: Promise<Key>;
+  /** Tokens already verified, until they expire: a dashboard sends the same token many times a minute. */
+  private readonly verified = new Map<string, { subject: string; expiresAt: number }>();
+  private static readonly CACHE_SIZE = 10_000;
 
   constructor(private readonly config: AuthConfig) {}
 
   /** Returns the token's subject, or throws when the token is not acceptable. */
   async verify(token: string): Promise<string> {
+    const hit = this.verified.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.subject;
+    return this.verifyAfresh(token);
+  }
+
+  private async verifyAfresh(token: string): Promise<string> {
     const key = await this.key();
     const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
       issuer: this.config.issuer,
@@ -23,6 +32,8 @@ export class JwtVerifier {
       requiredClaims: ['sub', 'exp'],
     });
     if (!payload.sub) throw new Error('token has no subject');
+    if (this.verified.size >= JwtVerifier.CACHE_SIZE) this.verified.clear();
+    this.verified.set(token, { subject: payload.sub, expiresAt: (payload.exp ?? 0) * 1000 });
     return payload.sub;
   }
 
