@@ -63,6 +63,20 @@ export function createCaseProjectionActivities({ dataSource }: CaseProjectionDep
           );
         }
         const clocks = (s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? [];
+        // The case's own figures, for statistics that read one row per case.
+        const deadlines = clocks.filter((k) => k.kind !== 'STALL' && k.kind !== 'CUSTODY_REMINDER' && k.status !== 'CANCELLED');
+        const escalations = record.tasks.filter((t) => t.kind === 'ESCALATION');
+        await tx.query(
+          `UPDATE cases SET deadline_rules = $2, breached_rules = $3, escalations_raised = $4, escalation_resolution_days = $5 WHERE id = $1 AND version = $6`,
+          [
+            record.caseId,
+            deadlines.map((k) => k.ruleId),
+            deadlines.filter((k) => k.status === 'BREACHED').map((k) => k.ruleId),
+            escalations.length,
+            escalations.filter((t) => t.status === 'RESOLVED' && t.resolvedAt).map((t) => (Date.parse(t.resolvedAt!) - Date.parse(t.createdAt)) / 86_400_000),
+            s.version,
+          ],
+        );
         for (const k of clocks) {
           await tx.query(
             `INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref)

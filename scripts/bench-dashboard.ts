@@ -86,7 +86,7 @@ async function load(pg: Client): Promise<void> {
        )
        INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state, legal_basis, rule_pack_version,
          created_by, assistance_types, language, urgency, transmitted, filed_at, created_at, updated_at, last_party_event_at, transmitted_at, received_at,
-         results_at, paused_ms, refusal_ground, requested_by_date, flags, detail)
+         results_at, paused_ms, refusal_ground, requested_by_date, flags, detail, deadline_rules, breached_rules, escalations_raised, escalation_resolution_days)
        SELECT md5(i::text)::uuid, CASE WHEN h % 10 = 0 THEN 'EXTRADITION' ELSE 'MLA' END, 'bench-' || i, state, 5, requesting, authority, requested, 'UNTOC-2000', 1,
               creator, '{BANK_RECORDS}', 'fr', 'NORMAL', state NOT IN ('DRAFT', 'PENDING_CA_REVIEW'), filed, filed, filed,
               filed + ((h % 200) || ' days')::interval,
@@ -96,7 +96,12 @@ async function load(pg: Client): Promise<void> {
               CASE WHEN h % 5 = 0 THEN (h % 20) * 86400000::bigint ELSE 0 END,
               CASE WHEN state = 'REFUSED' THEN (ARRAY['ESSENTIAL_INTERESTS','NO_DUAL_CRIMINALITY','DOMESTIC_LAW_PROHIBITS'])[1 + h % 3] END,
               CASE WHEN h % 3 = 0 THEN (filed + ((30 + h % 300) || ' days')::interval)::date END,
-              CASE WHEN h % 7 = 0 THEN '{STALLED}'::text[] ELSE '{}' END, '{}'
+              CASE WHEN h % 7 = 0 THEN '{STALLED}'::text[] ELSE '{}' END, '{}',
+              -- the same figures the clocks and tasks inserted below hold, as the projection keeps them
+              '{ACK,REQUESTED_REVIEW,REQUESTER_DEADLINE}',
+              ARRAY(SELECT r FROM unnest(ARRAY['ACK','REQUESTED_REVIEW','REQUESTER_DEADLINE']) WITH ORDINALITY u(r, n) WHERE (hashint4(i * n::int) & 2147483647) % 4 = 2),
+              CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
+              CASE WHEN i % 10 = 0 AND i % 3 <> 0 THEN ARRAY[(((hashint4(i) & 2147483647) % 400) - ((hashint4(i) & 2147483647) % 300))::real] ELSE '{}' END
        FROM c`,
       [offset, Math.min(CASES, offset + batch) - 1, pairs],
     );

@@ -55,6 +55,17 @@ async function seed(db: Engine['db'], s: Seed): Promise<string> {
       [id, `task-${i}`, t.level, s.pair, t.created, t.resolved ? 'RESOLVED' : 'OPEN', t.resolved ?? null],
     );
   }
+  // What the projection keeps on the case row for the statistics.
+  await db.query(
+    `UPDATE cases c SET
+       deadline_rules = coalesce((SELECT array_agg(rule_id ORDER BY clock_id) FROM case_clocks k WHERE k.case_id = c.id AND k.kind NOT IN ('STALL', 'CUSTODY_REMINDER') AND k.status <> 'CANCELLED'), '{}'),
+       breached_rules = coalesce((SELECT array_agg(rule_id ORDER BY clock_id) FROM case_clocks k WHERE k.case_id = c.id AND k.kind NOT IN ('STALL', 'CUSTODY_REMINDER') AND k.status = 'BREACHED'), '{}'),
+       escalations_raised = (SELECT count(*) FROM case_tasks t WHERE t.case_id = c.id AND t.kind = 'ESCALATION'),
+       escalation_resolution_days = coalesce((SELECT array_agg(extract(epoch FROM t.resolved_at - t.created_at) / 86400) FROM case_tasks t
+                                              WHERE t.case_id = c.id AND t.kind = 'ESCALATION' AND t.status = 'RESOLVED'), '{}')
+     WHERE c.id = $1`,
+    [id],
+  );
   return id;
 }
 

@@ -186,7 +186,10 @@ export class MonitoringQueries {
     const where = monitoringWhere(actor, f, params);
     const rows: Array<Record<string, any>> = await this.db.query(
       `WITH scoped AS (
-         SELECT c.* FROM cases c WHERE c.filed_at >= ${from}::date AND c.filed_at < ${to}::date AND ${where}
+         -- Only the columns the figures need: the wide ones (detail, persons) stay on disk.
+         SELECT c.id, c.kind, c.requesting_state, c.requested_state, c.is_open, c.transmitted_at, c.received_at, c.results_at, c.paused_ms,
+                c.refusal_ground, c.custody_days, c.deadline_rules, c.breached_rules, c.escalations_raised, c.escalation_resolution_days
+         FROM cases c WHERE c.filed_at >= ${from}::date AND c.filed_at < ${to}::date AND ${where}
        ),
        base AS (
          SELECT requesting_state, requested_state,
@@ -203,30 +206,33 @@ export class MonitoringQueries {
          FROM scoped GROUP BY requesting_state, requested_state
        ),
        clocks AS (
-         SELECT s.requesting_state, s.requested_state,
-                json_agg(json_build_object('ruleId', k.rule_id, 'total', k.total, 'breached', k.breached) ORDER BY k.rule_id) AS deadlines
-         FROM (SELECT s.requesting_state, s.requested_state, k.rule_id, count(*) AS total, count(*) FILTER (WHERE k.status = 'BREACHED') AS breached
-               FROM scoped s JOIN case_clocks k ON k.case_id = s.id
-               WHERE k.kind NOT IN ('STALL', 'CUSTODY_REMINDER') AND k.status <> 'CANCELLED'
-               GROUP BY s.requesting_state, s.requested_state, k.rule_id) k
-         JOIN (SELECT DISTINCT requesting_state, requested_state FROM scoped) s USING (requesting_state, requested_state)
-         GROUP BY s.requesting_state, s.requested_state
+         SELECT requesting_state, requested_state,
+                json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
+         FROM (SELECT r.requesting_state, r.requested_state, r.rule_id, count(*) AS total, coalesce(b.breached, 0) AS breached
+               FROM (SELECT requesting_state, requested_state, unnest(deadline_rules) AS rule_id FROM scoped) r
+               LEFT JOIN (SELECT requesting_state, requested_state, rule_id, count(*) AS breached
+                          FROM (SELECT requesting_state, requested_state, unnest(breached_rules) AS rule_id FROM scoped) x GROUP BY 1, 2, 3) b
+                 USING (requesting_state, requested_state, rule_id)
+               GROUP BY r.requesting_state, r.requested_state, r.rule_id, b.breached) k
+         GROUP BY requesting_state, requested_state
        ),
        escalations AS (
-         SELECT s.requesting_state, s.requested_state, count(*) AS raised, count(*) FILTER (WHERE t.status = 'RESOLVED') AS resolved,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.resolved_at - t.created_at) / 86400) FILTER (WHERE t.status = 'RESOLVED') AS resolution_median
-         FROM scoped s JOIN case_tasks t ON t.case_id = s.id WHERE t.kind = 'ESCALATION'
-         GROUP BY s.requesting_state, s.requested_state
+         SELECT requesting_state, requested_state, sum(escalations_raised) AS raised FROM scoped GROUP BY requesting_state, requested_state
+       ),
+       resolutions AS (
+         SELECT requesting_state, requested_state, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
+         FROM scoped, unnest(escalation_resolution_days) d GROUP BY requesting_state, requested_state
        ),
        refusals AS (
          SELECT requesting_state, requested_state, json_object_agg(refusal_ground, n) AS by_ground
          FROM (SELECT requesting_state, requested_state, refusal_ground, count(*) AS n FROM scoped WHERE refusal_ground IS NOT NULL GROUP BY 1, 2, 3) r
          GROUP BY requesting_state, requested_state
        )
-       SELECT b.*, c.deadlines, e.raised, e.resolved, e.resolution_median, r.by_ground
+       SELECT b.*, c.deadlines, e.raised, v.resolved, v.resolution_median, r.by_ground
        FROM base b
        LEFT JOIN clocks c USING (requesting_state, requested_state)
        LEFT JOIN escalations e USING (requesting_state, requested_state)
+       LEFT JOIN resolutions v USING (requesting_state, requested_state)
        LEFT JOIN refusals r USING (requesting_state, requested_state)
        ORDER BY b.requesting_state, b.requested_state`,
       params,
