@@ -167,9 +167,14 @@ async function main(): Promise<void> {
   const dataSource = await createDataSource(pgServer.url).initialize();
   try {
     await dataSource.runMigrations({ transaction: 'each' });
-    await loadSeeds(dataSource);
-    console.log(`loading ${CASES.toLocaleString('en')} cases with 5 events, 3 clocks each and escalations on one in ten`);
-    await load(pg);
+    // BENCH_REUSE=1 with BENCH_DATABASE_URL measures again a database an earlier run loaded.
+    if (process.env.BENCH_REUSE === '1' && process.env.BENCH_DATABASE_URL) {
+      console.log(`reusing ${(await pg.query('SELECT count(*) FROM cases')).rows[0].count} cases already loaded`);
+    } else {
+      await loadSeeds(dataSource);
+      console.log(`loading ${CASES.toLocaleString('en')} cases with 5 events, 3 clocks each and escalations on one in ten`);
+      await load(pg);
+    }
 
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const keyFile = join(projectRoot(), '.data', `bench-key-${process.pid}.pem`);

@@ -206,14 +206,12 @@ export class MonitoringQueries {
          FROM scoped GROUP BY requesting_state, requested_state
        ),
        clocks AS (
+         -- One pass over the rules each case ran: no join, no sort.
          SELECT requesting_state, requested_state,
                 json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
-         FROM (SELECT r.requesting_state, r.requested_state, r.rule_id, count(*) AS total, coalesce(b.breached, 0) AS breached
-               FROM (SELECT requesting_state, requested_state, unnest(deadline_rules) AS rule_id FROM scoped) r
-               LEFT JOIN (SELECT requesting_state, requested_state, rule_id, count(*) AS breached
-                          FROM (SELECT requesting_state, requested_state, unnest(breached_rules) AS rule_id FROM scoped) x GROUP BY 1, 2, 3) b
-                 USING (requesting_state, requested_state, rule_id)
-               GROUP BY r.requesting_state, r.requested_state, r.rule_id, b.breached) k
+         FROM (SELECT requesting_state, requested_state, rule_id, count(*) AS total, count(*) FILTER (WHERE rule_id = ANY(breached_rules)) AS breached
+               FROM scoped, unnest(deadline_rules) AS rule_id
+               GROUP BY requesting_state, requested_state, rule_id) k
          GROUP BY requesting_state, requested_state
        ),
        escalations AS (
