@@ -119,7 +119,21 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
     expect(p.refusalsByGround).toEqual({ ESSENTIAL_INTERESTS: 1 });
     expect(res.body.definitions.executionDays).toContain('net of time paused');
 
+    expect(res.body.source).toBe('live');
+
+    // Whole months come from the pre-aggregates once refreshed, with the very same figures.
+    expect((await engine.request('POST', '/monitoring/statistics/refresh', { token: await engine.token('u-sn-manager') })).status).toBe(403);
+    expect((await engine.request('POST', '/monitoring/statistics/refresh', { token: await engine.token('u-admin') })).status).toBe(200);
+    const pre = await get('u-sn-manager', '/monitoring/statistics?from=2026-01-01&to=2027-01-01');
+    expect(pre.body.source).toBe('pre-aggregated');
+    expect(pre.body.pairs).toEqual(res.body.pairs);
+    const prosecutor = await get('u-sn-prosecutor', '/monitoring/statistics?from=2026-01-01&to=2027-01-01');
+    expect(prosecutor.body.source).toBe('live');
+    expect(prosecutor.body.pairs[0]).toMatchObject({ open: 0, terminal: 3 });
+
     const network = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2026-12-31');
+    const networkPre = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2027-01-01');
+    expect(networkPre.body.pairs).toEqual(network.body.pairs);
     expect(network.body.pairs.map((x: { requestingState: string; requestedState: string }) => `${x.requestingState}>${x.requestedState}`)).toEqual(['NG>BJ', 'NG>NE', 'SN>ML']);
     expect(network.body.pairs[0].custody).toEqual({ cases: 1, totalDays: 18, maxDays: 18 });
     const onlyFirstQuarter = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2026-02-01');

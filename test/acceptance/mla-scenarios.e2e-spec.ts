@@ -80,8 +80,12 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect(transitions(closed.history)).toHaveLength(10);
     for (const h of transitions(closed.history)) expect(h).toMatchObject({ actor: { id: expect.any(String), role: expect.any(String) }, at: expect.any(String) });
 
-    // The managers' figures come from the same projection.
+    // The managers' figures come from the same projection, live and pre-aggregated alike.
+    await sc.call('u-admin', 'POST', '/monitoring/statistics/refresh');
+    const live = await sc.call('u-sn-manager', 'GET', '/monitoring/statistics?from=2000-01-02&to=2999-01-01&requested=ML');
     const stats = await sc.call('u-sn-manager', 'GET', '/monitoring/statistics?from=2000-01-01&to=2999-01-01&requested=ML');
+    expect([live.source, stats.source]).toEqual(['live', 'pre-aggregated']);
+    expect(stats.pairs).toEqual(live.pairs);
     expect(stats.pairs).toEqual([
       expect.objectContaining({ requestingState: 'SN', requestedState: 'ML', terminal: 1, ackDays: { median: 2, p90: 2, cases: 1 }, executionDays: { median: 46, p90: 46, cases: 1 } }),
     ]);

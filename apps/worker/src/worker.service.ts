@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import type { TemporalConfig } from '../../../libs/config/src';
 import { createCaseProjectionActivities } from '../../../activities';
+import { MonitoringQueries } from '../../../libs/persistence/src';
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 export interface WorkerOptions {
@@ -17,6 +18,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
+  private statsTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
@@ -41,9 +43,28 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       process.kill(process.pid, 'SIGTERM');
     });
     this.logger.log(`polling task queue ${temporal.taskQueue} on ${temporal.address} (namespace ${temporal.namespace})`);
+    this.scheduleStatisticsRefresh();
+  }
+
+  /** Keeps the statistics pre-aggregates fresh (STATS_REFRESH_SECONDS, default 300; 0 turns it off). */
+  private scheduleStatisticsRefresh(): void {
+    const seconds = Number(process.env.STATS_REFRESH_SECONDS ?? 300);
+    if (!Number.isFinite(seconds) || seconds <= 0) return;
+    const queries = new MonitoringQueries(this.dataSource);
+    let busy = false;
+    this.statsTimer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      queries
+        .refreshStatistics()
+        .catch((err) => this.logger.warn(`statistics refresh failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => (busy = false));
+    }, seconds * 1000);
+    this.statsTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();

@@ -235,24 +235,83 @@ export class MonitoringQueries {
        ORDER BY b.requesting_state, b.requested_state`,
       params,
     );
-    const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
-    return rows.map((r) => ({
-      requestingState: r.requesting_state,
-      requestedState: r.requested_state,
-      open: Number(r.open),
-      terminal: Number(r.terminal),
-      ackDays: { median: num(r.ack_median), p90: num(r.ack_p90), cases: Number(r.ack_n) },
-      executionDays: { median: num(r.exec_median), p90: num(r.exec_p90), cases: Number(r.exec_n) },
-      deadlines: (r.deadlines ?? []).map((d: { ruleId: string; total: number; breached: number }) => ({
-        ruleId: d.ruleId,
-        total: Number(d.total),
-        breached: Number(d.breached),
-        shareBreached: Number(d.total) ? Math.round((Number(d.breached) / Number(d.total)) * 1000) / 1000 : 0,
-      })),
-      escalations: { raised: Number(r.raised ?? 0), resolved: Number(r.resolved ?? 0), medianResolutionDays: num(r.resolution_median) },
-      refusalsByGround: Object.fromEntries(Object.entries(r.by_ground ?? {}).map(([k, v]) => [k, Number(v)])),
-      custody: { cases: Number(r.custody_cases), totalDays: Number(r.custody_total), maxDays: r.custody_max === null ? null : Number(r.custody_max) },
-    }));
+    return toPairStatistics(rows);
+  }
+
+  /**
+   * The same figures from the per pair and month pre-aggregates (refreshed by the worker), for
+   * actors whose scope is whole pairs (central authorities, managers, the secretariat) and periods
+   * of whole months. Exact, as the pre-aggregates keep every value.
+   */
+  async statisticsPreAggregated(actor: Actor, f: MonitoringFilter, period: { from: string; to: string }): Promise<{ pairs: PairStatistics[]; refreshedAt: Date } | null> {
+    const pairScoped = actor.roles.every((r) => ['MANAGER', 'SECRETARIAT', 'ADMIN', 'CENTRAL_AUTHORITY', 'CENTRAL_AUTHORITY_HEAD'].includes(r));
+    if (!pairScoped || !period.from.endsWith('-01') || !period.to.endsWith('-01')) return null;
+    const params: Params = [];
+    const conditions = [`month >= ${param(params, period.from)}::date`, `month < ${param(params, period.to)}::date`];
+    if (!actor.roles.some((r) => r === 'ADMIN' || r === 'SECRETARIAT')) {
+      const st = param(params, actor.stateCode);
+      conditions.push(`(requesting_state = ${st} OR (requested_state = ${st} AND transmitted))`);
+    }
+    if (f.requestingState) conditions.push(`requesting_state = ${param(params, f.requestingState)}`);
+    if (f.requestedState) conditions.push(`requested_state = ${param(params, f.requestedState)}`);
+    if (f.kind) conditions.push(`kind = ${param(params, f.kind)}`);
+    if (f.legalBasis) conditions.push(`legal_basis = ${param(params, f.legalBasis)}`);
+    const where = conditions.join(' AND ');
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `WITH m AS (SELECT * FROM stats_monthly WHERE ${where}),
+       base AS (
+         SELECT requesting_state, requested_state, sum(open) AS open, sum(terminal) AS terminal, sum(custody_cases) AS custody_cases,
+                sum(custody_total) AS custody_total, max(custody_max) AS custody_max, sum(escalations_raised) AS raised
+         FROM m GROUP BY requesting_state, requested_state
+       ),
+       ack AS (
+         SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS ack_median,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS ack_p90, count(*) AS ack_n
+         FROM m, unnest(ack_days) d GROUP BY requesting_state, requested_state
+       ),
+       exe AS (
+         SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS exec_median,
+                percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS exec_p90, count(*) AS exec_n
+         FROM m, unnest(execution_days) d GROUP BY requesting_state, requested_state
+       ),
+       clocks AS (
+         SELECT requesting_state, requested_state,
+                json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
+         FROM (SELECT requesting_state, requested_state, rule_id, sum(total) AS total, sum(breached) AS breached
+               FROM stats_monthly_rules WHERE ${where} GROUP BY requesting_state, requested_state, rule_id) k
+         GROUP BY requesting_state, requested_state
+       ),
+       resolutions AS (
+         SELECT requesting_state, requested_state, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
+         FROM stats_monthly_resolutions, unnest(days) d WHERE ${where} GROUP BY requesting_state, requested_state
+       ),
+       refusals AS (
+         SELECT requesting_state, requested_state, json_object_agg(refusal_ground, n) AS by_ground
+         FROM (SELECT requesting_state, requested_state, refusal_ground, sum(n) AS n FROM stats_monthly_refusals WHERE ${where} GROUP BY 1, 2, 3) r
+         GROUP BY requesting_state, requested_state
+       )
+       SELECT b.*, a.ack_median, a.ack_p90, coalesce(a.ack_n, 0) AS ack_n, e.exec_median, e.exec_p90, coalesce(e.exec_n, 0) AS exec_n,
+              c.deadlines, v.resolved, v.resolution_median, r.by_ground
+       FROM base b
+       LEFT JOIN ack a USING (requesting_state, requested_state)
+       LEFT JOIN exe e USING (requesting_state, requested_state)
+       LEFT JOIN clocks c USING (requesting_state, requested_state)
+       LEFT JOIN resolutions v USING (requesting_state, requested_state)
+       LEFT JOIN refusals r USING (requesting_state, requested_state)
+       ORDER BY b.requesting_state, b.requested_state`,
+      params,
+    );
+    const [{ refreshed_at }] = await this.db.query(`SELECT refreshed_at FROM stats_refreshes WHERE id = 1`);
+    return { pairs: toPairStatistics(rows), refreshedAt: refreshed_at };
+  }
+
+  /** Rebuilds the pre-aggregates from the case rows; readers are not blocked while it runs. */
+  async refreshStatistics(): Promise<Date> {
+    for (const view of ['stats_monthly', 'stats_monthly_rules', 'stats_monthly_resolutions', 'stats_monthly_refusals']) {
+      await this.db.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}`);
+    }
+    const [{ refreshed_at }] = await this.db.query(`UPDATE stats_refreshes SET refreshed_at = now() WHERE id = 1 RETURNING refreshed_at`);
+    return refreshed_at;
   }
 
   /** Case rows for CSV export, in chunks by keyset on (filed_at, id). */
@@ -315,3 +374,24 @@ export const STATISTICS_DEFINITIONS = {
   refusalsByGround: 'refused cases by refusal ground',
   custody: 'extradition cases with custody: number, total and longest custody days',
 } as const;
+
+function toPairStatistics(rows: Array<Record<string, any>>): PairStatistics[] {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+    return rows.map((r) => ({
+      requestingState: r.requesting_state,
+      requestedState: r.requested_state,
+      open: Number(r.open),
+      terminal: Number(r.terminal),
+      ackDays: { median: num(r.ack_median), p90: num(r.ack_p90), cases: Number(r.ack_n) },
+      executionDays: { median: num(r.exec_median), p90: num(r.exec_p90), cases: Number(r.exec_n) },
+      deadlines: (r.deadlines ?? []).map((d: { ruleId: string; total: number; breached: number }) => ({
+        ruleId: d.ruleId,
+        total: Number(d.total),
+        breached: Number(d.breached),
+        shareBreached: Number(d.total) ? Math.round((Number(d.breached) / Number(d.total)) * 1000) / 1000 : 0,
+      })),
+      escalations: { raised: Number(r.raised ?? 0), resolved: Number(r.resolved ?? 0), medianResolutionDays: num(r.resolution_median) },
+      refusalsByGround: Object.fromEntries(Object.entries(r.by_ground ?? {}).map(([k, v]) => [k, Number(v)])),
+      custody: { cases: Number(r.custody_cases), totalDays: Number(r.custody_total), maxDays: r.custody_max === null ? null : Number(r.custody_max) },
+    }));
+}

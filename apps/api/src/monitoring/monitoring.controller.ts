@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
@@ -71,8 +71,13 @@ const Filters = (): MethodDecorator => (target, key, descriptor) => {
 };
 
 const today = () => new Date().toISOString().slice(0, 10);
-const yearAgo = () => new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+/** Default period: the last twelve calendar months, this one included (whole months use the pre-aggregates). */
+const monthStart = (monthsFromNow: number) => {
+  const d = new Date();
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + monthsFromNow, 1)).toISOString().slice(0, 10);
+};
+const yearAgo = () => monthStart(-11);
+const tomorrow = () => monthStart(1);
 
 /**
  * The managers' view (domain brief §8). Everyone sees only their scope: managers their State's cases,
@@ -158,11 +163,29 @@ export class MonitoringController {
   @ApiQuery({ name: 'legalBasis', required: false })
   @ApiOperation({
     summary: 'Figures per country pair and period',
-    description: Object.entries(STATISTICS_DEFINITIONS).map(([k, v]) => `**${k}**: ${v}`).join('\n\n'),
+    description:
+      'Whole-month periods asked by central authorities, managers or the secretariat are answered from per pair and month pre-aggregates ' +
+      '(`source: pre-aggregated`, as of `refreshedAt`); other periods and actors are computed live.\n\n' +
+      Object.entries(STATISTICS_DEFINITIONS).map(([k, v]) => `**${k}**: ${v}`).join('\n\n'),
   })
   async statistics(@CurrentActor() actor: Actor, @Query() q: Record<string, string>) {
     const { filter, period } = this.statisticsQuery(q);
-    return { period, definitions: STATISTICS_DEFINITIONS, pairs: await this.queries.statistics(actor, filter, period) };
+    return { period, definitions: STATISTICS_DEFINITIONS, ...(await this.figures(actor, filter, period)) };
+  }
+
+  @Post('statistics/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rebuild the per pair and month pre-aggregates now (the worker does it periodically); administrators and the secretariat' })
+  async refresh(@CurrentActor() actor: Actor) {
+    if (!actor.roles.some((r) => r === 'ADMIN' || r === 'SECRETARIAT')) throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'refreshing statistics is for administrators and the secretariat');
+    return { refreshedAt: await this.queries.refreshStatistics() };
+  }
+
+  /** Whole-month periods for pair-scoped actors come from the pre-aggregates; anything else is computed live. */
+  private async figures(actor: Actor, filter: MonitoringFilter, period: { from: string; to: string }) {
+    const pre = await this.queries.statisticsPreAggregated(actor, filter, period);
+    if (pre) return { source: 'pre-aggregated', refreshedAt: pre.refreshedAt, pairs: pre.pairs };
+    return { source: 'live', pairs: await this.queries.statistics(actor, filter, period) };
   }
 
   @Get('statistics.csv')
@@ -170,7 +193,7 @@ export class MonitoringController {
   @ApiOperation({ summary: 'The statistics as CSV, one row per pair and deadline rule, for network plenaries' })
   async statisticsCsv(@CurrentActor() actor: Actor, @Query() q: Record<string, string>, @Res() reply: FastifyReply) {
     const { filter, period } = this.statisticsQuery(q);
-    const pairs = await this.queries.statistics(actor, filter, period);
+    const { pairs } = await this.figures(actor, filter, period);
     const header = ['requesting_state', 'requested_state', 'open', 'terminal', 'ack_days_median', 'ack_days_p90', 'execution_days_median', 'execution_days_p90',
       'escalations_raised', 'escalations_resolved', 'escalation_resolution_days_median', 'refusals_by_ground', 'custody_cases', 'custody_days_total', 'deadline_rule', 'deadline_total', 'deadline_breached', 'deadline_share_breached'];
     const lines = [header.join(',')];
