@@ -24,6 +24,8 @@ describe('managers\' dashboard in a real headless browser', () => {
     await engine.request('POST', `/cases/${stalledId}/approve`, { token: ca, body: {} });
     await engine.request('POST', `/cases/${stalledId}/transmit`, { token: ca, body: { channel: 'CA_DIRECT', reference: 'DACG-1' } });
     await engine.db.query(`UPDATE cases SET last_party_event_at = now() - interval '45 days' WHERE id = $1`, [stalledId]);
+    // The worker refreshes the statistics pre-aggregates periodically; here, at once.
+    await engine.request('POST', '/monitoring/statistics/refresh', { token: await engine.token('u-admin') });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
   }, 180000);
 
@@ -61,6 +63,7 @@ describe('managers\' dashboard in a real headless browser', () => {
     await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/statistics'));
     await page.waitForSelector('#statistics-table');
     expect(await page.textContent('#statistics-table')).toContain('SN → GH');
+    expect(await page.textContent('main')).toContain('Chiffres au');
     await page.screenshot({ path: join(SHOTS, 'statistics-fr.png'), fullPage: true });
   });
 });

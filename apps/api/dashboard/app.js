@@ -19,6 +19,8 @@ const I18N = {
     'deadlines.title': "Requester's deadlines passed or due within 7 days",
     'escalations.title': 'Open escalations',
     'statistics.title': 'Statistics by country pair',
+    'statistics.asOf': 'Figures as of {at}, last twelve months.',
+    'statistics.live': 'Figures computed now.',
     'col.case': 'Case', 'col.pair': 'Pair', 'col.kind': 'Kind', 'col.state': 'State', 'col.idle': 'Days idle', 'col.flags': 'Flags',
     'col.at': 'When', 'col.event': 'Event', 'col.transition': 'State',
     'col.deadline': 'Deadline', 'col.daysLeft': 'Days left', 'col.level': 'Level', 'col.age': 'Age (days)', 'col.addressee': 'Addressee',
@@ -46,6 +48,8 @@ const I18N = {
     'deadlines.title': 'Délais du requérant dépassés ou échus sous 7 jours',
     'escalations.title': 'Escalades en cours',
     'statistics.title': 'Statistiques par couple d\u2019États',
+    'statistics.asOf': 'Chiffres au {at}, douze derniers mois.',
+    'statistics.live': 'Chiffres calculés à l\u2019instant.',
     'col.case': 'Dossier', 'col.pair': 'Couple', 'col.kind': 'Type', 'col.state': 'État', 'col.idle': 'Jours sans acte', 'col.flags': 'Signaux',
     'col.at': 'Date', 'col.event': 'Événement', 'col.transition': 'État',
     'col.deadline': 'Échéance', 'col.daysLeft': 'Jours restants', 'col.level': 'Niveau', 'col.age': 'Âge (jours)', 'col.addressee': 'Destinataire',
@@ -143,6 +147,7 @@ const views = {
     const fmt = (x) => (x.median === null ? '—' : `${x.median} / ${x.p90}`);
     return [
       el('h2', { text: t('statistics.title') }),
+      el('p', { class: 'muted', text: stats.refreshedAt ? t('statistics.asOf', { at: new Date(stats.refreshedAt).toLocaleString(lang) }) : t('statistics.live') }),
       el('div', { class: 'card' }, barChart(stats.pairs, (p) => p.ackDays.median, t('chart.ack')), barChart(stats.pairs, (p) => p.executionDays.median, t('chart.exec'))),
       el('div', { class: 'card' }, table(['col.pair', 'col.open', 'col.terminal', 'col.ack', 'col.exec', 'col.escalations', 'col.refusals', 'col.custody'], stats.pairs, (p) => [
         `${p.requestingState} → ${p.requestedState}`, String(p.open), String(p.terminal), fmt(p.ackDays), fmt(p.executionDays),

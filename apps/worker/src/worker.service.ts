@@ -52,14 +52,16 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     if (!Number.isFinite(seconds) || seconds <= 0) return;
     const queries = new MonitoringQueries(this.dataSource);
     let busy = false;
-    this.statsTimer = setInterval(() => {
+    const refresh = () => {
       if (busy) return;
       busy = true;
       queries
         .refreshStatistics()
         .catch((err) => this.logger.warn(`statistics refresh failed: ${err instanceof Error ? err.message : String(err)}`))
         .finally(() => (busy = false));
-    }, seconds * 1000);
+    };
+    refresh();
+    this.statsTimer = setInterval(refresh, seconds * 1000);
     this.statsTimer.unref();
   }
 
