@@ -1,51 +1,27 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { CaseEventsRecord, CaseProjectionActivities, ExtraditionWorkflowInput } from '../../libs/contracts/src';
 import { caseCommandUpdate, awaitFiledUpdate } from '../../workflows/case.messages';
-import { ensureBundle, quietRuntime } from '../support/engine';
-import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../support/extradition-fixtures';
-import { temporalTestServerPath } from '../../scripts/tools.cjs';
+import { TimeSkippingHarness } from '../support/time-skipping';
+import { extraditionInputFor } from '../replay/representative-runs';
+import { xas } from '../support/extradition-fixtures';
 
 const DAY = 86_400_000;
 
 describe('extraditionWorkflow on the time-skipping server', () => {
+  const h = new TimeSkippingHarness('ext-test');
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const records = new Map<string, CaseEventsRecord[]>();
-  const projection: CaseProjectionActivities = {
-    async recordCaseEvents(r) {
-      records.set(r.caseId, [...(records.get(r.caseId) ?? []), r]);
-    },
-  };
-  const eventsOf = (caseId: string) => (records.get(caseId) ?? []).flatMap((r) => r.events);
+  const eventsOf = (caseId: string) => h.eventsOf(caseId);
+  const records = h.records;
 
   beforeAll(async () => {
-    quietRuntime();
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'ext-test', workflowBundle: { codePath: await ensureBundle() }, activities: projection });
-    running = worker.run();
+    env = (await h.start()).env;
   }, 120000);
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => h.stop());
 
   let n = 0;
   const start = async () => {
     const caseId = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    const input: ExtraditionWorkflowInput = {
-      caseId,
-      ctx: extraditionContext({ caseId }),
-      content: extraditionContent(),
-      basis: extraditionBasis(),
-      requestingAuthorityId: 'NG-PROS',
-      filedBy: xas('REQUESTING_PROSECUTOR', { type: 'NOTE', text: '' }).actor,
-      provisionalArrest: { channel: 'INTERPOL_URGENT', reference: 'IP-1' },
-      filingDigest: 'd',
-    };
+    const input = extraditionInputFor(caseId);
     const handle = await env.client.workflow.start('extraditionWorkflow', { workflowId: `ext-${caseId}`, taskQueue: 'ext-test', args: [input] });
     await handle.executeUpdate(awaitFiledUpdate);
     return { handle, caseId };

@@ -1,47 +1,26 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CaseDetail, CaseEventsRecord, CaseProjectionActivities, MlaCaseWorkflowInput } from '../../libs/contracts/src';
+import type { CaseDetail, MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import type { RuleViolation } from '../../libs/domain/src';
-import { ensureBundle, quietRuntime } from '../support/engine';
+import { TimeSkippingHarness } from '../support/time-skipping';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
-import { temporalTestServerPath } from '../../scripts/tools.cjs';
 import { awaitFiledUpdate, commandUpdate, statusQuery } from '../../workflows/mla-case/mla-case.messages';
 
 const DAY = 86_400_000;
 
 describe('mlaCaseWorkflow on the time-skipping server', () => {
+  const h = new TimeSkippingHarness('wf-test');
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const records = new Map<string, CaseEventsRecord[]>();
-  let failNext = 0;
-
-  const projection: CaseProjectionActivities = {
-    async recordCaseEvents(r) {
-      if (failNext > 0) {
-        failNext -= 1;
-        throw new Error('postgres is away');
-      }
-      records.set(r.caseId, [...(records.get(r.caseId) ?? []), r]);
-    },
-  };
-  const eventsOf = (caseId: string) => (records.get(caseId) ?? []).flatMap((r) => r.events);
-  const lastSnapshot = (caseId: string) => records.get(caseId)!.at(-1)!.snapshot;
+  const eventsOf = (caseId: string) => h.eventsOf(caseId);
+  const lastSnapshot = (caseId: string) => h.lastSnapshot(caseId);
+  const records = h.records;
 
   beforeAll(async () => {
-    quietRuntime();
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-    worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'wf-test', workflowBundle: { codePath: await ensureBundle() }, activities: projection });
-    running = worker.run();
+    env = (await h.start()).env;
   }, 120000);
 
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  afterAll(() => h.stop());
 
   let n = 0;
   const start = async (over: Partial<MlaCaseWorkflowInput> = {}) => {
@@ -99,7 +78,7 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
 
   it('retries a failed projection until Postgres is back, without losing the event', async () => {
     const { handle, caseId } = await start();
-    failNext = 2;
+    h.failNext = 2;
     const status = await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
     expect(status.state).toBe('PENDING_CA_REVIEW');
     expect(eventsOf(caseId).map((e) => e.seq)).toEqual([0, 1]);
