@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CaseAccess } from './case-access';
+import { CaseReference } from './case-reference';
 import { CasesController } from './cases.controller';
 import { FileMlaRequest } from './usecases/file-mla-request.usecase';
 import { RunCaseCommand } from './usecases/run-case-command.usecase';
@@ -8,6 +9,6 @@ import { FileExtradition } from '../extraditions/file-extradition.usecase';
 
 @Module({
   controllers: [CasesController, ExtraditionsController],
-  providers: [CaseAccess, FileMlaRequest, RunCaseCommand, FileExtradition],
+  providers: [CaseAccess, CaseReference, FileMlaRequest, RunCaseCommand, FileExtradition],
 })
 export class CasesModule {}

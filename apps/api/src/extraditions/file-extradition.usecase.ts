@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { Actor, FieldProblem, SYSTEM_ACTOR } from '../../../../libs/domain/src';
 import { CaseGateway } from '../../../../libs/temporal/src';
 import { ProblemException } from '../common/problem';
-import { FileMlaRequest, caseIdFor, digest } from '../cases/usecases/file-mla-request.usecase';
+import { caseIdFor, digest } from '../cases/usecases/file-mla-request.usecase';
+import { CaseReference } from '../cases/case-reference';
 import { FileExtraditionDto } from './extradition.dto';
 
 /**
@@ -16,7 +17,7 @@ export class FileExtradition {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(CaseGateway) private readonly gateway: CaseGateway,
-    @Inject(FileMlaRequest) private readonly filing: FileMlaRequest,
+    @Inject(CaseReference) private readonly filing: CaseReference,
   ) {}
 
   async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<{ caseId: string; created: boolean }> {

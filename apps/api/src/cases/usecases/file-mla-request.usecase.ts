@@ -1,13 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Actor, CaseContext, FieldProblem, LegalBasisSnapshot, mayFile } from '../../../../../libs/domain/src';
-import { ReferenceQueries } from '../../../../../libs/persistence/src';
+import { Actor, FieldProblem, mayFile } from '../../../../../libs/domain/src';
 import { CaseGateway, CaseWorkflowGoneError } from '../../../../../libs/temporal/src';
 import type { MlaCaseStatus } from '../../../../../libs/contracts/src';
 import { ProblemException } from '../../common/problem';
 import { FileMlaRequestDto } from '../dto/file-mla-request.dto';
 import { CaseAccess } from '../case-access';
+import { CaseReference } from '../case-reference';
 
 export interface FilingOutcome {
   caseId: string;
@@ -19,15 +18,11 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @Injectable()
 export class FileMlaRequest {
-  readonly reference: ReferenceQueries;
-
   constructor(
-    @Inject(DataSource) db: DataSource,
+    @Inject(CaseReference) private readonly reference: CaseReference,
     @Inject(CaseGateway) private readonly gateway: CaseGateway,
     @Inject(CaseAccess) private readonly access: CaseAccess,
-  ) {
-    this.reference = new ReferenceQueries(db);
-  }
+  ) {}
 
   async execute(actor: Actor, dto: FileMlaRequestDto, idempotencyKey: string | undefined, now = new Date()): Promise<FilingOutcome> {
     const decision = mayFile(actor);
@@ -39,8 +34,8 @@ export class FileMlaRequest {
     }
     const today = now.toISOString().slice(0, 10);
     const problems: FieldProblem[] = [];
-    const ctx = await this.contextFor(actor.stateCode, dto.requestedState, today, problems);
-    const basis = await this.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems);
+    const ctx = await this.reference.contextFor(actor.stateCode, dto.requestedState, today, problems);
+    const basis = await this.reference.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems);
     if (problems.length || !ctx || !basis) {
       throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
     }
@@ -78,42 +73,6 @@ export class FileMlaRequest {
       }
       throw err;
     }
-  }
-
-  async contextFor(requesting: string, requested: string, today: string, problems: FieldProblem[]): Promise<CaseContext | null> {
-    if (requested === requesting) {
-      problems.push({ field: 'requestedState', rule: 'other_state', message: 'the requested State must differ from the requesting State' });
-      return null;
-    }
-    const [from, to] = await Promise.all([this.reference.stateInfo(requesting), this.reference.stateInfo(requested)]);
-    if (!to) {
-      problems.push({ field: 'requestedState', rule: 'known_state', message: `${requested} is not a State of the directory` });
-      return null;
-    }
-    if (!from) throw new Error(`the filer's State ${requesting} is missing from the directory`);
-    return {
-      caseId: '',
-      requestingState: requesting,
-      requestedState: requested,
-      timeZones: { requesting: from.timeZone, requested: to.timeZone },
-      requestedStateLanguages: to.languages,
-      network: await this.reference.networkFor(requesting, requested, today),
-    };
-  }
-
-  async basisFor(instrumentId: string, today: string, states: string[], problems: FieldProblem[], field = 'legalBasis', covers = 'MLA'): Promise<LegalBasisSnapshot | null> {
-    const instrument = await this.reference.instrument(instrumentId);
-    if (!instrument) {
-      problems.push({ field, rule: 'known_instrument', message: `${instrumentId} is not a known legal instrument` });
-      return null;
-    }
-    if (!instrument.covers.includes(covers)) {
-      problems.push({ field, rule: covers === 'MLA' ? 'covers_mla' : 'covers_extradition', message: `${instrument.id} does not provide for ${covers === 'MLA' ? 'mutual legal assistance' : 'extradition'}` });
-      return null;
-    }
-    const basis = await this.reference.basisSnapshot(instrument.id, today, states);
-    if (!basis) problems.push({ field, rule: 'rule_pack_in_force', message: `${instrument.id} has no rule pack in force today` });
-    return basis;
   }
 }
 

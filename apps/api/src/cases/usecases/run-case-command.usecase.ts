@@ -4,7 +4,7 @@ import { TERMINAL_STATES } from '../../../../../libs/persistence/src';
 import { CaseGateway, CaseWorkflowGoneError, CommandRefusedError } from '../../../../../libs/temporal/src';
 import { ProblemException } from '../../common/problem';
 import { CaseAccess, notFound } from '../case-access';
-import { FileMlaRequest } from './file-mla-request.usecase';
+import { CaseReference } from '../case-reference';
 
 type CommandTable = Record<string, { by: readonly (CaseRelation | 'SYSTEM')[] }>;
 const TABLES: Record<string, CommandTable> = { MLA: MLA_COMMANDS, EXTRADITION: EXTRADITION_COMMANDS, DOMESTIC_PROSECUTION: DOMESTIC_COMMANDS };
@@ -15,7 +15,7 @@ export class RunCaseCommand {
   constructor(
     @Inject(CaseAccess) private readonly access: CaseAccess,
     @Inject(CaseGateway) private readonly gateway: CaseGateway,
-    @Inject(FileMlaRequest) private readonly filing: FileMlaRequest,
+    @Inject(CaseReference) private readonly filing: CaseReference,
   ) {}
 
   /** `kind` is the kind of case the route serves: a case of another kind is not found there. */

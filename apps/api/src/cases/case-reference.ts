@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CaseContext, FieldProblem, LegalBasisSnapshot } from '../../../../libs/domain/src';
+import { ReferenceQueries } from '../../../../libs/persistence/src';
+
+/**
+ * What a new case pins from the directory: the two States' time zones and languages, the pair's
+ * network contacts, and the legal basis with its rule pack in force and its party dates.
+ */
+@Injectable()
+export class CaseReference {
+  readonly reference: ReferenceQueries;
+
+  constructor(@Inject(DataSource) db: DataSource) {
+    this.reference = new ReferenceQueries(db);
+  }
+
+  async contextFor(requesting: string, requested: string, today: string, problems: FieldProblem[]): Promise<CaseContext | null> {
+    if (requested === requesting) {
+      problems.push({ field: 'requestedState', rule: 'other_state', message: 'the requested State must differ from the requesting State' });
+      return null;
+    }
+    const [from, to] = await Promise.all([this.reference.stateInfo(requesting), this.reference.stateInfo(requested)]);
+    if (!to) {
+      problems.push({ field: 'requestedState', rule: 'known_state', message: `${requested} is not a State of the directory` });
+      return null;
+    }
+    if (!from) throw new Error(`the filer's State ${requesting} is missing from the directory`);
+    return {
+      caseId: '',
+      requestingState: requesting,
+      requestedState: requested,
+      timeZones: { requesting: from.timeZone, requested: to.timeZone },
+      requestedStateLanguages: to.languages,
+      network: await this.reference.networkFor(requesting, requested, today),
+    };
+  }
+
+  async basisFor(instrumentId: string, today: string, states: string[], problems: FieldProblem[], field = 'legalBasis', covers = 'MLA'): Promise<LegalBasisSnapshot | null> {
+    const instrument = await this.reference.instrument(instrumentId);
+    if (!instrument) {
+      problems.push({ field, rule: 'known_instrument', message: `${instrumentId} is not a known legal instrument` });
+      return null;
+    }
+    if (!instrument.covers.includes(covers)) {
+      problems.push({ field, rule: covers === 'MLA' ? 'covers_mla' : 'covers_extradition', message: `${instrument.id} does not provide for ${covers === 'MLA' ? 'mutual legal assistance' : 'extradition'}` });
+      return null;
+    }
+    const basis = await this.reference.basisSnapshot(instrument.id, today, states);
+    if (!basis) problems.push({ field, rule: 'rule_pack_in_force', message: `${instrument.id} has no rule pack in force today` });
+    return basis;
+  }
+}
