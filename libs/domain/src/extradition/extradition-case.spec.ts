@@ -1,15 +1,13 @@
 import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../../../../test/support/extradition-fixtures';
 import { DAY_MS } from '../time/calendar';
-import { CaseEvent } from '../case/clockwork';
+import { CaseDriver } from '../../../../test/support/case-driver';
 import { ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome, advanceExtradition, extraditionMetricsOf, fileExtradition, handleExtraditionCommand } from './extradition-case';
 
 const D0 = Date.parse('2024-11-04T08:00:00Z'); // Monday, 09:00 in Cotonou and Lagos (UTC+1)
 const day = (n: number, h = 0) => D0 + n * DAY_MS + h * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-class Ext {
-  state: ExtraditionCaseState;
-  events: CaseEvent[] = [];
+class Ext extends CaseDriver<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome> {
   constructor(opts: { pa?: boolean; ctx?: object; basis?: ReturnType<typeof extraditionBasis>; content?: Parameters<typeof extraditionContent>[0]; caseId?: string; at?: number } = {}) {
     const f = fileExtradition({
       ctx: extraditionContext({ caseId: opts.caseId ?? '00000000-0000-4000-8000-00000000e001', ...(opts.ctx ?? {}) }),
@@ -19,36 +17,7 @@ class Ext {
       at: opts.at ?? day(-1),
       provisionalArrest: opts.pa === false ? undefined : { channel: 'INTERPOL_URGENT', reference: 'IP-DIFF-1' },
     });
-    this.state = f.state;
-    this.events.push(...f.events);
-  }
-  at(ms: number): this {
-    const r = advanceExtradition(this.state, ms);
-    this.state = r.state;
-    this.push(r.events);
-    return this;
-  }
-  /** Every event must carry the next sequence number: the audit trail is keyed by it. */
-  push(events: CaseEvent[]) {
-    for (const e of events) {
-      expect(e.seq).toBe((this.events.at(-1)?.seq ?? -1) + 1);
-      this.events.push(e);
-    }
-    expect(this.state.seq).toBe(this.events.at(-1)!.seq);
-  }
-  try(env: ExtraditionEnvelope, ms: number): ExtraditionOutcome {
-    this.at(ms);
-    return handleExtraditionCommand(this.state, env, ms);
-  }
-  do(env: ExtraditionEnvelope, ms: number): this {
-    const out = this.try(env, ms);
-    if (!out.ok) throw new Error(`${env.command.type}: ${out.violation.code} ${out.violation.message}`);
-    this.state = out.state;
-    this.push(out.events);
-    return this;
-  }
-  types() {
-    return this.events.map((e) => e.type);
+    super(f.state, f.events, advanceExtradition, handleExtraditionCommand);
   }
 }
 

@@ -1,50 +1,17 @@
 import { as, testBasis, testContent, testContext, testRulePack } from '../../../../test/support/mla-fixtures';
-import { CaseEvent, MlaCaseState, Outcome, advanceTime, fileCase, handleCommand, metricsOf, nextWakeAt } from './mla-case';
+import { MlaCaseState, Outcome, advanceTime, fileCase, handleCommand, metricsOf, nextWakeAt } from './mla-case';
+import { CaseDriver } from '../../../../test/support/case-driver';
 import type { CommandEnvelope } from './mla-commands';
 import { DAY_MS } from '../time/calendar';
 
 const T0 = Date.parse('2024-09-02T09:00:00Z'); // a Monday; Dakar and Bamako are on UTC
 const day = (n: number, hh = 9) => T0 + n * DAY_MS + (hh - 9) * 3_600_000;
 
-/** Drives one case through time and commands, as the workflow does. */
-class Case {
-  state: MlaCaseState;
-  events: CaseEvent[] = [];
+/** An MLA case filed on T0, driven as the workflow drives it. */
+class Case extends CaseDriver<MlaCaseState, CommandEnvelope, Outcome> {
   constructor(over: { ctx?: Parameters<typeof testContext>[0]; content?: Parameters<typeof testContent>[0]; basis?: ReturnType<typeof testBasis> } = {}) {
     const f = fileCase({ ctx: testContext(over.ctx), content: testContent(over.content), basis: over.basis ?? testBasis(), filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor, at: T0 });
-    this.state = f.state;
-    this.events.push(...f.events);
-  }
-  at(ms: number): this {
-    const r = advanceTime(this.state, ms);
-    this.state = r.state;
-    this.push(r.events);
-    return this;
-  }
-  /** Every event must carry the next sequence number: the audit trail is keyed by it. */
-  push(events: CaseEvent[]) {
-    for (const e of events) {
-      expect(e.seq).toBe((this.events.at(-1)?.seq ?? -1) + 1);
-      this.events.push(e);
-    }
-    expect(this.state.seq).toBe(this.events.at(-1)!.seq);
-  }
-  try(env: CommandEnvelope, ms: number): Outcome {
-    this.at(ms);
-    return handleCommand(this.state, env, ms);
-  }
-  do(env: CommandEnvelope, ms: number): this {
-    const out = this.try(env, ms);
-    if (!out.ok) throw new Error(`${env.command.type} refused: ${out.violation.code} ${out.violation.message}`);
-    this.state = out.state;
-    this.push(out.events);
-    return this;
-  }
-  clock(ruleId: string) {
-    return this.state.clocks.find((k) => k.ruleId === ruleId)!;
-  }
-  tasks(kind?: string) {
-    return this.state.tasks.filter((t) => !kind || t.kind === kind);
+    super(f.state, f.events, advanceTime, handleCommand);
   }
 }
 
