@@ -1,5 +1,5 @@
 import { Actor, Role } from './roles';
-import { CaseAccessFacts, CaseRelation, decide, relationsOf } from './policy';
+import { CaseAccessFacts, CaseRelation, decide, mayOperate, relationsOf } from './policy';
 
 const facts = (over: Partial<CaseAccessFacts> = {}): CaseAccessFacts => ({
   requestingState: 'NG',
@@ -100,5 +100,11 @@ describe('access policy: roles × relations to the case', () => {
     expect(decide(lm, { kind: 'COMMENT' }, facts()).outcome).toBe('ALLOW');
     expect(decide(fp, { kind: 'COMMENT' }, facts({ escalatedToFocalPointsOf: ['NG'] })).outcome).toBe('ALLOW');
     expect(decide(manager, { kind: 'COMMENT' }, facts()).outcome).toBe('FORBIDDEN');
+  });
+
+  it('lets only administrators and the secretariat operate the engine', () => {
+    expect(mayOperate(admin).outcome).toBe('ALLOW');
+    expect(mayOperate(secretariat).outcome).toBe('ALLOW');
+    for (const other of [manager, requestingCa, prosecutor, lm]) expect(mayOperate(other).outcome).toBe('FORBIDDEN');
   });
 });

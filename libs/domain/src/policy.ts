@@ -181,3 +181,11 @@ export function mayFile(actor: Actor): PolicyDecision {
     ? { outcome: 'ALLOW', relation: 'REQUESTING_PROSECUTOR', role: 'PROSECUTOR', visibility: 'FULL' }
     : { outcome: 'FORBIDDEN', reason: 'only a prosecutor or investigating judge files a request' };
 }
+
+/** Operations on the engine itself (metrics, rebuilding statistics): administrators and the network secretariat. */
+export function mayOperate(actor: Actor): PolicyDecision {
+  const role = actor.roles.find((r) => r === 'ADMIN' || r === 'SECRETARIAT');
+  return role
+    ? { outcome: 'ALLOW', relation: 'ADMIN', role, visibility: 'SUMMARY' }
+    : { outcome: 'FORBIDDEN', reason: 'operations are for administrators and the network secretariat' };
+}

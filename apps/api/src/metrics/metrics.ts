@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
-import type { Actor } from '../../../../libs/domain/src';
+import { mayOperate, type Actor } from '../../../../libs/domain/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { ProblemException } from '../common/problem';
 
@@ -87,7 +87,8 @@ export class MetricsController {
   @Get()
   @ApiOperation({ summary: "Prometheus metrics (administrators and the network secretariat); the worker's Temporal SDK metrics are on its own exporter" })
   async scrape(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
-    if (!actor.roles.some((r) => r === 'ADMIN' || r === 'SECRETARIAT')) throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'metrics are for administrators and the network secretariat');
+    const decision = mayOperate(actor);
+    if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
     void reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

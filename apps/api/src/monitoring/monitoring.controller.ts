@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@ne
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import type { Actor, FieldProblem } from '../../../../libs/domain/src';
+import { mayOperate, type Actor, type FieldProblem } from '../../../../libs/domain/src';
 import { Direction, MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS, decodeKey } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { ProblemException } from '../common/problem';
@@ -177,7 +177,8 @@ export class MonitoringController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rebuild the per pair and month pre-aggregates now (the worker does it periodically); administrators and the secretariat' })
   async refresh(@CurrentActor() actor: Actor) {
-    if (!actor.roles.some((r) => r === 'ADMIN' || r === 'SECRETARIAT')) throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'refreshing statistics is for administrators and the secretariat');
+    const decision = mayOperate(actor);
+    if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
     return { refreshedAt: await this.queries.refreshStatistics() };
   }
 
