@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT, importPKCS8 } from 'jose';
 import { writeFileSync } from 'node:fs';
-import { Client } from 'pg';
-import { createApi } from '../apps/api/src/bootstrap';
+import { Client, Pool } from 'pg';
 import { projectRoot } from '../libs/config/src/project-root';
 import type { Actor } from '../libs/domain/src';
 import { MonitoringQueries, createDataSource } from '../libs/persistence/src';
@@ -134,6 +133,21 @@ async function load(pg: Client): Promise<void> {
   process.stdout.write(`\n  load took ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
+/** Requests completed per second by `concurrency` loops over `seconds`: the rate under load. */
+async function throughput(concurrency: number, seconds: number, fn: () => Promise<unknown>): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await fn();
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
@@ -193,12 +207,23 @@ async function main(): Promise<void> {
     writeFileSync(keyFile, await exportSPKI(publicKey));
     const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
     const token = (sub: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
-    const app = await createApi(
-      { database: { url: pgServer.url }, temporal: { address: '127.0.0.1:1', namespace: 'default', taskQueue: 'bench' }, auth: { issuer: 'bench', audience: 'mla-engine', publicKeyFile: keyFile, algorithms: ['ES256'] }, api: { host: '127.0.0.1', port: 0 }, logLevel: 'error' },
-      false,
-    );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    // The API runs in its own process, as in production, so that the load generator does not share its event loop.
+    const apiPort = await freePort();
+    const api = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/src/main.js')], {
+      env: { ...process.env, DATABASE_URL: pgServer.url, TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'bench', AUTH_AUDIENCE: 'mla-engine', AUTH_PUBLIC_KEY_FILE: keyFile, AUTH_ALGORITHMS: 'ES256', API_PORT: String(apiPort), LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const base = `http://127.0.0.1:${apiPort}`;
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(`${base}/health`);
+        break;
+      } catch {
+        if (i > 200) throw new Error('the API did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const app = { close: async () => { api.kill('SIGTERM'); await new Promise((r) => api.once('exit', r)); } };
 
     const manager: Actor = { userId: 'u-sn-manager', roles: ['MANAGER'], stateCode: 'SN', authorityId: 'SN-CA-DACG', liaisonPostings: [] };
     const secretariat: Actor = { userId: 'u-wacap-secretariat', roles: ['SECRETARIAT'], stateCode: 'SN', authorityId: 'INT-WACAP-SECRETARIAT', liaisonPostings: [] };
@@ -240,6 +265,7 @@ async function main(): Promise<void> {
       },
     ];
 
+    const rates: Array<{ name: string; bearer: string; path: string; sql: string; params: unknown[]; more: Array<{ sql: string; params: unknown[] }> }> = [];
     console.log(`\n${RUNS} runs each; ratio = HTTP rate / plain SQL rate (p50)\n`);
     console.log('call'.padEnd(44), 'HTTP p50', '  p99  ', ' SQL p50', '  p99  ', ' ratio', '  goal');
     for (const c of cases) {
@@ -256,7 +282,22 @@ async function main(): Promise<void> {
       });
       const ms = (x: number) => `${x.toFixed(1).padStart(6)}ms`;
       console.log(c.name.padEnd(44), ms(http.p50), ms(http.p99), ms(plain.p50), ms(plain.p99), `${(plain.p50 / http.p50).toFixed(2)}x`.padStart(6), ` ${c.goal}`);
+      rates.push({ name: c.name, bearer, path: c.path, sql, params, more });
     }
+
+    // The same calls under load: 16 concurrent clients for 3 s each, through HTTP and through a pool of 16 pg connections.
+    const pool = new Pool({ connectionString: pgServer.url, max: 16 });
+    console.log(`\nthroughput, 16 concurrent clients, 3 s each\n`);
+    console.log('call'.padEnd(44), '  HTTP/s', '   SQL/s', ' ratio');
+    for (const r of rates.filter((x) => x.name.startsWith('stalled'))) {
+      const httpRate = await throughput(16, 3, async () => (await fetch(`${base}${r.path}`, { headers: { authorization: r.bearer } })).text());
+      const sqlRate = await throughput(16, 3, async () => {
+        await pool.query(r.sql, r.params);
+        for (const m of r.more) await pool.query(m.sql, m.params);
+      });
+      console.log(r.name.padEnd(44), httpRate.toFixed(0).padStart(8), sqlRate.toFixed(0).padStart(8), `${(httpRate / sqlRate).toFixed(2)}x`.padStart(6));
+    }
+    await pool.end();
     await app.close();
     rmSync(keyFile, { force: true });
   } finally {
