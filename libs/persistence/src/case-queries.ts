@@ -95,7 +95,8 @@ export function accessFactsOf(row: CaseRow): CaseAccessFacts {
  * The SQL twin of `relationsOf` in the domain policy: the cases an actor has any relation to.
  * Lists use it; single reads use the policy itself. A test keeps the two in agreement.
  */
-export function caseScope(actor: Actor, params: unknown[]): string {
+export function caseScope(actor: Actor, params: unknown[], alias?: string): string {
+  const c = (column: string) => (alias ? `${alias}.${column}` : column);
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -104,26 +105,26 @@ export function caseScope(actor: Actor, params: unknown[]): string {
   if (has('ADMIN') || has('SECRETARIAT')) return 'TRUE';
   const clauses: string[] = [];
   let stateParam: string | undefined;
-  const state = () => (stateParam ??= p(actor.stateCode));
+  const actorState = () => (stateParam ??= p(actor.stateCode));
   if (has('PROSECUTOR')) {
-    clauses.push(`(requesting_state = ${state()} AND requesting_authority_id = ${p(actor.authorityId)})`);
-    clauses.push(`(kind = 'DOMESTIC_PROSECUTION' AND requested_state = ${state()})`);
+    clauses.push(`(${c('requesting_state')} = ${actorState()} AND ${c('requesting_authority_id')} = ${p(actor.authorityId)})`);
+    clauses.push(`(${c('kind')} = 'DOMESTIC_PROSECUTION' AND ${c('requested_state')} = ${actorState()})`);
   }
   if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER')) {
-    clauses.push(`(requesting_state = ${state()} OR (requested_state = ${state()} AND transmitted))`);
+    clauses.push(`(${c('requesting_state')} = ${actorState()} OR (${c('requested_state')} = ${actorState()} AND ${c('transmitted')}))`);
   }
   if (has('EXECUTING_AUTHORITY')) {
-    clauses.push(`(requested_state = ${state()} AND ${p(actor.authorityId)} = ANY(executing_authority_ids))`);
+    clauses.push(`(${c('requested_state')} = ${actorState()} AND ${p(actor.authorityId)} = ANY(${c('executing_authority_ids')}))`);
   }
   if (has('LIAISON_MAGISTRATE')) {
     for (const posting of actor.liaisonPostings) {
       const a = p(posting.homeState);
       const b = p(posting.hostState);
-      clauses.push(`((requesting_state = ${a} AND requested_state = ${b}) OR (requesting_state = ${b} AND requested_state = ${a}))`);
+      clauses.push(`((${c('requesting_state')} = ${a} AND ${c('requested_state')} = ${b}) OR (${c('requesting_state')} = ${b} AND ${c('requested_state')} = ${a}))`);
     }
   }
   if (has('FOCAL_POINT')) {
-    clauses.push(`(${state()} = ANY(escalated_to_focal_points_of) AND state <> ALL(${p([...TERMINAL_STATES])}))`);
+    clauses.push(`(${actorState()} = ANY(${c('escalated_to_focal_points_of')}) AND ${c('state')} <> ALL(${p([...TERMINAL_STATES])}))`);
   }
   return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
 }

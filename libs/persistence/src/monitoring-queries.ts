@@ -23,8 +23,7 @@ const param = (params: Params, value: unknown) => {
 
 /** The WHERE clause shared by every monitoring query: the actor's scope (the policy's SQL twin) and the filters. */
 export function monitoringWhere(actor: Actor, f: MonitoringFilter, params: Params, alias = 'c'): string {
-  const scope = caseScope(actor, params).replace(/\b(requesting_state|requested_state|requesting_authority_id|executing_authority_ids|escalated_to_focal_points_of|transmitted|state|kind)\b/g, `${alias}.$1`);
-  const where = [scope];
+  const where = [caseScope(actor, params, alias)];
   if (f.requestingState) where.push(`${alias}.requesting_state = ${param(params, f.requestingState)}`);
   if (f.requestedState) where.push(`${alias}.requested_state = ${param(params, f.requestedState)}`);
   if (f.kind) where.push(`${alias}.kind = ${param(params, f.kind)}`);
