@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { Actor, CaseAction, decide, type CaseRelation, type Role, type Visibility } from '../../../../libs/domain/src';
 import { CaseQueries, CaseRow, accessFactsOf } from '../../../../libs/persistence/src';
 import { ProblemException } from '../common/problem';
+import { presentCase, presentEvent } from './case-presenter';
 
 export interface Access {
   row: CaseRow;
@@ -24,6 +25,13 @@ export class CaseAccess {
   visibility(actor: Actor, row: CaseRow): Visibility {
     const decision = decide(actor, { kind: 'VIEW' }, accessFactsOf(row));
     return decision.outcome === 'ALLOW' ? decision.visibility : 'SUMMARY';
+  }
+
+  /** The case as its reader may see it, with its audit history: what every read and command answers. */
+  async view(actor: Actor, caseId: string) {
+    const { row, visibility } = await this.require(actor, caseId, { kind: 'VIEW' });
+    const history = await this.queries.history(caseId);
+    return { ...presentCase(row, visibility), history: history.map(presentEvent) };
   }
 
   async require(actor: Actor, caseId: string, action: CaseAction): Promise<Access> {

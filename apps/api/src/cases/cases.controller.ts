@@ -6,7 +6,7 @@ import { decodeCursor } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { ProblemException } from '../common/problem';
 import { CaseAccess } from './case-access';
-import { presentCase, presentEvent, presentTimeline } from './case-presenter';
+import { presentCase, presentTimeline } from './case-presenter';
 import {
   AcceptDto, AcknowledgeDto, AmendDto, CommandDto, DetailsDto, ExecutionDto, ForwardDto, OptionalCommentDto, OverrideBasisDto,
   PostponeDto, ProposalDto, ReferenceDto, RefuseDto, RequiredCommentDto, ResultsDto, TextDto, TranslationDto, TransmitDto, WithdrawDto,
@@ -36,7 +36,7 @@ export class CasesController {
   ) {
     const { caseId, created } = await this.fileRequest.execute(actor, dto, idempotencyKey);
     void reply.status(created ? 201 : 200).header('location', `/cases/${caseId}`);
-    return this.read(actor, caseId);
+    return this.access.view(actor, caseId);
   }
 
   @Get()
@@ -63,7 +63,7 @@ export class CasesController {
   @Get(':id')
   @ApiOperation({ summary: 'One case with its audit history' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.read(actor, id);
+    return this.access.view(actor, id);
   }
 
   @Get(':id/timeline')
@@ -229,13 +229,8 @@ export class CasesController {
 
   private async command(actor: Actor, id: string, command: MlaCommand, occurredAt?: CommandDto['occurredAt']) {
     const { warnings } = await this.runCommand.execute(actor, id, command, occurredAt);
-    const view = await this.read(actor, id);
+    const view = await this.access.view(actor, id);
     return warnings.length ? { ...view, warnings } : view;
   }
 
-  private async read(actor: Actor, id: string) {
-    const { row, visibility } = await this.access.require(actor, id, { kind: 'VIEW' });
-    const history = await this.access.queries.history(id);
-    return { ...presentCase(row, visibility), history: history.map(presentEvent) };
-  }
 }

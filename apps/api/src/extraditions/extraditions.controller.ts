@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import type { Actor, DomesticCommand, ExtraditionCommand } from '../../../../libs/domain/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { CaseAccess } from '../cases/case-access';
-import { presentCase, presentEvent } from '../cases/case-presenter';
 import { CommandDto, DetailsDto, OptionalCommentDto, ProposalDto, RequiredCommentDto, TextDto, TransmitDto, WithdrawDto } from '../cases/dto/case-commands.dto';
 import { RunCaseCommand } from '../cases/usecases/run-case-command.usecase';
 import { ConflictChoiceDto, CourtDecisionDto, CourtInfoDto, DomesticProgressDto, ExtraditionRefuseDto, FileExtraditionDto, ForceMajeureDto, SurrenderDateDto } from './extradition.dto';
@@ -27,7 +26,7 @@ export class ExtraditionsController {
   async file(@CurrentActor() actor: Actor, @Body() dto: FileExtraditionDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const { caseId, created } = await this.fileExtradition.execute(actor, dto, key);
     void reply.status(created ? 201 : 200).header('location', `/cases/${caseId}`);
-    return this.read(actor, caseId);
+    return this.access.view(actor, caseId);
   }
 
   @Post('extraditions/:id/arrest') @HttpCode(200)
@@ -187,12 +186,7 @@ export class ExtraditionsController {
 
   private async run(actor: Actor, id: string, command: ExtraditionCommand | DomesticCommand, occurredAt: string | undefined, kind: string) {
     await this.runCommand.execute(actor, id, command, occurredAt, kind);
-    return this.read(actor, id);
+    return this.access.view(actor, id);
   }
 
-  private async read(actor: Actor, id: string) {
-    const { row, visibility } = await this.access.require(actor, id, { kind: 'VIEW' });
-    const history = await this.access.queries.history(id);
-    return { ...presentCase(row, visibility), history: history.map(presentEvent) };
-  }
 }

@@ -22,6 +22,7 @@ export class RunCaseCommand {
   async execute(actor: Actor, caseId: string, command: { type: string }, occurredAt?: string, kind = 'MLA'): Promise<{ warnings: FieldProblem[] }> {
     const table = TABLES[kind];
     const spec = table[command.type];
+    if (!spec) throw ProblemException.of(400, 'UNKNOWN_COMMAND', `${command.type} is not a command for a ${kind.toLowerCase().replace(/_/g, ' ')} case`);
     // Notes are the one thing network contacts may add; everything else is a step of the life cycle.
     const action: CaseAction =
       command.type === 'NOTE'
