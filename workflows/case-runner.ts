@@ -36,7 +36,8 @@ function refuse(violation: RuleViolation): ApplicationFailure {
   return ApplicationFailure.create({ type: RULE_VIOLATION_FAILURE, message: violation.message, nonRetryable: true, details: [violation] });
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/** Instants cross to activities and queries as ISO strings. */
+export const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * The life of one case: commands arrive as validated updates, the workflow is the case's only

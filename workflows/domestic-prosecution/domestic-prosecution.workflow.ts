@@ -1,9 +1,7 @@
 import { continueAsNew, workflowInfo } from '@temporalio/workflow';
 import { CaseEvent, DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from '../../libs/domain/src';
 import type { CaseEventsRecord, CaseStatus, DomesticProsecutionWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, runCase, tasksOf } from '../case-runner';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
 
 const machine: CaseMachine<DomesticProsecutionState, DomesticEnvelope, DomesticProsecutionWorkflowInput> = {
   file: (input, at) => openDomesticProsecution({ ctx: input.ctx, basis: input.basis, extraditionCaseId: input.extraditionCaseId, openedBy: input.openedBy, at }),

@@ -10,9 +10,7 @@ import {
   isExtraditionTerminal,
 } from '../../libs/domain/src';
 import { WORKFLOW_TYPES, caseWorkflowId, type CaseEventsRecord, type CaseStatus, type DomesticProsecutionWorkflowInput, type ExtraditionWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, runCase, tasksOf } from '../case-runner';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
 
 const machine: CaseMachine<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionWorkflowInput> = {
   file: (input, at) => fileExtradition({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, provisionalArrest: input.provisionalArrest }),

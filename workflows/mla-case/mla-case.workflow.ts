@@ -10,10 +10,8 @@ import {
   metricsOf,
 } from '../../libs/domain/src';
 import type { CaseEventsRecord, CaseStatus, MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, runCase, tasksOf } from '../case-runner';
+import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
 import { workflowInfo } from '@temporalio/workflow';
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 const mlaMachine: CaseMachine<MlaCaseState, CommandEnvelope, MlaCaseWorkflowInput> = {
   file: (input, at) => fileCase({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at }),
