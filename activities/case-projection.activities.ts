@@ -1,96 +1,222 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { CaseEventsRecord, CaseProjectionActivities } from '../libs/contracts/src';
+import {
+  PROJECTION_CONFLICT_FAILURE,
+  PROJECTION_DATA_FAILURE,
+  type CaseEventsRecord,
+  type CaseProjectionActivities,
+  type ProjectionFailureRecord,
+} from '../libs/contracts/src';
 
 export interface CaseProjectionDeps {
   dataSource: DataSource;
 }
 
+type RecordedEvent = CaseEventsRecord['events'][number];
+
 /**
  * Writes the workflow's facts to Postgres. Activities run at least once, so every statement is
- * idempotent: audit rows are keyed by (case_id, seq), tasks only move from OPEN, and the case row
- * only moves forward in version.
+ * idempotent: audit rows are keyed by (case_id, seq) and a row already there must be the same event,
+ * tasks only move from OPEN, and the case row only moves forward in version.
+ *
+ * Failures are classified for the workflow: values Postgres refuses (SQLSTATE classes 22 and 23) and
+ * a stored event that differs are non-retryable; anything else is transient. Neither carries the
+ * values or the SQL parameters: they name personal data.
  */
 export function createCaseProjectionActivities({ dataSource }: CaseProjectionDeps): CaseProjectionActivities {
   return {
-    async recordCaseEvents(record: CaseEventsRecord): Promise<void> {
-      await dataSource.transaction(async (tx) => {
-        if (record.filing) await insertCase(tx, record);
-        for (const e of record.events) {
-          await tx.query(
-            `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)
-             ON CONFLICT (case_id, seq) DO NOTHING`,
-            [
-              record.caseId, e.seq, e.type, e.seq === 0 ? null : e.from, e.to, e.actor.userId, e.actor.role,
-              e.actor.stateCode || null, e.actor.authorityId || null, e.at, e.legalRef ?? null, e.comment ?? null,
-              e.data ? JSON.stringify(e.data) : null, e.notify?.length ? JSON.stringify(e.notify) : null,
-            ],
-          );
-        }
-        for (const t of record.tasks) {
-          await tx.query(
-            `INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-             ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at
-             WHERE case_tasks.status = 'OPEN' AND EXCLUDED.status <> 'OPEN'`,
-            [record.caseId, t.id, t.kind, t.level, t.addressee, t.addresseeStates, t.reason, t.createdAt, t.dueAt ?? null, t.status, t.resolvedAt ?? null],
-          );
-        }
-        const s = record.snapshot;
-        const lastAt = record.events.reduce((max, e) => (e.at > max ? e.at : max), record.events[0]?.at ?? s.lastPartyEventAt);
-        await tx.query(
-          `UPDATE cases SET state = $2, version = $3, flags = $4, transmitted = $5, executing_authority_ids = $6,
-             escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, assistance_types = $10,
-             subject_of_proceedings = $11, facts_summary = $12, purpose = $13, persons = $14::jsonb, language = $15, urgency = $16,
-             requested_by_date = $17, deadline_reason = $18, detail = $19::jsonb, last_party_event_at = $20,
-             updated_at = GREATEST(updated_at, $21::timestamptz), person_identifier = COALESCE($22, person_identifier),
-             linked_case_id = COALESCE($23::uuid, linked_case_id)
-           WHERE id = $1 AND version < $3`,
-          [
-            record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
-            s.legalBasis, s.rulePackVersion, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null,
-            s.columns.factsSummary ?? null, s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language,
-            s.columns.urgency, s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, JSON.stringify(s.detail),
-            s.lastPartyEventAt, lastAt, s.columns.personIdentifier ?? null, s.columns.linkedCaseId ?? null,
-          ],
-        );
-        const m = s.milestones;
-        if (m) {
-          await tx.query(
-            `UPDATE cases SET transmitted_at = $2, received_at = $3, results_at = $4, paused_ms = $5, refusal_ground = $6, custody_days = $7
-             WHERE id = $1 AND version = $8`,
-            [record.caseId, m.transmittedAt ?? null, m.receivedAt ?? null, m.resultsAt ?? null, m.pausedMs ?? 0, m.refusalGround ?? null, m.custodyDays ?? null, s.version],
-          );
-        }
-        const clocks = (s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? [];
-        // The case's own figures, for statistics that read one row per case.
-        const deadlines = clocks.filter((k) => k.kind !== 'STALL' && k.kind !== 'CUSTODY_REMINDER' && k.status !== 'CANCELLED');
-        const escalations = record.tasks.filter((t) => t.kind === 'ESCALATION');
-        await tx.query(
-          `UPDATE cases SET deadline_rules = $2, breached_rules = $3, escalations_raised = $4, escalation_resolution_days = $5 WHERE id = $1 AND version = $6`,
-          [
-            record.caseId,
-            deadlines.map((k) => k.ruleId),
-            deadlines.filter((k) => k.status === 'BREACHED').map((k) => k.ruleId),
-            escalations.length,
-            escalations.filter((t) => t.status === 'RESOLVED' && t.resolvedAt).map((t) => (Date.parse(t.resolvedAt!) - Date.parse(t.createdAt)) / 86_400_000),
-            s.version,
-          ],
-        );
-        for (const k of clocks) {
-          await tx.query(
-            `INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-             ON CONFLICT (case_id, clock_id) DO UPDATE SET status = EXCLUDED.status, due_at = EXCLUDED.due_at, stopped_at = EXCLUDED.stopped_at,
-               started_at = EXCLUDED.started_at, legal_ref = EXCLUDED.legal_ref
-             WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
-                   (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)`,
-            [record.caseId, k.id, k.ruleId, k.kind, k.status, new Date(k.startedAt), new Date(k.breachAt), k.stoppedAt !== undefined ? new Date(k.stoppedAt) : null, k.legalRef ?? null],
-          );
-        }
-      });
+    async recordCaseEvents(input: CaseEventsRecord): Promise<void> {
+      const record = input.sanitize ? sanitizeRecord(input) : input;
+      try {
+        await dataSource.transaction((tx) => writeBatch(tx, record));
+      } catch (err) {
+        throw classify(err);
+      }
+    },
+
+    async recordProjectionFailure(failure: ProjectionFailureRecord): Promise<void> {
+      try {
+        await recordFailure(dataSource, failure);
+      } catch (err) {
+        throw classify(err);
+      }
     },
   };
+}
+
+async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+  if (record.filing) await insertCase(tx, record);
+  await insertEvents(tx, record);
+  for (const t of record.tasks) {
+    await tx.query(
+      `INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at
+       WHERE case_tasks.status = 'OPEN' AND EXCLUDED.status <> 'OPEN'`,
+      [record.caseId, t.id, t.kind, t.level, t.addressee, t.addresseeStates, t.reason, t.createdAt, t.dueAt ?? null, t.status, t.resolvedAt ?? null],
+    );
+  }
+  const s = record.snapshot;
+  const lastAt = record.events.reduce((max, e) => (e.at > max ? e.at : max), record.events[0]?.at ?? s.lastPartyEventAt);
+  await tx.query(
+    `UPDATE cases SET state = $2, version = $3, flags = $4, transmitted = $5, executing_authority_ids = $6,
+       escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, assistance_types = $10,
+       subject_of_proceedings = $11, facts_summary = $12, purpose = $13, persons = $14::jsonb, language = $15, urgency = $16,
+       requested_by_date = $17, deadline_reason = $18, detail = $19::jsonb, last_party_event_at = $20,
+       updated_at = GREATEST(updated_at, $21::timestamptz), person_identifier = COALESCE($22, person_identifier),
+       linked_case_id = COALESCE($23::uuid, linked_case_id)
+     WHERE id = $1 AND version < $3`,
+    [
+      record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
+      s.legalBasis, s.rulePackVersion, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null,
+      s.columns.factsSummary ?? null, s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language,
+      s.columns.urgency, s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, JSON.stringify(s.detail),
+      s.lastPartyEventAt, lastAt, s.columns.personIdentifier ?? null, s.columns.linkedCaseId ?? null,
+    ],
+  );
+  const m = s.milestones;
+  if (m) {
+    await tx.query(
+      `UPDATE cases SET transmitted_at = $2, received_at = $3, results_at = $4, paused_ms = $5, refusal_ground = $6, custody_days = $7
+       WHERE id = $1 AND version = $8`,
+      [record.caseId, m.transmittedAt ?? null, m.receivedAt ?? null, m.resultsAt ?? null, m.pausedMs ?? 0, m.refusalGround ?? null, m.custodyDays ?? null, s.version],
+    );
+  }
+  const clocks = (s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? [];
+  // The case's own figures, for statistics that read one row per case.
+  const deadlines = clocks.filter((k) => k.kind !== 'STALL' && k.kind !== 'CUSTODY_REMINDER' && k.status !== 'CANCELLED');
+  const escalations = record.tasks.filter((t) => t.kind === 'ESCALATION');
+  await tx.query(
+    `UPDATE cases SET deadline_rules = $2, breached_rules = $3, escalations_raised = $4, escalation_resolution_days = $5 WHERE id = $1 AND version = $6`,
+    [
+      record.caseId,
+      deadlines.map((k) => k.ruleId),
+      deadlines.filter((k) => k.status === 'BREACHED').map((k) => k.ruleId),
+      escalations.length,
+      escalations.filter((t) => t.status === 'RESOLVED' && t.resolvedAt).map((t) => (Date.parse(t.resolvedAt!) - Date.parse(t.createdAt)) / 86_400_000),
+      s.version,
+    ],
+  );
+  for (const k of clocks) {
+    await tx.query(
+      `INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (case_id, clock_id) DO UPDATE SET status = EXCLUDED.status, due_at = EXCLUDED.due_at, stopped_at = EXCLUDED.stopped_at,
+         started_at = EXCLUDED.started_at, legal_ref = EXCLUDED.legal_ref
+       WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
+             (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)`,
+      [record.caseId, k.id, k.ruleId, k.kind, k.status, new Date(k.startedAt), new Date(k.breachAt), k.stoppedAt !== undefined ? new Date(k.stoppedAt) : null, k.legalRef ?? null],
+    );
+  }
+  // The batch is written: whatever failure the operators were shown for this case is over.
+  await tx.query(
+    `UPDATE case_projection_failures SET resolved_at = now(), resolution = $3 WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2`,
+    [record.caseId, s.version, record.sanitize ? 'SANITIZED' : 'WRITTEN'],
+  );
+}
+
+/**
+ * Audit rows are append-only. A row already stored under the same (case_id, seq) is accepted only
+ * when it is the same event (a retried batch); another event there means the workflow and the trail
+ * disagree (a change of code that shifted sequence numbers, say), and that is never silently skipped.
+ */
+async function insertEvents(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+  for (const e of record.events) {
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)
+       ON CONFLICT (case_id, seq) DO NOTHING
+       RETURNING seq`,
+      [
+        record.caseId, e.seq, e.type, e.seq === 0 ? null : e.from, e.to, e.actor.userId, e.actor.role,
+        e.actor.stateCode || null, e.actor.authorityId || null, e.at, e.legalRef ?? null, e.comment ?? null,
+        e.data ? JSON.stringify(e.data) : null, e.notify?.length ? JSON.stringify(e.notify) : null,
+      ],
+    );
+    if (inserted.length === 0) await assertSameEvent(tx, record.caseId, e);
+  }
+}
+
+async function assertSameEvent(tx: EntityManager, caseId: string, e: RecordedEvent): Promise<void> {
+  const [stored]: Array<{ event: string; to_state: string; actor_id: string; at: Date }> = await tx.query(
+    `SELECT event, to_state, actor_id, at FROM case_events WHERE case_id = $1 AND seq = $2`,
+    [caseId, e.seq],
+  );
+  if (stored && stored.event === e.type && stored.to_state === e.to && stored.actor_id === e.actor.userId && stored.at.getTime() === Date.parse(e.at)) return;
+  throw ApplicationFailure.create({
+    type: PROJECTION_CONFLICT_FAILURE,
+    nonRetryable: true,
+    message: `audit row ${e.seq} of case ${caseId} holds ${stored?.event ?? 'another event'}, the workflow recorded ${e.type}`,
+  });
+}
+
+/**
+ * The operators' queue of cases whose read model is behind, with the filing's access facts when the
+ * case row itself is missing. A report that arrives after the batch was written changes nothing.
+ */
+async function recordFailure(db: DataSource, f: ProjectionFailureRecord): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO case_projection_failures (case_id, workflow_id, kind, requesting_state, requesting_authority_id, requested_state, created_by,
+         from_seq, to_seq, reason, sql_state, first_failed_at, last_failed_at)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12
+       WHERE NOT EXISTS (SELECT 1 FROM cases WHERE id = $1 AND version >= $9)
+       ON CONFLICT (case_id) WHERE resolved_at IS NULL DO UPDATE SET
+         to_seq = GREATEST(case_projection_failures.to_seq, EXCLUDED.to_seq), reason = EXCLUDED.reason, sql_state = EXCLUDED.sql_state,
+         last_failed_at = GREATEST(case_projection_failures.last_failed_at, EXCLUDED.last_failed_at),
+         attempts = case_projection_failures.attempts + 1,
+         kind = COALESCE(case_projection_failures.kind, EXCLUDED.kind),
+         requesting_state = COALESCE(case_projection_failures.requesting_state, EXCLUDED.requesting_state),
+         requesting_authority_id = COALESCE(case_projection_failures.requesting_authority_id, EXCLUDED.requesting_authority_id),
+         requested_state = COALESCE(case_projection_failures.requested_state, EXCLUDED.requested_state),
+         created_by = COALESCE(case_projection_failures.created_by, EXCLUDED.created_by)`,
+      [
+        f.caseId, f.workflowId, f.filing?.kind ?? null, f.filing?.requestingState ?? null, f.filing?.requestingAuthorityId ?? null,
+        f.filing?.requestedState ?? null, f.filing?.createdBy ?? null, f.fromSeq, f.toSeq, f.reason, f.sqlState ?? null, f.at,
+      ],
+    );
+    await tx.query(
+      `UPDATE cases SET flags = array_append(flags, 'PROJECTION_FAILED') WHERE id = $1 AND version < $2 AND NOT ('PROJECTION_FAILED' = ANY(flags))`,
+      [f.caseId, f.toSeq],
+    );
+  });
+}
+
+/** Postgres error to activity failure, by SQLSTATE: the message names codes, never values or parameters. */
+export function classify(err: unknown): Error {
+  if (err instanceof ApplicationFailure) return err;
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; name?: string };
+  const code = typeof e?.code === 'string' ? e.code : typeof e?.driverError?.code === 'string' ? e.driverError.code : undefined;
+  if (code && /^2[23][0-9A-Z]{3}$/.test(code)) {
+    return ApplicationFailure.create({
+      type: PROJECTION_DATA_FAILURE,
+      nonRetryable: true,
+      message: `Postgres refused the batch's values (SQLSTATE ${code})`,
+      details: [{ sqlState: code }],
+    });
+  }
+  return new Error(`projection failed: ${e?.name ?? 'Error'}${code ? ` (SQLSTATE ${code})` : ''}`);
+}
+
+/** What an operator's re-drive with `sanitize` stores instead of text Postgres refuses. */
+export function sanitizeRecord(record: CaseEventsRecord): CaseEventsRecord {
+  const clean = sanitizeValue(record) as CaseEventsRecord;
+  const date = clean.snapshot.columns.requestedByDate;
+  if (date !== undefined && !isCalendarDate(date)) clean.snapshot.columns = { ...clean.snapshot.columns, requestedByDate: undefined };
+  return clean;
+}
+
+function sanitizeValue(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  if (Array.isArray(value)) return value.map(sanitizeValue);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeValue(k) as string, sanitizeValue(v)]));
+  return value;
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && value >= '0001-01-01';
 }
 
 async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<void> {

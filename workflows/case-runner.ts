@@ -1,16 +1,63 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  currentUpdateInfo,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import { nextWakeAt, type CaseCore, type CaseEvent, type FieldProblem, type RuleViolation } from '../libs/domain/src';
-import type { CaseEventsRecord, CaseProjectionActivities, CaseStatus } from '../libs/contracts/src';
-import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseCommandUpdate, caseStatusQuery } from './case.messages';
+import {
+  PROJECTION_CONFLICT_FAILURE,
+  PROJECTION_DATA_FAILURE,
+  type CaseEventsRecord,
+  type CaseProjectionActivities,
+  type CaseStatus,
+  type ContinuedCase,
+  type ProjectionFailureInfo,
+  type ReadModelState,
+} from '../libs/contracts/src';
+import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseCommandUpdate, caseStatusQuery, redriveProjectionUpdate } from './case.messages';
 
-const projection = proxyActivities<CaseProjectionActivities>({
+/** Histories recorded before these options existed retried a batch for ever under the SDK's default ids. */
+const LEGACY_PROJECTION: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  // Postgres being away must delay a case, never lose an event: retry until it is back.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+};
+
+/**
+ * A batch is retried a bounded number of times (about three minutes) so that no command waits on
+ * Postgres for ever; values Postgres refuses are not retried at all. A batch that could not be
+ * written is kept and tried again later: it is never dropped.
+ */
+const PROJECTION: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    backoffCoefficient: 2,
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [PROJECTION_DATA_FAILURE, PROJECTION_CONFLICT_FAILURE],
+  },
+};
+
+/** Reporting a failure to the operators' queue is best effort: the workflow keeps the batch either way. */
+const failureReport = proxyActivities<CaseProjectionActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
 
 /** Cases live for years: a run hands over to a fresh one before its history grows large. */
 const DEFAULT_CONTINUE_AS_NEW_AFTER = 2000;
+/** Answers to this many recent updates travel across continue-as-new, so a retried command id is applied once. */
+const RECENT_UPDATES = 500;
+const MINUTE = 60_000;
+/** Postgres away beyond the activity's retries: try again after 1, 2, 4 … minutes, at most hourly. */
+const retryDelay = (failures: number) => Math.min(60 * MINUTE, MINUTE * 2 ** Math.min(failures, 6));
 
 export type Outcome<S> = { ok: true; state: S; events: CaseEvent[]; warnings: FieldProblem[] } | { ok: false; violation: RuleViolation };
 
@@ -21,14 +68,14 @@ export interface CaseMachine<S extends CaseCore, E, I> {
   advance(state: S, now: number): { state: S; events: CaseEvent[] };
   terminal(state: S): boolean;
   record(input: I, state: S, events: CaseEvent[]): CaseEventsRecord;
-  /** Side effects a batch of events asks for (a linked case to open, say), run before it is recorded. */
+  /** Side effects a batch of events asks for (a linked case to open, say), run once, before it is recorded. */
   react?(input: I, state: S, events: CaseEvent[]): Promise<void>;
 }
 
 export interface RunnableInput<S> {
   caseId: string;
   filingDigest: string;
-  continued?: { state: S; filedRecorded: true };
+  continued?: ContinuedCase<S>;
   continueAsNewAfterEvents?: number;
 }
 
@@ -39,27 +86,50 @@ function refuse(violation: RuleViolation): ApplicationFailure {
 /** Instants cross to activities and queries as ISO strings. */
 export const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Why a batch could not be written, from the activity's failure: codes only, never the values. */
+function failureOf(err: unknown, fromSeq: number, toSeq: number): ProjectionFailureInfo {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  const type = cause instanceof ApplicationFailure ? cause.type : undefined;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as { sqlState?: string } | undefined) : undefined;
+  const reason = type === PROJECTION_DATA_FAILURE ? 'DATA' : type === PROJECTION_CONFLICT_FAILURE ? 'CONFLICT' : 'UNAVAILABLE';
+  return { fromSeq, toSeq, reason, sqlState: details?.sqlState, at: iso(Date.now()) };
+}
+
 /**
  * The life of one case: commands arrive as validated updates, the workflow is the case's only
  * clock, every event is written to Postgres by an idempotent activity, and a long-lived case
  * continues as new before its history grows large. Shared by every kind of case.
+ *
+ * Postgres never holds a case back: a batch it cannot take (refused values, or away for longer than
+ * the retries) is kept with the case, reported to operators, and tried again with the next batch, on
+ * a timer, or when an operator re-drives it; commands are answered meanwhile, saying the read model
+ * is behind.
  */
 export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>(
   machine: CaseMachine<S, E, I>,
   input: I,
   continueAsNew: (next: I) => Promise<never>,
 ): Promise<CaseStatus> {
+  const continued = input.continued;
   let s: S;
   let pending: CaseEvent[] = [];
-  let filed = Boolean(input.continued);
-  if (input.continued) {
-    s = input.continued.state;
+  let filed = Boolean(continued);
+  if (continued) {
+    s = continued.state;
   } else {
     const filing = machine.file(input, Date.now());
     s = filing.state;
     pending = filing.events;
   }
+  /** Events of batches Postgres has not taken yet, oldest first. */
+  let unprojected: CaseEvent[] = continued?.unprojected ?? [];
+  let projectedSeq = continued ? (continued.projectedSeq ?? continued.state.seq) : -1;
+  let failure: ProjectionFailureInfo | undefined = continued?.projectionFailure;
+  let failures = failure ? 1 : 0;
+  let sanitize = continued?.sanitize ?? false;
+  const recent = new Map<string, CaseStatus>(continued?.recentUpdates ?? []);
 
+  const readModel = (): ReadModelState => (failure ? 'FAILED' : projectedSeq >= s.seq ? 'CURRENT' : 'BEHIND');
   const status = (): CaseStatus => ({
     caseId: input.caseId,
     state: s.status,
@@ -67,17 +137,47 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
     flags: [...s.flags],
     filingDigest: input.filingDigest,
     updatedAt: iso(Math.max(s.lastEventAt, ...s.clocks.map((k) => k.stoppedAt ?? 0))),
+    projectedSeq,
+    readModel: readModel(),
   });
+  const remember = (id: string | undefined, answer: CaseStatus) => {
+    if (!id) return;
+    recent.set(id, answer);
+    if (recent.size > RECENT_UPDATES) recent.delete(recent.keys().next().value!);
+  };
 
   // Projection runs one batch at a time, in sequence order; each batch carries the latest snapshot.
   let projecting: Promise<void> = Promise.resolve();
+  let batches = 0;
+  const project = (record: CaseEventsRecord, fromSeq: number, toSeq: number) => {
+    // Ids from the batch's sequence range: a replay that would write other events under them fails loudly.
+    const options = patched('projection-batch-ids') ? { ...PROJECTION, activityId: `project-${fromSeq}-${toSeq}-${++batches}` } : LEGACY_PROJECTION;
+    return proxyActivities<CaseProjectionActivities>(options).recordCaseEvents(record);
+  };
   const flush = (): Promise<void> => {
     projecting = projecting.then(async () => {
-      if (pending.length === 0) return;
-      const events = pending;
+      if (pending.length === 0 && unprojected.length === 0) return;
+      const fresh = pending;
       pending = [];
-      if (machine.react) await machine.react(input, s, events);
-      await projection.recordCaseEvents(machine.record(input, s, events));
+      if (machine.react && fresh.length) await machine.react(input, s, fresh);
+      const events = [...unprojected, ...fresh];
+      const record = machine.record(input, s, events);
+      if (sanitize) record.sanitize = true;
+      const fromSeq = events[0].seq;
+      const toSeq = events[events.length - 1].seq;
+      try {
+        await project(record, fromSeq, toSeq);
+        unprojected = [];
+        projectedSeq = toSeq;
+        failure = undefined;
+        failures = 0;
+      } catch (err) {
+        unprojected = events;
+        failure = failureOf(err, fromSeq, toSeq);
+        failures += 1;
+        const report = { caseId: input.caseId, workflowId: workflowInfo().workflowId, ...failure, filing: record.filing };
+        void failureReport.recordProjectionFailure(report).catch(() => undefined);
+      }
     });
     return projecting;
   };
@@ -99,6 +199,10 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
   setHandler(
     caseCommandUpdate,
     async (envelope: unknown) => {
+      // A command retried under the same id (across continue-as-new too) gets its first answer.
+      const id = currentUpdateInfo()?.id;
+      const answered = id ? recent.get(id) : undefined;
+      if (answered) return answered;
       const now = Date.now();
       catchUp(now);
       // The state changes before the first await, so concurrent commands see each other's effect.
@@ -111,10 +215,14 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
       pending.push(...outcome.events);
       await condition(() => filed);
       await flush();
-      return { ...status(), warnings: outcome.warnings.length ? outcome.warnings : undefined };
+      const answer = { ...status(), warnings: outcome.warnings.length ? outcome.warnings : undefined };
+      remember(id, answer);
+      return answer;
     },
     {
       validator: (envelope: unknown) => {
+        const id = currentUpdateInfo()?.id;
+        if (id && recent.has(id)) return;
         const now = Date.now();
         const outcome = machine.handle(machine.advance(s, now).state, envelope as E, now);
         if (!outcome.ok) throw refuse(outcome.violation);
@@ -122,33 +230,61 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
     },
   );
 
+  setHandler(redriveProjectionUpdate, async (options) => {
+    if (options?.sanitize) sanitize = true;
+    await condition(() => filed);
+    await flush();
+    return status();
+  });
+
   await flush();
   filed = true;
 
-  const limit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
-  while (!machine.terminal(s)) {
+  /** Waits for a change of state, the next clock, or the next try of a batch Postgres did not take. */
+  const idle = async (): Promise<boolean> => {
     const seqBefore = s.seq;
     const wake = nextWakeAt(s);
-    const woken =
-      wake === undefined
-        ? (await condition(() => s.seq !== seqBefore), true)
-        : await condition(() => s.seq !== seqBefore, Math.max(1, wake - Date.now()));
-    if (!woken) {
+    const retryAt = unprojected.length && failure?.reason === 'UNAVAILABLE' ? Date.now() + retryDelay(failures) : undefined;
+    const next = wake === undefined ? retryAt : retryAt === undefined ? wake : Math.min(wake, retryAt);
+    if (next === undefined) return (await condition(() => s.seq !== seqBefore), true);
+    return condition(() => s.seq !== seqBefore, Math.max(1, next - Date.now()));
+  };
+
+  /** Lets every admitted update finish and writes what they produced; returns with nothing in flight. */
+  const drain = async () => {
+    for (;;) {
+      await condition(allHandlersFinished);
+      if (!machine.terminal(s)) catchUp(Date.now());
+      // Checked and acted on without an await in between: no update can slip in before the caller acts.
+      if (pending.length === 0 && allHandlersFinished()) return;
+      await flush();
+    }
+  };
+
+  const limit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER;
+  while (!machine.terminal(s)) {
+    if (!(await idle())) {
       catchUp(Date.now());
       await flush();
     }
     const info = workflowInfo();
     if (!machine.terminal(s) && (info.historyLength >= limit || info.continueAsNewSuggested)) {
-      // Updates already admitted finish on this run; the ones that follow reach the new run.
-      await condition(allHandlersFinished);
-      catchUp(Date.now());
-      await flush();
-      return continueAsNew({ ...input, continued: { state: s, filedRecorded: true } });
+      await drain();
+      // A batch Postgres has not taken travels on with the case: nothing is lost at the boundary.
+      return continueAsNew({
+        ...input,
+        continued: { state: s, filedRecorded: true, unprojected, projectedSeq, projectionFailure: failure, sanitize, recentUpdates: [...recent] },
+      });
     }
   }
 
-  await condition(allHandlersFinished);
-  await flush();
+  // An ended case waits until Postgres shows all of it: its audit trail must be complete.
+  for (;;) {
+    await drain();
+    if (unprojected.length === 0) break;
+    await condition(() => unprojected.length === 0, retryDelay(failures));
+    await flush();
+  }
   return status();
 }
 

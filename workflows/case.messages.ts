@@ -11,5 +11,11 @@ export const caseCommandUpdate = defineUpdate<CaseStatus, [unknown]>('command');
 
 export const caseStatusQuery = defineQuery<CaseStatus>('status');
 
+/**
+ * An operator re-drives a case whose read model is behind: the unwritten batch is tried again at once;
+ * with `sanitize`, text Postgres cannot store is made storable from then on (recorded on the failure).
+ */
+export const redriveProjectionUpdate = defineUpdate<CaseStatus, [{ sanitize?: boolean }]>('redriveProjection');
+
 /** ApplicationFailure type carried by refused commands; its first detail is the RuleViolation. */
 export const RULE_VIOLATION_FAILURE = 'RuleViolation';

@@ -1,7 +1,10 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { CaseEventsRecord, CaseProjectionActivities } from '../../libs/contracts/src';
+import { ApplicationFailure } from '@temporalio/common';
+import { PROJECTION_DATA_FAILURE, type CaseEventsRecord, type CaseProjectionActivities, type ProjectionFailureRecord } from '../../libs/contracts/src';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
+import { createPersonRegistryActivities } from '../../activities/person-registry.activities';
+import { LOCAL_PERSON_KEY_SECRET } from '../../libs/config/src';
 import { ensureBundle, quietRuntime } from './engine';
 
 /**
@@ -12,6 +15,13 @@ export class TimeSkippingHarness {
   env!: TestWorkflowEnvironment;
   readonly records = new Map<string, CaseEventsRecord[]>();
   failNext = 0;
+  /** Failures the runner reported to the operators' queue. */
+  readonly failures: ProjectionFailureRecord[] = [];
+  /** Makes the projection refuse a batch as Postgres refuses bad values (non-retryable), while it returns true. */
+  refuse?: (record: CaseEventsRecord) => boolean;
+  /** How many of the next calls of each person-registry activity crash, alternately before and after their effect, as a worker dying would. */
+  crashPersonRegistry: Record<string, number> = {};
+  readonly personRegistryCrashes: string[] = [];
   private worker?: Worker;
   private running?: Promise<void>;
 
@@ -22,16 +32,39 @@ export class TimeSkippingHarness {
     this.env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
     const projection: CaseProjectionActivities = {
       recordCaseEvents: async (r) => {
+        if (this.refuse?.(r)) {
+          throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'Postgres refused the batch (SQLSTATE 22021)', details: [{ sqlState: '22021' }] });
+        }
         if (this.failNext > 0) {
           this.failNext -= 1;
           throw new Error('postgres is away');
         }
         this.records.set(r.caseId, [...(this.records.get(r.caseId) ?? []), r]);
       },
+      recordProjectionFailure: async (f) => {
+        this.failures.push(f);
+      },
     };
-    this.worker = await Worker.create({ connection: this.env.nativeConnection, taskQueue: this.taskQueue, workflowBundle: { codePath: await ensureBundle() }, activities: projection });
+    this.worker = await Worker.create({ connection: this.env.nativeConnection, taskQueue: this.taskQueue, workflowBundle: { codePath: await ensureBundle() }, activities: { ...projection, ...this.personRegistry() } });
     this.running = this.worker.run();
     return this;
+  }
+
+  private personRegistry() {
+    const real = createPersonRegistryActivities({ client: this.env.client, taskQueue: this.taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET });
+    const crashing = <A, R>(name: string, fn: (arg: A) => Promise<R>) => async (arg: A): Promise<R> => {
+      if (!this.crashPersonRegistry[name]) return fn(arg);
+      const after = this.personRegistryCrashes.filter((c) => c.startsWith(`${name}:`)).length % 2 === 1;
+      this.crashPersonRegistry[name] -= 1;
+      this.personRegistryCrashes.push(`${name}:${after ? 'after' : 'before'}`);
+      if (after) await fn(arg);
+      throw new Error(`worker crashed ${after ? 'after' : 'before'} ${name}`);
+    };
+    return {
+      registerExtraditionRequest: crashing('registerExtraditionRequest', real.registerExtraditionRequest),
+      deregisterExtraditionRequest: crashing('deregisterExtraditionRequest', real.deregisterExtraditionRequest),
+      linkConflictingRequest: crashing('linkConflictingRequest', real.linkConflictingRequest),
+    };
   }
 
   eventsOf(caseId: string) {

@@ -1,4 +1,5 @@
 import type { ActorRef, CaseContext, DomesticProsecutionState, ExtraditionCaseState, ExtraditionContent, LegalBasisSnapshot, TransmissionChannel } from '../../domain/src';
+import type { ContinuedCase } from './mla-case.contract';
 
 export interface ExtraditionWorkflowInput {
   caseId: string;
@@ -9,7 +10,7 @@ export interface ExtraditionWorkflowInput {
   filedBy: ActorRef;
   provisionalArrest?: { channel: TransmissionChannel; reference: string };
   filingDigest: string;
-  continued?: { state: ExtraditionCaseState; filedRecorded: true };
+  continued?: ContinuedCase<ExtraditionCaseState>;
   continueAsNewAfterEvents?: number;
 }
 
@@ -23,6 +24,6 @@ export interface DomesticProsecutionWorkflowInput {
   person: ExtraditionContent['person'];
   offence: string;
   filingDigest: string;
-  continued?: { state: DomesticProsecutionState; filedRecorded: true };
+  continued?: ContinuedCase<DomesticProsecutionState>;
   continueAsNewAfterEvents?: number;
 }

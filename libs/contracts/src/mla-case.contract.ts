@@ -25,7 +25,7 @@ export interface MlaCaseWorkflowInput {
   /** Digest of the filing request, so that a replayed Idempotency-Key with another body is recognised. */
   filingDigest: string;
   /** Carried over by continue-as-new: the case as the previous run left it. */
-  continued?: { state: MlaCaseState; filedRecorded: true };
+  continued?: ContinuedCase<MlaCaseState>;
   /** History length after which the run continues as new (default 2 000 events). */
   continueAsNewAfterEvents?: number;
 }
@@ -40,8 +40,40 @@ export interface CaseStatus {
   filingDigest: string;
   updatedAt: string;
   warnings?: FieldProblem[];
+  /** Sequence number of the last event written to Postgres (-1 before the filing is). */
+  projectedSeq?: number;
+  /** CURRENT when Postgres shows every event; BEHIND while a batch is on its way; FAILED when one could not be written. */
+  readModel?: ReadModelState;
 }
 export type MlaCaseStatus = CaseStatus;
+
+export type ReadModelState = 'CURRENT' | 'BEHIND' | 'FAILED';
+
+/**
+ * What a run hands to the next one when it continues as new: the case, the events Postgres has not
+ * shown yet (a batch that could not be written travels on, it is never dropped), and the answers to
+ * recent updates, so that a command retried with the same id across the boundary is applied once.
+ */
+export interface ContinuedCase<S> {
+  state: S;
+  filedRecorded: true;
+  unprojected?: CaseEvent[];
+  projectedSeq?: number;
+  projectionFailure?: ProjectionFailureInfo;
+  /** An operator chose to store the case with unstorable text made storable. */
+  sanitize?: boolean;
+  recentUpdates?: Array<[string, CaseStatus]>;
+}
+
+/** Why the read model of a case is behind; names no personal data (no SQL parameters, no content). */
+export interface ProjectionFailureInfo {
+  fromSeq: number;
+  toSeq: number;
+  /** `DATA` (Postgres refused the values: SQLSTATE class 22 or 23), `CONFLICT` (a stored event differs), or `UNAVAILABLE` (retries ran out). */
+  reason: 'DATA' | 'CONFLICT' | 'UNAVAILABLE';
+  sqlState?: string;
+  at: string;
+}
 
 /** The case as projected into Postgres after each batch of events. */
 export interface CaseSnapshot {
@@ -88,9 +120,24 @@ export interface CaseEventsRecord {
   events: Array<Omit<CaseEvent, 'at'> & { at: string }>;
   tasks: Array<Omit<Task, 'createdAt' | 'dueAt' | 'resolvedAt'> & { createdAt: string; dueAt?: string; resolvedAt?: string }>;
   snapshot: CaseSnapshot;
+  /** Set by an operator's re-drive: text Postgres cannot store is made storable (NUL removed, lone surrogates replaced). */
+  sanitize?: boolean;
 }
+
+/** A batch that could not be written, as the operators' queue records it (ids and codes only). */
+export interface ProjectionFailureRecord extends ProjectionFailureInfo {
+  caseId: string;
+  workflowId: string;
+  /** The filing's access facts when the case row itself could not be written, so the case stays reachable. */
+  filing?: CaseEventsRecord['filing'];
+}
+
+/** ApplicationFailure types the projection raises for errors no retry can mend. */
+export const PROJECTION_DATA_FAILURE = 'ProjectionDataError';
+export const PROJECTION_CONFLICT_FAILURE = 'ProjectionConflict';
 
 /** Activities that keep Postgres in step with the workflow. Idempotent on (caseId, seq). */
 export interface CaseProjectionActivities {
   recordCaseEvents(record: CaseEventsRecord): Promise<void>;
+  recordProjectionFailure(failure: ProjectionFailureRecord): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { Extradition1764600000000 } from './migrations/1764600000000-Extradition
 import { Monitoring1764700000000 } from './migrations/1764700000000-Monitoring';
 import { CaseFigures1764800000000 } from './migrations/1764800000000-CaseFigures';
 import { StatisticsPreAggregates1764900000000 } from './migrations/1764900000000-StatisticsPreAggregates';
+import { Reliability1765000000000 } from './migrations/1765000000000-Reliability';
 
 export const ENTITIES = [
   StateEntity,
@@ -23,7 +24,8 @@ export const ENTITIES = [
   CaseTaskEntity,
 ];
 
-export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000, Monitoring1764700000000, CaseFigures1764800000000, StatisticsPreAggregates1764900000000];
+export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000, Monitoring1764700000000, CaseFigures1764800000000, StatisticsPreAggregates1764900000000,
+  Reliability1765000000000];
 
 /** The options shared by the application, the worker and the migration CLI. */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
