@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { join } from 'node:path';
 import { projectRoot, type AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
+import { BODY_LIMIT, installInputRules } from './common/input-rules';
 
 export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
   const levels = { debug: ['debug', 'log', 'warn', 'error', 'fatal'], info: ['log', 'warn', 'error', 'fatal'], warn: ['warn', 'error', 'fatal'], error: ['error', 'fatal'] } as const;
@@ -15,9 +16,11 @@ export function jsonLogger(context: string, level: AppConfig['logLevel']): Logge
 export async function createApi(config: AppConfig, logger: LoggerService | false = jsonLogger('api', config.logLevel)): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
-    new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false }),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false }),
     { logger, bufferLogs: false },
   );
+  // Before any route exists: every body, query and path parameter passes the input rules first.
+  installInputRules(app, { bodyLimit: BODY_LIMIT });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

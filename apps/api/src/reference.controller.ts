@@ -4,6 +4,7 @@ import { ProblemException } from './common/problem';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../libs/domain/src';
 import { ReferenceQueries } from '../../../libs/persistence/src';
+import { isCalendarDate } from '../../../libs/persistence/src/typed-values';
 import { CurrentActor } from './auth/auth.guard';
 
 @ApiTags('reference')
@@ -38,7 +39,7 @@ export class ReferenceController {
     if (!/^[A-Z]{2}$/.test(requesting ?? '')) errors.push({ field: 'requesting', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
     if (!/^[A-Z]{2}$/.test(requested ?? '')) errors.push({ field: 'requested', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
     if (kind !== 'MLA' && kind !== 'EXTRADITION') errors.push({ field: 'kind', rule: 'isIn', message: 'MLA or EXTRADITION' });
-    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) errors.push({ field: 'date', rule: 'date', message: 'YYYY-MM-DD' });
+    if (date !== undefined && !isCalendarDate(date)) errors.push({ field: 'date', rule: 'calendar_date', message: 'a calendar date (YYYY-MM-DD, a day that exists)' });
     if (errors.length) throw ProblemException.of(400, 'INVALID_QUERY', `${errors.length} problem(s) in the query`, { errors });
     return this.reference.legalBasesFor(requesting, requested, kind, date ?? new Date().toISOString().slice(0, 10));
   }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { Actor, CaseAccessFacts, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState } from '../../domain/src';
+import { isCanonicalInstant, isUuid } from './typed-values';
 
 /** Terminal states of every kind of case (domestic prosecutions end in JUDGMENT or DISCONTINUED). */
 export const TERMINAL_STATES: ReadonlySet<string> = new Set([...MLA_TERMINAL_STATES, ...EXTRADITION_TERMINAL_STATES, 'JUDGMENT', 'DISCONTINUED']);
@@ -133,10 +134,18 @@ export function encodeCursor(row: Pick<CaseRow, 'createdAt' | 'id'>): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
-  return { createdAt, id };
+/**
+ * The (created_at, id) pair of a cursor this API issued, or null. Everything is checked before it
+ * reaches Postgres: the encoding is canonical (re-encoding gives the same text), exactly two parts,
+ * an instant as `toISOString` writes it and a real uuid.
+ */
+export function decodeCursor(cursor: unknown): { createdAt: string; id: string } | null {
+  if (typeof cursor !== 'string' || cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (parts.length !== 2) return null;
+  const [createdAt, id] = parts;
+  if (!isCanonicalInstant(createdAt) || !isUuid(id)) return null;
+  return encodeCursor({ createdAt: new Date(createdAt), id }) === cursor ? { createdAt, id } : null;
 }
 
 export class CaseQueries {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../domain/src';
 import { caseScope } from './case-queries';
+import { isCalendarDate, isCanonicalInstant, isStorableText, isUuid } from './typed-values';
 
 /** Filters every monitoring call accepts. */
 export interface MonitoringFilter {
@@ -35,13 +36,29 @@ export function encodeKey(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeKey(cursor: string, arity: number): unknown[] | null {
+/** The type of each part of a keyset cursor, as Postgres will receive it. */
+export type KeyPart = 'instant' | 'date' | 'uuid' | 'text';
+const KEY_PART_CHECKS: Record<KeyPart, (v: unknown) => boolean> = {
+  instant: isCanonicalInstant,
+  date: (v) => isCalendarDate(v),
+  uuid: isUuid,
+  text: (v) => isStorableText(v) && v.length <= 200,
+};
+
+/**
+ * The values of a cursor this API issued for a list whose key has the given parts, or null: the
+ * encoding is canonical, the arity and the type of every part are those of the list's key.
+ */
+export function decodeKey(cursor: unknown, parts: readonly KeyPart[]): string[] | null {
+  if (typeof cursor !== 'string' || cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  let v: unknown;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) && v.length === arity && v.every((x) => typeof x === 'string' || typeof x === 'number') ? v : null;
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     return null;
   }
+  if (!Array.isArray(v) || v.length !== parts.length || !parts.every((part, i) => KEY_PART_CHECKS[part](v[i]))) return null;
+  return encodeKey(v) === cursor ? (v as string[]) : null;
 }
 
 export interface StalledRow {

@@ -13,9 +13,14 @@ export interface ProblemDetails {
   code?: string;
   legalRef?: string;
   errors?: FieldProblem[];
+  /** On 503: the dependency that is away. */
+  dependency?: Dependency;
 }
 
 export class ProblemException extends HttpException {
+  /** Sent as `Retry-After` when the client should simply try again later. */
+  retryAfterSeconds?: number;
+
   constructor(readonly problem: ProblemDetails) {
     super(problem, problem.status);
   }
@@ -46,10 +51,15 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not found',
   409: 'Conflict with the state of the case',
+  413: 'Content too large',
+  415: 'Unsupported media type',
   422: 'The request breaks a rule',
   500: 'Internal error',
   503: 'Service unavailable',
 };
+
+/** Codes of the refusals that come from the HTTP layer itself rather than from a rule of the engine. */
+const TRANSPORT_CODES: Record<number, string> = { 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
 /** Flattens class-validator errors into one entry per field and rule. */
 export function validationProblem(errors: ValidationError[]): ProblemException {
@@ -77,7 +87,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     problem.instance = request.url.split('?')[0];
-    if (problem.status >= 500) {
+    if (exception instanceof ProblemException && exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
+    if (problem.status === 503) {
+      // The error's code only: driver messages can quote SQL parameters, and those carry personal data.
+      this.logger.warn(`${request.method} ${problem.instance}: ${problem.dependency} unavailable (${errorCode(exception)})`);
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS[problem.dependency!]));
+    } else if (problem.status >= 500) {
       // Messages only: request bodies carry personal data and never reach the logs.
       this.logger.error(`${request.method} ${problem.instance} failed: ${describe(exception)}`);
     }
@@ -90,15 +105,30 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const code = TRANSPORT_CODES[status];
       return {
-        type: 'about:blank',
+        type: code ? `/problems/${code.toLowerCase().replace(/_/g, '-')}` : 'about:blank',
         title: TITLES[status] ?? exception.name,
         status,
+        ...(code ? { code } : {}),
         detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
       };
     }
     if (isFastifyClientError(exception)) {
-      return { type: '/problems/invalid-body', title: TITLES[400], status: 400, code: 'INVALID_BODY', detail: exception.message };
+      const status = exception.statusCode;
+      const code = TRANSPORT_CODES[status] ?? 'INVALID_BODY';
+      return { type: `/problems/${code.toLowerCase().replace(/_/g, '-')}`, title: TITLES[status] ?? TITLES[400], status, code, detail: exception.message };
+    }
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      return {
+        type: '/problems/dependency-unavailable',
+        title: TITLES[503],
+        status: 503,
+        code: 'DEPENDENCY_UNAVAILABLE',
+        dependency,
+        detail: `${dependency === 'temporal' ? 'the workflow service (Temporal)' : 'the database (PostgreSQL)'} cannot be reached; nothing was changed by this request, retry later`,
+      };
     }
     return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'an internal error occurred; it has been logged' };
   }
@@ -111,4 +141,50 @@ function isFastifyClientError(e: unknown): e is { statusCode: number; message: s
 
 function describe(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+export type Dependency = 'temporal' | 'postgres';
+const RETRY_AFTER_SECONDS: Record<Dependency, number> = { temporal: 5, postgres: 5 };
+
+// gRPC status codes of a Temporal frontend that is away or did not answer in time.
+const GRPC_UNAVAILABLE = 14;
+const GRPC_DEADLINE_EXCEEDED = 4;
+const TEMPORAL_ERRORS = new Set(['ServiceError', 'ConnectionError', 'TransportError', 'WorkflowUpdateRPCTimeoutOrCancelledError']);
+// Socket errors of the Postgres driver (Temporal's client is native code and reports gRPC statuses instead).
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08 is connection exceptions.
+const POSTGRES_AWAY = /^(08[0-9A-Z]{3}|57P0[123])$/;
+const POOL_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/i;
+
+/**
+ * Which dependency an error says is unreachable, looking through its causes (SDK errors wrap the
+ * gRPC status in `cause`, TypeORM wraps the driver's error in `driverError`, Node in AggregateError).
+ * Any other failure, a refused statement included, is not a dependency being away.
+ */
+export function unavailableDependency(error: unknown, seen = new Set<unknown>()): Dependency | null {
+  if (!error || typeof error !== 'object' || seen.has(error) || seen.size > 10) return null;
+  seen.add(error);
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown; details?: unknown; metadata?: unknown };
+  const code = e.code;
+  const grpc = typeof code === 'number' && (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) && ('details' in e || 'metadata' in e || TEMPORAL_ERRORS.has(String(e.name)));
+  if (grpc) return 'temporal';
+  if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || POSTGRES_AWAY.test(code))) return 'postgres';
+  if (typeof e.message === 'string' && POOL_MESSAGES.test(e.message)) return 'postgres';
+  for (const inner of [e.cause, e.driverError, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    const found = unavailableDependency(inner, seen);
+    if (found) return found;
+  }
+  // A Temporal client error whose cause did not survive (e.g. a connection that never opened).
+  if (e.name === 'ConnectionError' || e.name === 'TransportError') return 'temporal';
+  return null;
+}
+
+function errorCode(e: unknown): string {
+  const seen = new Set<unknown>();
+  for (let cur = e as { code?: unknown; cause?: unknown; driverError?: unknown } | undefined; cur && typeof cur === 'object' && !seen.has(cur); ) {
+    seen.add(cur);
+    if (cur.code !== undefined) return String(cur.code);
+    cur = (cur.cause ?? cur.driverError) as typeof cur;
+  }
+  return e instanceof Error ? e.name : 'unknown';
 }

@@ -3,9 +3,9 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EXTRADITION_REFUSAL_GROUNDS, PERSON_ROLES, TRANSMISSION_CHANNELS, URGENCY_LEVELS, type DomesticState, type ExtraditionRefusalGround, type PersonRole, type TransmissionChannel, type Urgency } from '../../../../libs/domain/src';
 import { CommandDto } from '../cases/dto/case-commands.dto';
+import { IsCalendarDate, IsCaseId } from '../common/validators';
 
 const STATE_CODE = /^[A-Z]{2}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class WantedPersonDto {
   @ApiProperty({ enum: PERSON_ROLES }) @IsIn(PERSON_ROLES) role: PersonRole;
@@ -13,7 +13,7 @@ export class WantedPersonDto {
   @ApiProperty({ description: 'Passport, national id or INTERPOL notice: matches requests from several States for the same person' })
   @IsString() @IsNotEmpty() @MaxLength(100) identifier: string;
   @ApiPropertyOptional({ example: 'NG' }) @IsOptional() @Matches(STATE_CODE, { message: 'nationality must be an ISO 3166-1 alpha-2 code' }) nationality?: string;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(DATE, { message: 'dateOfBirth must be YYYY-MM-DD' }) dateOfBirth?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() dateOfBirth?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) location?: string;
 }
 
@@ -60,17 +60,17 @@ export class ConflictFactorsDto {
 }
 
 export class ConflictChoiceDto extends CommandDto {
-  @ApiProperty() @IsString() @Matches(/^[0-9a-f-]{36}$/, { message: 'preferredCaseId must be a case id' }) preferredCaseId: string;
+  @ApiProperty({ format: 'uuid' }) @IsCaseId() preferredCaseId: string;
   @ApiProperty({ type: ConflictFactorsDto, description: 'ECE art. 17 factors' }) @ValidateNested() @Type(() => ConflictFactorsDto) factors: ConflictFactorsDto;
 }
 
 export class SurrenderDateDto extends CommandDto {
-  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'agreedDate must be YYYY-MM-DD' }) agreedDate: string;
+  @ApiProperty({ format: 'date' }) @IsCalendarDate() agreedDate: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 }
 
 export class ForceMajeureDto extends CommandDto {
-  @ApiProperty({ format: 'date' }) @Matches(DATE, { message: 'newDate must be YYYY-MM-DD' }) newDate: string;
+  @ApiProperty({ format: 'date' }) @IsCalendarDate() newDate: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) reason: string;
 }
 

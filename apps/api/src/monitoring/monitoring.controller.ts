@@ -4,12 +4,12 @@ import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { mayOperate, type Actor, type FieldProblem } from '../../../../libs/domain/src';
-import { Direction, MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS, decodeKey } from '../../../../libs/persistence/src';
+import { Direction, MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS, decodeKey, type KeyPart } from '../../../../libs/persistence/src';
+import { isCalendarDate } from '../../../../libs/persistence/src/typed-values';
 import { CurrentActor } from '../auth/auth.guard';
 import { ProblemException } from '../common/problem';
 
 const STATE = /^[A-Z]{2}$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const KINDS = ['MLA', 'EXTRADITION', 'DOMESTIC_PROSECUTION'];
 
 class QueryReader {
@@ -35,13 +35,14 @@ class QueryReader {
   }
   date(name: string, fallback: string): string {
     const v = this.q[name] ?? fallback;
-    if (!DATE.test(v) || Number.isNaN(Date.parse(v))) this.problems.push({ field: name, rule: 'date', message: `${name} must be a date (YYYY-MM-DD)` });
+    if (!isCalendarDate(v)) this.problems.push({ field: name, rule: 'calendar_date', message: `${name} must be a calendar date (YYYY-MM-DD, a day that exists, years 0001 to 9999)` });
     return v;
   }
-  cursor(arity: number): unknown[] | null {
+  /** The list's keyset cursor, typed part by part as the list's key is. */
+  cursor(parts: readonly KeyPart[]): string[] | null {
     const raw = this.q.cursor;
     if (raw === undefined) return null;
-    const v = decodeKey(raw, arity);
+    const v = decodeKey(raw, parts);
     if (!v) this.problems.push({ field: 'cursor', rule: 'format', message: 'use nextCursor from the previous page' });
     return v;
   }
@@ -107,7 +108,7 @@ export class MonitoringController {
       sort: r.oneOf('sort', ['idle', 'filed'] as const, 'idle')!,
       direction: r.oneOf('order', ['desc', 'asc'] as const, 'desc')! as Direction,
       limit: r.int('limit', 50, 1, 200),
-      cursor: r.cursor(2),
+      cursor: r.cursor(['instant', 'uuid']),
       now: new Date(),
     };
     r.done();
@@ -128,7 +129,7 @@ export class MonitoringController {
       withinDays: r.int('withinDays', 7, 0, 365),
       direction: r.oneOf('order', ['asc', 'desc'] as const, 'asc')! as Direction,
       limit: r.int('limit', 50, 1, 200),
-      cursor: r.cursor(2),
+      cursor: r.cursor(['date', 'uuid']),
       today: today(),
     };
     r.done();
@@ -147,7 +148,7 @@ export class MonitoringController {
       level: q.level === undefined ? undefined : r.int('level', 1, 1, 4),
       direction: r.oneOf('order', ['desc', 'asc'] as const, 'desc')! as Direction,
       limit: r.int('limit', 50, 1, 200),
-      cursor: r.cursor(3),
+      cursor: r.cursor(['instant', 'uuid', 'text']),
       now: new Date(),
     };
     r.done();

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -16,6 +15,7 @@ import {
 } from 'class-validator';
 import { ASSISTANCE_TYPES, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS, URGENCY_LEVELS, type AssistanceType, type RefusalGround, type TransmissionChannel, type Urgency } from '../../../../../libs/domain/src';
 import { PersonConcernedDto } from './file-mla-request.dto';
+import { IsCalendarDate, IsInstant } from '../../common/validators';
 
 const text = (max = 5000) => [IsString(), IsNotEmpty(), MaxLength(max)];
 function Text(max = 5000): PropertyDecorator {
@@ -26,7 +26,7 @@ function Text(max = 5000): PropertyDecorator {
 export class CommandDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'When the act happened, if earlier than now; not before the previous event' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   occurredAt?: string;
 }
 
@@ -78,7 +78,7 @@ export class AmendDto extends CommandDto {
 
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code' }) language?: string;
   @ApiPropertyOptional({ enum: URGENCY_LEVELS }) @IsOptional() @IsIn(URGENCY_LEVELS) urgency?: Urgency;
-  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'requestedByDate must be YYYY-MM-DD' }) requestedByDate?: string;
+  @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() requestedByDate?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) deadlineReason?: string;
 }
 
@@ -131,7 +131,7 @@ export class RefuseDto extends CommandDto {
 }
 
 export class PostponeDto extends CommandDto {
-  @ApiProperty({ format: 'date' }) @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'reviewDate must be YYYY-MM-DD' }) reviewDate: string;
+  @ApiProperty({ format: 'date' }) @IsCalendarDate() reviewDate: string;
   @ApiProperty() @IsString() @MaxLength(5000) reasons: string;
 }
 

@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -17,6 +16,7 @@ import {
 } from 'class-validator';
 import { ASSISTANCE_TYPES, URGENCY_LEVELS, type AssistanceType, type Urgency } from '../../../../../libs/domain/src';
 import { PERSON_ROLES, type PersonRole } from '../../../../../libs/contracts/src';
+import { IsCalendarDate } from '../../common/validators';
 
 const STATE_CODE = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2}$/;
@@ -39,7 +39,7 @@ export class PersonConcernedDto {
 
   @ApiPropertyOptional({ format: 'date' })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsCalendarDate()
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
@@ -111,8 +111,7 @@ export class FileMlaRequestDto {
 
   @ApiPropertyOptional({ format: 'date', description: "The requester's deadline (ECOWAS art. 5(1)(f), UNTOC art. 18(24))" })
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'requestedByDate must be a calendar date (YYYY-MM-DD)' })
+  @IsCalendarDate()
   requestedByDate?: string;
 
   @ApiPropertyOptional({ description: 'Why the deadline matters; required with requestedByDate (UNTOC art. 18(24))', maxLength: 2000 })
