@@ -1,1 +1,3 @@
 export * from './case-projection.activities';
+export * from './person-registry.activities';
+export * from './statistics.activities';

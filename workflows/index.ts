@@ -2,3 +2,5 @@
 export { mlaCaseWorkflow } from './mla-case/mla-case.workflow';
 export { extraditionWorkflow } from './extradition/extradition.workflow';
 export { domesticProsecutionWorkflow } from './domestic-prosecution/domestic-prosecution.workflow';
+export { personRegistryWorkflow } from './person-registry/person-registry.workflow';
+export { statisticsRefreshWorkflow } from './statistics/statistics-refresh.workflow';

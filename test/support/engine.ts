@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/bootstrap';
-import { createCaseProjectionActivities } from '../../activities';
-import type { AppConfig } from '../../libs/config/src';
+import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../activities';
+import { LOCAL_PERSON_KEY_SECRET, type AppConfig } from '../../libs/config/src';
 import { createDataSource } from '../../libs/persistence/src';
 import { loadSeeds } from '../../seeds/loader';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
@@ -38,6 +38,8 @@ export interface Engine {
   db: DataSource;
   /** Present when the engine runs on the time-skipping test server: the suite drives the clock. */
   timeSkipping?: TestWorkflowEnvironment;
+  /** The engine's Temporal client and task queue, for suites that reach a workflow without the API (fault injection). */
+  temporal: { client: Client; taskQueue: string };
   /** Waits until Postgres shows every event the case's workflow has produced. */
   settle(caseId: string): Promise<void>;
   token(userId: string): Promise<string>;
@@ -49,7 +51,7 @@ export interface Engine {
  * The whole engine for an e2e suite: a real Temporal dev server, a real Postgres migrated and
  * seeded, the worker on the production bundle, and the HTTP API on a free port.
  */
-export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping' } = {}): Promise<Engine> {
+export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping'; commandWaitMs?: number } = {}): Promise<Engine> {
   quietRuntime();
   const bundle = await ensureBundle();
   const timeSkipping =
@@ -67,7 +69,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     database: { url: postgres.url },
     temporal: { address: temporal.address, namespace: 'default', taskQueue },
     auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'] },
-    api: { host: '127.0.0.1', port: 0 },
+    api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs },
     logLevel: 'error',
   };
 
@@ -83,7 +85,11 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: bundle },
-    activities: createCaseProjectionActivities({ dataSource: db }),
+    activities: {
+      ...createCaseProjectionActivities({ dataSource: db }),
+      ...createPersonRegistryActivities({ client, taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET }),
+      ...createStatisticsActivities({ dataSource: db }),
+    },
   });
   const running = worker.run();
 
@@ -95,6 +101,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     baseUrl,
     db,
     timeSkipping,
+    temporal: { client, taskQueue },
     async settle(caseId) {
       for (let i = 0; i < 200; i++) {
         const [row] = await db.query(`SELECT version FROM cases WHERE id = $1`, [caseId]);

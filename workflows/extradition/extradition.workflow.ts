@@ -1,4 +1,4 @@
-import { ParentClosePolicy, continueAsNew, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, continueAsNew, patched, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import {
   CaseEvent,
   ExtraditionCaseState,
@@ -9,7 +9,16 @@ import {
   handleExtraditionCommand,
   isExtraditionTerminal,
 } from '../../libs/domain/src';
-import { WORKFLOW_TYPES, caseWorkflowId, type CaseEventsRecord, type CaseStatus, type DomesticProsecutionWorkflowInput, type ExtraditionWorkflowInput } from '../../libs/contracts/src';
+import {
+  WORKFLOW_TYPES,
+  caseWorkflowId,
+  type CaseEventsRecord,
+  type CaseStatus,
+  type DomesticProsecutionWorkflowInput,
+  type ExtraditionRequestRef,
+  type ExtraditionWorkflowInput,
+  type PersonRegistryActivities,
+} from '../../libs/contracts/src';
 import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
 
 const machine: CaseMachine<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionWorkflowInput> = {
@@ -18,12 +27,50 @@ const machine: CaseMachine<ExtraditionCaseState, ExtraditionEnvelope, Extraditio
   advance: advanceExtradition,
   terminal: (s) => isExtraditionTerminal(s.status),
   record: recordOf,
-  react: openDomesticProsecutionIfAsked,
 };
+
+/**
+ * Cases filed before the person registry existed replay without it; a running one registers with its
+ * next batch of events. See README "Changing the workflow".
+ */
+export const PERSON_REGISTRY_PATCH = 'extradition-person-registry';
+
+const people = proxyActivities<PersonRegistryActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The conflict rule must hold even if Temporal or the worker was away: retry until the registry knows.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
 
 /** One durable workflow per extradition request, on the same runner and clockwork as MLA. */
 export async function extraditionWorkflow(input: ExtraditionWorkflowInput): Promise<CaseStatus> {
-  return runCase(machine, input, (next) => continueAsNew<typeof extraditionWorkflow>(next));
+  const person = personOf(input);
+  // Once per run (a continued run registers again: the registry ignores a repeat).
+  let registered = false;
+  const registerWithPerson = async (s: ExtraditionCaseState) => {
+    if (registered || !person || isExtraditionTerminal(s.status) || !patched(PERSON_REGISTRY_PATCH)) return;
+    await people.registerExtraditionRequest(person);
+    registered = true;
+  };
+  const status = await runCase(
+    {
+      ...machine,
+      react: async (i, s, events) => {
+        await openDomesticProsecutionIfAsked(i, s, events);
+        // Before the filing is recorded: a filed request is always known to its person's registry.
+        await registerWithPerson(s);
+      },
+    },
+    input,
+    (next) => continueAsNew<typeof extraditionWorkflow>(next),
+  );
+  if (person && patched(PERSON_REGISTRY_PATCH)) await people.deregisterExtraditionRequest(person);
+  return status;
+}
+
+/** Who the conflict rule (ECE art. 17) looks at: the same person identifier in the same requested State. */
+function personOf(input: ExtraditionWorkflowInput): ExtraditionRequestRef | undefined {
+  const identifier = input.content.person.identifier;
+  return identifier?.trim() ? { caseId: input.caseId, requestedState: input.ctx.requestedState, identifier } : undefined;
 }
 
 /** Refusing a national at the requester's request opens a linked domestic prosecution (UNTOC art. 16(10)). */

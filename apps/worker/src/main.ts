@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig } from '../../../libs/config/src';
@@ -30,10 +30,18 @@ async function main(): Promise<void> {
   });
   // No HTTP: an application context only, so that activities get their services by injection.
   const app = await NestFactory.createApplicationContext(
-    WorkerModule.forConfig(config.database, { temporal: config.temporal, workflowBundlePath: bundle }),
+    WorkerModule.forConfig(config.database, {
+      temporal: config.temporal,
+      workflowBundlePath: bundle,
+      personKeySecret: config.personKey.secret,
+      statisticsRefreshSeconds: config.statistics.refreshSeconds,
+    }),
     { logger: new ConsoleLogger('worker', { json: true, logLevels: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error', 'fatal'] : ['log', 'warn', 'error', 'fatal'] }) },
   );
   app.enableShutdownHooks();
+  if (config.personKey.isLocalDefault) {
+    new Logger('worker').warn('PERSON_KEY_SECRET is not set: person workflow ids use the published local key; set a secret of your own in any deployment');
+  }
 }
 
 void main().catch((err) => {

@@ -1,14 +1,19 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import type { TemporalConfig } from '../../../libs/config/src';
-import { createCaseProjectionActivities } from '../../../activities';
-import { MonitoringQueries } from '../../../libs/persistence/src';
+import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../../activities';
+import { ensureStatisticsSchedule } from './statistics-schedule';
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 export interface WorkerOptions {
   temporal: TemporalConfig;
   workflowBundlePath: string;
+  /** PERSON_KEY_SECRET: hides person identifiers in the person workflows' ids. */
+  personKeySecret: string;
+  /** STATS_REFRESH_SECONDS: period of the `statistics-refresh` Schedule; 0 deletes it. */
+  statisticsRefreshSeconds: number;
 }
 
 /** Runs the Temporal worker for the life of the application context and drains it on shutdown. */
@@ -18,7 +23,6 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
-  private statsTimer?: NodeJS.Timeout;
 
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
@@ -28,12 +32,17 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { temporal, workflowBundlePath } = this.options;
     this.connection = await NativeConnection.connect({ address: temporal.address });
+    const client = new Client({ connection: this.connection, namespace: temporal.namespace });
     this.worker = await Worker.create({
       connection: this.connection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       workflowBundle: { codePath: workflowBundlePath },
-      activities: createCaseProjectionActivities({ dataSource: this.dataSource }),
+      activities: {
+        ...createCaseProjectionActivities({ dataSource: this.dataSource }),
+        ...createPersonRegistryActivities({ client, taskQueue: temporal.taskQueue, personKeySecret: this.options.personKeySecret }),
+        ...createStatisticsActivities({ dataSource: this.dataSource }),
+      },
     });
     this.running = this.worker.run();
     // A worker that dies must take the process down, so that a supervisor restarts it.
@@ -43,30 +52,22 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       process.kill(process.pid, 'SIGTERM');
     });
     this.logger.log(`polling task queue ${temporal.taskQueue} on ${temporal.address} (namespace ${temporal.namespace})`);
-    this.scheduleStatisticsRefresh();
+    await this.ensureStatisticsSchedule(client);
   }
 
-  /** Keeps the statistics pre-aggregates fresh (STATS_REFRESH_SECONDS, default 300; 0 turns it off). */
-  private scheduleStatisticsRefresh(): void {
-    const seconds = Number(process.env.STATS_REFRESH_SECONDS ?? 300);
-    if (!Number.isFinite(seconds) || seconds <= 0) return;
-    const queries = new MonitoringQueries(this.dataSource);
-    let busy = false;
-    const refresh = () => {
-      if (busy) return;
-      busy = true;
-      queries
-        .refreshStatistics()
-        .catch((err) => this.logger.warn(`statistics refresh failed: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => (busy = false));
-    };
-    refresh();
-    this.statsTimer = setInterval(refresh, seconds * 1000);
-    this.statsTimer.unref();
+  /** Every replica does this at start; Temporal keeps one Schedule, so the refresh runs once per tick. */
+  private async ensureStatisticsSchedule(client: Client): Promise<void> {
+    const everySeconds = this.options.statisticsRefreshSeconds;
+    try {
+      const change = await ensureStatisticsSchedule(client, { taskQueue: this.options.temporal.taskQueue, everySeconds });
+      this.logger.log(`statistics-refresh schedule ${change}${everySeconds > 0 ? ` (every ${everySeconds} s)` : ''}`);
+    } catch (err) {
+      // Cases do not depend on it: keep serving them, and say so loudly.
+      this.logger.error(`statistics-refresh schedule not ensured: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.statsTimer) clearInterval(this.statsTimer);
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();

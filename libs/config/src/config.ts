@@ -35,6 +35,31 @@ export interface AppConfig {
   logLevel: LogLevel;
 }
 
+/** What only the worker needs. */
+export interface WorkerConfig extends Pick<AppConfig, 'database' | 'temporal' | 'logLevel'> {
+  personKey: PersonKeyConfig;
+  statistics: StatisticsConfig;
+}
+
+export interface PersonKeyConfig {
+  /** Key of the HMAC that turns (requested State, person identifier) into the person workflow's id. */
+  secret: string;
+  /** True when the published local default is in use: fine on a laptop, never in a deployment. */
+  isLocalDefault: boolean;
+}
+
+export interface StatisticsConfig {
+  /** Period of the `statistics-refresh` Schedule in seconds; 0 deletes the Schedule. */
+  refreshSeconds: number;
+}
+
+/**
+ * Published, so that `npm start` and the tests run without setup. With it, anyone who knows an
+ * identifier can find its person workflow: a deployment sets PERSON_KEY_SECRET (32+ characters) and
+ * keeps it, since changing it forgets every open request's registration.
+ */
+export const LOCAL_PERSON_KEY_SECRET = 'local-only-person-key-not-for-deployment';
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -102,6 +127,16 @@ class Reader {
     return value;
   }
 
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}")`);
+    }
+    return value;
+  }
+
   done<T>(value: T): T {
     if (this.problems.length) throw new ConfigError(this.problems);
     return value;
@@ -141,9 +176,21 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
   return r.done(readDatabase(r));
 }
 
-export function loadWorkerConfig(env: Env = process.env): Pick<AppConfig, 'database' | 'temporal' | 'logLevel'> {
+function readPersonKey(r: Reader): PersonKeyConfig {
+  const secret = r.optional('PERSON_KEY_SECRET');
+  if (secret !== undefined && secret.length < 32) r.problems.push('PERSON_KEY_SECRET must be at least 32 characters (a random secret, kept for the life of the deployment)');
+  return { secret: secret ?? LOCAL_PERSON_KEY_SECRET, isLocalDefault: secret === undefined };
+}
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const r = new Reader(env);
-  return r.done({ database: readDatabase(r), temporal: readTemporal(r), logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info') });
+  return r.done({
+    database: readDatabase(r),
+    temporal: readTemporal(r),
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    personKey: readPersonKey(r),
+    statistics: { refreshSeconds: r.integer('STATS_REFRESH_SECONDS', 300, 0, 31 * 86400) },
+  });
 }
 
 export function loadApiConfig(env: Env = process.env): AppConfig {

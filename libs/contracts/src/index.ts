@@ -1,3 +1,5 @@
 export * from './task-queues';
 export * from './mla-case.contract';
 export * from './extradition.contract';
+export * from './person-registry.contract';
+export * from './statistics.contract';

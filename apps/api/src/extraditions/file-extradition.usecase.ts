@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { Actor, FieldProblem, SYSTEM_ACTOR } from '../../../../libs/domain/src';
+import { Actor, FieldProblem } from '../../../../libs/domain/src';
 import { CaseGateway } from '../../../../libs/temporal/src';
 import { ProblemException } from '../common/problem';
 import { caseIdFor, digest } from '../cases/usecases/file-mla-request.usecase';
@@ -9,13 +8,13 @@ import { CaseReference } from '../cases/case-reference';
 import { FileExtraditionDto } from './extradition.dto';
 
 /**
- * Files an extradition request (with or without a provisional arrest) and links it to any other open
- * request for the same person in the same requested State (ECE art. 17).
+ * Files an extradition request (with or without a provisional arrest). Linking it to any other open
+ * request for the same person in the same requested State (ECE art. 17) is the workflow's business:
+ * it registers with its person's registry workflow, which links the pair durably on both cases.
  */
 @Injectable()
 export class FileExtradition {
   constructor(
-    @Inject(DataSource) private readonly db: DataSource,
     @Inject(CaseGateway) private readonly gateway: CaseGateway,
     @Inject(CaseReference) private readonly filing: CaseReference,
   ) {}
@@ -52,21 +51,6 @@ export class FileExtradition {
     if (status.filingDigest !== filingDigest) {
       throw ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');
     }
-    if (started) await this.linkConflicts(caseId, dto.requestedState, dto.person.identifier);
     return { caseId, created: started };
-  }
-
-  /** Two open requests for the same person in one requested State are linked on both cases. */
-  private async linkConflicts(caseId: string, requestedState: string, identifier: string): Promise<void> {
-    const others: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM cases WHERE kind = 'EXTRADITION' AND requested_state = $1 AND person_identifier = $2 AND id <> $3
-         AND state NOT IN ('REFUSED', 'SURRENDERED', 'RELEASED_NOT_TAKEN_OVER', 'WITHDRAWN')`,
-      [requestedState, identifier, caseId],
-    );
-    const system = { actor: SYSTEM_ACTOR, relation: 'SYSTEM' };
-    for (const other of others) {
-      await this.gateway.command(other.id, { ...system, command: { type: 'LINK_CONFLICT', caseId } }, 'EXTRADITION');
-      await this.gateway.command(caseId, { ...system, command: { type: 'LINK_CONFLICT', caseId: other.id } }, 'EXTRADITION');
-    }
   }
 }
