@@ -142,7 +142,9 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
     const first = await engine.request('POST', '/cases', { token: prosecutor, body: filing(), headers: { 'idempotency-key': key } });
     const second = await engine.request('POST', '/cases', { token: prosecutor, body: filing(), headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
+    // The first answer again (IETF Idempotency-Key draft), marked as a replay.
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.body.id).toBe(first.body.id);
     expect(await countCases()).toBe(before + 1);
     const runs = await engine.db.query(`SELECT count(*)::int AS n FROM case_events WHERE case_id = $1 AND event = 'FILED'`, [first.body.id]);

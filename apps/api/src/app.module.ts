@@ -1,7 +1,11 @@
 import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/config/src';
-import { DatabaseModule } from '../../../libs/persistence/src';
+import { DatabaseModule, IdempotencyStore } from '../../../libs/persistence/src';
+import { CaseAccess } from './cases/case-access';
+import { CASE_VIEWS, CommandInterceptor, IDEMPOTENCY_STORE } from './common/command-interceptor';
+import { OperationsController } from './operations/operations.controller';
 import { TemporalClientModule } from '../../../libs/temporal/src';
 import { AuthGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
@@ -18,14 +22,21 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal), CasesModule],
-      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController],
+      imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule],
+      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
         EngineMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        {
+          provide: IDEMPOTENCY_STORE,
+          inject: [DataSource],
+          useFactory: (db: DataSource) => new IdempotencyStore(db, { retentionHours: config.api.idempotencyRetentionHours ?? 720, leaseSeconds: 60 }),
+        },
+        { provide: CASE_VIEWS, useExisting: CaseAccess },
+        { provide: APP_INTERCEPTOR, useClass: CommandInterceptor },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

@@ -25,6 +25,10 @@ export interface AuthConfig {
 export interface ApiConfig {
   host: string;
   port: number;
+  /** How long a command or filing waits for the workflow's answer before the API answers 202 (COMMAND_WAIT_MS, default 10 000). */
+  commandWaitMs?: number;
+  /** How long Idempotency-Keys of commands are kept (IDEMPOTENCY_RETENTION_HOURS, default 720); filings' keys live as long as their case. */
+  idempotencyRetentionHours?: number;
 }
 
 export interface AppConfig {
@@ -199,7 +203,12 @@ export function loadApiConfig(env: Env = process.env): AppConfig {
     database: readDatabase(r),
     temporal: readTemporal(r),
     auth: readAuth(r),
-    api: { host: r.text('API_HOST', '127.0.0.1'), port: r.port('API_PORT', 3000) },
+    api: {
+      host: r.text('API_HOST', '127.0.0.1'),
+      port: r.port('API_PORT', 3000),
+      commandWaitMs: r.integer('COMMAND_WAIT_MS', 10_000, 100, 300_000),
+      idempotencyRetentionHours: r.integer('IDEMPOTENCY_RETENTION_HOURS', 720, 1, 24 * 3650),
+    },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   });
 }

@@ -5,3 +5,4 @@ export * from './database.module';
 export * from './case-queries';
 export * from './reference-queries';
 export * from './monitoring-queries';
+export * from './idempotency-store';

@@ -18,7 +18,7 @@ class ConnectionCloser implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class TemporalClientModule {
-  static forConfig(config: TemporalConfig) {
+  static forConfig(config: TemporalConfig, commandWaitMs?: number) {
     return {
       module: TemporalClientModule,
       providers: [
@@ -32,7 +32,7 @@ export class TemporalClientModule {
           provide: CaseGateway,
           inject: [TEMPORAL_CONNECTION],
           useFactory: (connection: Connection) =>
-            new CaseGateway(new Client({ connection, namespace: config.namespace }), config.taskQueue),
+            new CaseGateway(new Client({ connection, namespace: config.namespace }), config.taskQueue, commandWaitMs),
         },
         ConnectionCloser,
       ],

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actor, CaseAction, decide, type CaseRelation, type Role, type Visibility } from '../../../../libs/domain/src';
-import { CaseQueries, CaseRow, accessFactsOf } from '../../../../libs/persistence/src';
+import { CaseQueries, CaseRow, ProjectionFailureQueries, ProjectionFailureRow, accessFactsOf } from '../../../../libs/persistence/src';
 import { ProblemException } from '../common/problem';
 import { presentCase, presentEvent } from './case-presenter';
 
@@ -16,9 +16,11 @@ export interface Access {
 @Injectable()
 export class CaseAccess {
   readonly queries: CaseQueries;
+  readonly failures: ProjectionFailureQueries;
 
   constructor(@Inject(DataSource) db: DataSource) {
     this.queries = new CaseQueries(db);
+    this.failures = new ProjectionFailureQueries(db);
   }
 
   /** Visibility of a row already selected by the actor's list scope; SUMMARY when the policy sees no full relation. */
@@ -27,17 +29,27 @@ export class CaseAccess {
     return decision.outcome === 'ALLOW' ? decision.visibility : 'SUMMARY';
   }
 
-  /** The case as its reader may see it, with its audit history: what every read and command answers. */
-  async view(actor: Actor, caseId: string) {
+  /**
+   * The case as its reader may see it, with its audit history: what every read and command answers.
+   * With `minVersion`, a client reading its own write is told to retry (503) until Postgres shows it.
+   */
+  async view(actor: Actor, caseId: string, minVersion?: number) {
     const { row, visibility } = await this.require(actor, caseId, { kind: 'VIEW' });
+    if (row.flags.includes('PROJECTION_FAILED')) throw readModelBehind(caseId, row.version, 'FAILED');
+    if (minVersion !== undefined && row.version < minVersion) throw readModelBehind(caseId, row.version, 'BEHIND');
     const history = await this.queries.history(caseId);
     return { ...presentCase(row, visibility), history: history.map(presentEvent) };
   }
 
   async require(actor: Actor, caseId: string, action: CaseAction): Promise<Access> {
-    const row = UUID.test(caseId) ? await this.queries.findCase(caseId) : null;
+    let row = UUID.test(caseId) ? await this.queries.findCase(caseId) : null;
+    // A case whose filing Postgres could not take yet is known by its failure's facts: it can be
+    // acted on (commands reach the workflow), and a read says the record is behind.
+    const failure = row ? null : UUID.test(caseId) ? await this.failures.open(caseId) : null;
+    if (!row && failure?.kind) row = rowFromFailure(failure);
     if (!row) throw notFound(caseId);
     const decision = decide(actor, action, accessFactsOf(row));
+    if (failure && action.kind === 'VIEW' && decision.outcome === 'ALLOW') throw readModelBehind(caseId, -1, 'FAILED');
     switch (decision.outcome) {
       case 'NOT_FOUND':
         throw notFound(caseId);
@@ -50,6 +62,30 @@ export class CaseAccess {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Postgres does not show the case (or the version asked for) yet: retry, it is on its way or with operators. */
+export function readModelBehind(caseId: string, version: number, readModel: 'BEHIND' | 'FAILED'): ProblemException {
+  const problem = ProblemException.of(
+    503,
+    'READ_MODEL_BEHIND',
+    readModel === 'FAILED'
+      ? `case ${caseId} could not be fully recorded yet; the case itself is safe and moving, operators have been told. Retry later.`
+      : `case ${caseId} is being recorded; retry shortly`,
+    { readModel, version } as never,
+  );
+  problem.retryAfterSeconds = readModel === 'FAILED' ? 60 : 1;
+  return problem;
+}
+
+function rowFromFailure(f: ProjectionFailureRow): CaseRow {
+  return {
+    id: f.caseId, kind: f.kind!, state: 'DRAFT', version: -1, requestingState: f.requestingState!, requestingAuthorityId: f.requestingAuthorityId!,
+    requestedState: f.requestedState!, legalBasis: '', rulePackVersion: 0, createdBy: f.createdBy!, assistanceTypes: [], subjectOfProceedings: null,
+    factsSummary: null, purpose: null, persons: [], language: '', urgency: 'NORMAL', requestedByDate: null, deadlineReason: null, transmitted: false,
+    executingAuthorityIds: [], escalatedToFocalPointsOf: [], flags: ['PROJECTION_FAILED'], detail: {}, linkedCaseId: null,
+    lastPartyEventAt: f.firstFailedAt, filedAt: f.firstFailedAt, createdAt: f.firstFailedAt, updatedAt: f.lastFailedAt,
+  };
+}
 
 export function notFound(caseId: string): ProblemException {
   return ProblemException.of(404, 'CASE_NOT_FOUND', `no case ${caseId} visible to you`);

@@ -34,7 +34,8 @@ export class CasesController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { caseId, created } = await this.fileRequest.execute(actor, dto, idempotencyKey);
+    const { caseId, created, accepted } = await this.fileRequest.execute(actor, dto, idempotencyKey);
+    if (accepted) return accepted;
     void reply.status(created ? 201 : 200).header('location', `/cases/${caseId}`);
     return this.access.view(actor, caseId);
   }
@@ -61,9 +62,10 @@ export class CasesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One case with its audit history' })
-  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.access.view(actor, id);
+  @ApiOperation({ summary: 'One case with its audit history. With minVersion, 503 READ_MODEL_BEHIND (Retry-After) until the case shows that version: read your own write after a 202.' })
+  @ApiQuery({ name: 'minVersion', required: false, description: 'the version a 202 answer named; the read waits until the case shows it' })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('minVersion') minVersion?: string) {
+    return this.access.view(actor, id, parseMinVersion(minVersion));
   }
 
   @Get(':id/timeline')
@@ -228,9 +230,21 @@ export class CasesController {
   }
 
   private async command(actor: Actor, id: string, command: MlaCommand, occurredAt?: CommandDto['occurredAt']) {
-    const { warnings } = await this.runCommand.execute(actor, id, command, occurredAt);
+    const { warnings, accepted } = await this.runCommand.execute(actor, id, command, occurredAt);
+    if (accepted) return accepted;
     const view = await this.access.view(actor, id);
     return warnings.length ? { ...view, warnings } : view;
   }
+}
+
+function parseMinVersion(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d{1,9}$/.test(raw) || !Number.isSafeInteger(value)) {
+    throw ProblemException.of(400, 'INVALID_QUERY', 'minVersion must be a whole number', {
+      errors: [{ field: 'minVersion', rule: 'integer', message: 'the version named by a 202 answer' }],
+    });
+  }
+  return value;
 
 }

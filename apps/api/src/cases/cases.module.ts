@@ -10,5 +10,6 @@ import { FileExtradition } from '../extraditions/file-extradition.usecase';
 @Module({
   controllers: [CasesController, ExtraditionsController],
   providers: [CaseAccess, CaseReference, FileMlaRequest, RunCaseCommand, FileExtradition],
+  exports: [CaseAccess],
 })
 export class CasesModule {}

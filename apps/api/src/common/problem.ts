@@ -87,12 +87,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const problem = this.toProblem(exception);
     problem.instance = request.url.split('?')[0];
-    if (exception instanceof ProblemException && exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
-    if (problem.status === 503) {
+    const retryAfter =
+      exception instanceof ProblemException && exception.retryAfterSeconds !== undefined
+        ? exception.retryAfterSeconds
+        : problem.dependency
+          ? RETRY_AFTER_SECONDS[problem.dependency]
+          : problem.status === 503
+            ? DEFAULT_RETRY_AFTER_SECONDS
+            : undefined;
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
+    if (problem.dependency) {
       // The error's code only: driver messages can quote SQL parameters, and those carry personal data.
       this.logger.warn(`${request.method} ${problem.instance}: ${problem.dependency} unavailable (${errorCode(exception)})`);
-      void reply.header('retry-after', String(RETRY_AFTER_SECONDS[problem.dependency!]));
-    } else if (problem.status >= 500) {
+    } else if (problem.status >= 500 && problem.status !== 503) {
       // Messages only: request bodies carry personal data and never reach the logs.
       this.logger.error(`${request.method} ${problem.instance} failed: ${describe(exception)}`);
     }
@@ -145,6 +152,7 @@ function describe(e: unknown): string {
 
 export type Dependency = 'temporal' | 'postgres';
 const RETRY_AFTER_SECONDS: Record<Dependency, number> = { temporal: 5, postgres: 5 };
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
 
 // gRPC status codes of a Temporal frontend that is away or did not answer in time.
 const GRPC_UNAVAILABLE = 14;

@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Param, Post, Res } from '@
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor, DomesticCommand, ExtraditionCommand } from '../../../../libs/domain/src';
+import type { CaseKind } from '../../../../libs/contracts/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { CaseAccess } from '../cases/case-access';
 import { CommandDto, DetailsDto, OptionalCommentDto, ProposalDto, RequiredCommentDto, TextDto, TransmitDto, WithdrawDto } from '../cases/dto/case-commands.dto';
@@ -24,7 +25,8 @@ export class ExtraditionsController {
   @ApiOperation({ summary: 'File an extradition request, with a provisional-arrest request when `provisionalArrest` is given' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   async file(@CurrentActor() actor: Actor, @Body() dto: FileExtraditionDto, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const { caseId, created } = await this.fileExtradition.execute(actor, dto, key);
+    const { caseId, created, accepted } = await this.fileExtradition.execute(actor, dto, key);
+    if (accepted) return accepted;
     void reply.status(created ? 201 : 200).header('location', `/cases/${caseId}`);
     return this.access.view(actor, caseId);
   }
@@ -184,9 +186,9 @@ export class ExtraditionsController {
     return this.run(actor, id, command, occurredAt, 'EXTRADITION');
   }
 
-  private async run(actor: Actor, id: string, command: ExtraditionCommand | DomesticCommand, occurredAt: string | undefined, kind: string) {
-    await this.runCommand.execute(actor, id, command, occurredAt, kind);
-    return this.access.view(actor, id);
+  private async run(actor: Actor, id: string, command: ExtraditionCommand | DomesticCommand, occurredAt: string | undefined, kind: CaseKind) {
+    const { accepted } = await this.runCommand.execute(actor, id, command, occurredAt, kind);
+    return accepted ?? this.access.view(actor, id);
   }
 
 }

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Actor, FieldProblem } from '../../../../libs/domain/src';
 import { CaseGateway } from '../../../../libs/temporal/src';
 import { ProblemException } from '../common/problem';
-import { caseIdFor, digest } from '../cases/usecases/file-mla-request.usecase';
+import { FilingOutcome, caseIdFor, commandError, digest, filingOutcome } from '../cases/usecases/file-mla-request.usecase';
+import { commandContext } from '../common/command-interceptor';
 import { CaseReference } from '../cases/case-reference';
 import { FileExtraditionDto } from './extradition.dto';
 
@@ -19,7 +20,7 @@ export class FileExtradition {
     @Inject(CaseReference) private readonly filing: CaseReference,
   ) {}
 
-  async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<{ caseId: string; created: boolean }> {
+  async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<FilingOutcome> {
     if (!actor.roles.includes('PROSECUTOR') && !actor.roles.includes('CENTRAL_AUTHORITY')) {
       throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'an extradition request is filed by a prosecutor or a central authority of the requesting State');
     }
@@ -31,7 +32,7 @@ export class FileExtradition {
     const caseId = idempotencyKey ? caseIdFor(actor.userId, `extradition:${idempotencyKey}`) : randomUUID();
     ctx.caseId = caseId;
     const filingDigest = digest(dto);
-    const { status, started } = await this.gateway.fileExtradition({
+    const outcome = await this.gateway.fileExtradition({
       caseId,
       ctx,
       basis,
@@ -47,10 +48,9 @@ export class FileExtradition {
       requestingAuthorityId: actor.authorityId,
       filedBy: { userId: actor.userId, role: actor.roles.includes('PROSECUTOR') ? 'PROSECUTOR' : 'CENTRAL_AUTHORITY', stateCode: actor.stateCode, authorityId: actor.authorityId },
       filingDigest,
+    }, { updateId: commandContext().updateId }).catch((err) => {
+      throw commandError(err);
     });
-    if (status.filingDigest !== filingDigest) {
-      throw ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request');
-    }
-    return { caseId, created: started };
+    return filingOutcome(caseId, filingDigest, outcome);
   }
 }

@@ -65,6 +65,16 @@ export class EngineMetrics implements OnModuleInit {
         for (const r of await sql(`SELECT level, count(*)::int AS n FROM case_tasks WHERE kind = 'ESCALATION' AND status = 'OPEN' GROUP BY level`)) this.set({ level: String(r.level) }, r.n);
       },
     });
+    new Gauge({
+      name: 'mla_projection_failures_open',
+      help: 'Cases whose read model is behind because Postgres did not take a batch (operators re-drive them)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await sql(`SELECT reason, count(*)::int AS n FROM case_projection_failures WHERE resolved_at IS NULL GROUP BY reason`)) this.set({ reason: r.reason }, r.n);
+      },
+    });
   }
 
   onModuleInit(): void {

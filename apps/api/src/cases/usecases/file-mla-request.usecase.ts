@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Actor, FieldProblem, mayFile } from '../../../../../libs/domain/src';
-import { CaseGateway, CaseWorkflowGoneError } from '../../../../../libs/temporal/src';
-import type { MlaCaseStatus } from '../../../../../libs/contracts/src';
+import { CaseGateway, CaseWorkflowGoneError, CommandNotAcceptedError } from '../../../../../libs/temporal/src';
+import type { CaseStatus } from '../../../../../libs/contracts/src';
+import { AcceptedCommand, commandContext } from '../../common/command-interceptor';
 import { ProblemException } from '../../common/problem';
 import { FileMlaRequestDto } from '../dto/file-mla-request.dto';
 import { CaseAccess } from '../case-access';
@@ -11,10 +12,9 @@ import { CaseReference } from '../case-reference';
 export interface FilingOutcome {
   caseId: string;
   created: boolean;
-  status?: MlaCaseStatus;
+  /** Set when Temporal took the filing but Postgres does not show it yet: answered 202. */
+  accepted?: AcceptedCommand;
 }
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 @Injectable()
 export class FileMlaRequest {
@@ -27,11 +27,6 @@ export class FileMlaRequest {
   async execute(actor: Actor, dto: FileMlaRequestDto, idempotencyKey: string | undefined, now = new Date()): Promise<FilingOutcome> {
     const decision = mayFile(actor);
     if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw ProblemException.of(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 200 printable ASCII characters', {
-        errors: [{ field: 'Idempotency-Key', rule: 'format', message: '1 to 200 printable ASCII characters' }],
-      });
-    }
     const today = now.toISOString().slice(0, 10);
     const problems: FieldProblem[] = [];
     const ctx = await this.reference.contextFor(actor.stateCode, dto.requestedState, today, problems);
@@ -44,7 +39,7 @@ export class FileMlaRequest {
     ctx.caseId = caseId;
 
     try {
-      const { status, started } = await this.gateway.fileMla({
+      const outcome = await this.gateway.fileMla({
         caseId,
         ctx,
         basis,
@@ -62,21 +57,37 @@ export class FileMlaRequest {
         requestingAuthorityId: actor.authorityId,
         filedBy: { userId: actor.userId, role: 'PROSECUTOR', stateCode: actor.stateCode, authorityId: actor.authorityId },
         filingDigest,
-      });
-      if (status.filingDigest !== filingDigest) throw keyReused();
-      return { caseId, created: started, status };
+      }, { updateId: commandContext().updateId });
+      return filingOutcome(caseId, filingDigest, outcome);
     } catch (err) {
       // The key's case exists and its workflow has ended (withdrawn, say): the replay still gets that case.
       if (err instanceof CaseWorkflowGoneError && idempotencyKey) {
         const row = await this.access.queries.findCase(caseId);
         if (row && row.createdBy === actor.userId) return { caseId, created: false };
       }
-      throw err;
+      throw commandError(err);
     }
   }
 }
 
-function keyReused(): ProblemException {
+/** 201 with the case when Postgres shows it; 202 when the filing is durable in Temporal but not yet recorded. */
+export function filingOutcome(caseId: string, filingDigest: string, outcome: { completed: boolean; status?: CaseStatus }): FilingOutcome {
+  if (outcome.status && outcome.status.filingDigest !== filingDigest) throw keyReused();
+  if (!outcome.completed || outcome.status?.readModel === 'FAILED') return { caseId, created: true, accepted: new AcceptedCommand(caseId, outcome.status) };
+  return { caseId, created: true };
+}
+
+/** Temporal did not take the command in time: nothing changed, the client retries (with its key). */
+export function commandError(err: unknown): unknown {
+  if (err instanceof CommandNotAcceptedError) {
+    const problem = ProblemException.of(503, 'COMMAND_NOT_ACCEPTED', 'the case workflow did not take the command in time (no worker answered); nothing was changed, retry with the same Idempotency-Key');
+    problem.retryAfterSeconds = 5;
+    return problem;
+  }
+  return err;
+}
+
+export function keyReused(): ProblemException {
   return ProblemException.of(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was already used for a different request', {
     errors: [{ field: 'Idempotency-Key', rule: 'same_body', message: 'a retried request must repeat the same body' }],
   });

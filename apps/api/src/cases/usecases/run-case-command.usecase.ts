@@ -1,13 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor, CaseAction, CaseRelation, DOMESTIC_COMMANDS, EXTRADITION_COMMANDS, FieldProblem, MLA_COMMANDS, MlaCommand } from '../../../../../libs/domain/src';
 import { TERMINAL_STATES } from '../../../../../libs/persistence/src';
-import { CaseGateway, CaseWorkflowGoneError, CommandRefusedError } from '../../../../../libs/temporal/src';
+import { CaseGateway, CaseWorkflowGoneError, CommandNotAcceptedError, CommandRefusedError } from '../../../../../libs/temporal/src';
+import type { CaseKind } from '../../../../../libs/contracts/src';
+import { AcceptedCommand, commandContext } from '../../common/command-interceptor';
+import { commandError } from './file-mla-request.usecase';
+
+export interface CommandResult {
+  warnings: FieldProblem[];
+  /** Set when the command took effect in the workflow but Postgres does not show it yet. */
+  accepted?: AcceptedCommand;
+}
 import { ProblemException } from '../../common/problem';
 import { CaseAccess, notFound } from '../case-access';
 import { CaseReference } from '../case-reference';
 
 type CommandTable = Record<string, { by: readonly (CaseRelation | 'SYSTEM')[] }>;
-const TABLES: Record<string, CommandTable> = { MLA: MLA_COMMANDS, EXTRADITION: EXTRADITION_COMMANDS, DOMESTIC_PROSECUTION: DOMESTIC_COMMANDS };
+const TABLES: Record<CaseKind, CommandTable> = { MLA: MLA_COMMANDS, EXTRADITION: EXTRADITION_COMMANDS, DOMESTIC_PROSECUTION: DOMESTIC_COMMANDS };
 
 /** Authorises a life-cycle command with the policy, then hands it to the case's workflow. */
 @Injectable()
@@ -19,7 +28,7 @@ export class RunCaseCommand {
   ) {}
 
   /** `kind` is the kind of case the route serves: a case of another kind is not found there. */
-  async execute(actor: Actor, caseId: string, command: { type: string }, occurredAt?: string, kind = 'MLA'): Promise<{ warnings: FieldProblem[] }> {
+  async execute(actor: Actor, caseId: string, command: { type: string }, occurredAt?: string, kind: CaseKind = 'MLA'): Promise<CommandResult> {
     const table = TABLES[kind];
     const spec = table[command.type];
     if (!spec) throw ProblemException.of(400, 'UNKNOWN_COMMAND', `${command.type} is not a command for a ${kind.toLowerCase().replace(/_/g, ' ')} case`);
@@ -32,14 +41,18 @@ export class RunCaseCommand {
     if (row.kind !== kind) throw notFound(caseId);
     if (kind === 'MLA') await this.resolveBasis(command as MlaCommand, row);
     try {
-      const status = await this.gateway.command(
+      const outcome = await this.gateway.command(
         caseId,
         { command, relation, occurredAt, actor: { userId: actor.userId, role, stateCode: actor.stateCode, authorityId: actor.authorityId } },
         kind,
+        { updateId: commandContext().updateId },
       );
-      return { warnings: status.warnings ?? [] };
+      // Taken by the workflow, but Postgres does not show it (yet): 202 with where to read it.
+      if (!outcome.completed || outcome.status.readModel === 'FAILED') return { warnings: [], accepted: new AcceptedCommand(caseId, outcome.status) };
+      return { warnings: outcome.status.warnings ?? [] };
     } catch (err) {
       if (err instanceof CommandRefusedError) throw ProblemException.fromViolation(err.violation);
+      if (err instanceof CommandNotAcceptedError) throw commandError(err);
       if (err instanceof CaseWorkflowGoneError && TERMINAL_STATES.has(row.state)) {
         throw ProblemException.of(409, 'CASE_TERMINAL', `the case is ${row.state}, a terminal state: no further command is accepted`);
       }

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { mayOperate, type Actor } from '../../../../libs/domain/src';
+import { CASE_KINDS, type CaseKind } from '../../../../libs/contracts/src';
+import { CaseGateway, CommandNotAcceptedError } from '../../../../libs/temporal/src';
+import { CurrentActor } from '../auth/auth.guard';
+import { ProblemException } from '../common/problem';
+import { AcceptedCommand } from '../common/command-interceptor';
+import { CaseAccess, notFound } from '../cases/case-access';
+import { commandError } from '../cases/usecases/file-mla-request.usecase';
+
+export class RedriveDto {
+  @ApiProperty({ required: false, description: 'Store text Postgres refuses in a storable form (NUL removed, lone surrogates replaced), from now on for this case' })
+  @IsOptional()
+  @IsBoolean()
+  sanitize?: boolean;
+}
+
+/** The operators' queue: cases whose read model is behind, and the command that writes them. */
+@ApiTags('operations')
+@ApiBearerAuth()
+@Controller('operations')
+export class OperationsController {
+  constructor(
+    @Inject(CaseAccess) private readonly access: CaseAccess,
+    @Inject(CaseGateway) private readonly gateway: CaseGateway,
+  ) {}
+
+  @Get('projection-failures')
+  @ApiOperation({ summary: 'Cases Postgres did not take a batch of (PROJECTION_FAILED): sequence range, reason and SQLSTATE, never content' })
+  @ApiQuery({ name: 'limit', required: false, description: '1..500, default 100' })
+  async failures(@CurrentActor() actor: Actor, @Query('limit') limitRaw?: string) {
+    operator(actor);
+    const limit = limitRaw === undefined ? 100 : Number(limitRaw);
+    if (!/^\d{1,3}$/.test(limitRaw ?? '100') || limit < 1 || limit > 500) {
+      throw ProblemException.of(400, 'INVALID_QUERY', 'limit must be an integer from 1 to 500', { errors: [{ field: 'limit', rule: 'range', message: 'an integer from 1 to 500' }] });
+    }
+    return { items: await this.access.failures.list(limit) };
+  }
+
+  @Post('cases/:id/projection/redrive') @HttpCode(200)
+  @ApiOperation({ summary: 'Write again what Postgres did not take for this case (optionally sanitizing text); the case keeps every event' })
+  async redrive(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: RedriveDto) {
+    operator(actor);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+    // The failure names the kind when the case row itself is missing; otherwise the row does.
+    const kind = (uuid ? ((await this.access.queries.findCase(id))?.kind ?? (await this.access.failures.open(id))?.kind) : undefined) as CaseKind | undefined;
+    if (!kind || !CASE_KINDS.includes(kind)) throw notFound(id);
+    try {
+      const outcome = await this.gateway.redriveProjection(id, kind, body.sanitize === true);
+      if (!outcome.completed || outcome.status.readModel !== 'CURRENT') return new AcceptedCommand(id, outcome.status);
+      return { id, version: outcome.status.seq, readModel: outcome.status.readModel };
+    } catch (err) {
+      if (err instanceof CommandNotAcceptedError) throw commandError(err);
+      throw err;
+    }
+  }
+}
+
+function operator(actor: Actor): void {
+  const decision = mayOperate(actor);
+  if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
+}
