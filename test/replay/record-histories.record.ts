@@ -2,6 +2,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { writeFileSync } from 'node:fs';
+import { ApplicationFailure } from '@temporalio/common';
+import { PROJECTION_DATA_FAILURE, type CaseEventsRecord } from '../../libs/contracts/src';
 import { join } from 'node:path';
 import { ensureBundle, quietRuntime } from '../support/engine';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
@@ -16,7 +18,18 @@ test('record representative histories', async () => {
     connection: env.nativeConnection,
     taskQueue: 'record',
     workflowBundle: { codePath: await ensureBundle() },
-    activities: { recordCaseEvents: async () => undefined },
+    // Postgres and the person registry as no-ops, but for a batch marked `poison` that Postgres refuses until sanitized.
+    activities: {
+      recordCaseEvents: async (r: CaseEventsRecord) => {
+        if (!r.sanitize && r.events.some((e) => e.comment === 'poison')) {
+          throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'refused (SQLSTATE 22021)', details: [{ sqlState: '22021' }] });
+        }
+      },
+      recordProjectionFailure: async () => undefined,
+      registerExtraditionRequest: async () => undefined,
+      deregisterExtraditionRequest: async () => undefined,
+      linkConflictingRequest: async () => 'LINKED',
+    },
   });
   const only = process.env.RECORD_ONLY?.split(',');
   await worker.runUntil(async () => {

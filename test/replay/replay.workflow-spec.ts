@@ -18,7 +18,14 @@ describe('replay of committed histories', () => {
   beforeAll(() => quietRuntime());
 
   it('has the representative histories', () => {
-    expect(files).toEqual(['extradition-arrest-to-surrender.json', 'mla-continued-as-new.json', 'mla-full-life-cycle.json', 'mla-network-escalation-withdrawn.json']);
+    expect(files).toEqual([
+      'extradition-arrest-to-surrender.json',
+      'extradition-registered-withdrawn.json',
+      'mla-batch-refused-then-redriven.json',
+      'mla-continued-as-new.json',
+      'mla-full-life-cycle.json',
+      'mla-network-escalation-withdrawn.json',
+    ]);
   });
 
   it.each(files)('replays %s deterministically', async (file) => {

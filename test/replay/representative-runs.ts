@@ -2,6 +2,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import { awaitFiledUpdate, commandUpdate } from '../../workflows/mla-case/mla-case.messages';
+import { redriveProjectionUpdate } from '../../workflows/case.messages';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
 import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../support/extradition-fixtures';
 import type { ExtraditionWorkflowInput } from '../../libs/contracts/src';
@@ -110,6 +111,31 @@ export const REPRESENTATIVE_RUNS: Record<string, { workflowType?: string; input?
       await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
       for (let i = 0; i < 5; i++) await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: `note ${i}` }));
       await env.sleep(DAY);
+    },
+  },
+  // Recorded with the projection's batch ids: a batch the projection refuses (text marked `poison`) is kept,
+  // commands go on, an operator re-drives with sanitizing, and the case continues as new with its answers.
+  'mla-batch-refused-then-redriven': {
+    input: { continueAsNewAfterEvents: 40 },
+    run: async (env, h) => {
+      await h.executeUpdate(awaitFiledUpdate);
+      await h.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: 'poison' })], updateId: 'key-1' });
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
+      await h.executeUpdate(redriveProjectionUpdate, { args: [{ sanitize: true }] });
+      await cmd(h, as('REQUESTING_CA', { type: 'APPROVE' }));
+      for (let i = 0; i < 4; i++) await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'NOTE', text: `note ${i}` }));
+      await env.sleep(DAY);
+    },
+  },
+  // Recorded with the person registry: the request registers on filing and deregisters when withdrawn.
+  'extradition-registered-withdrawn': {
+    workflowType: 'extraditionWorkflow',
+    run: async (env, h) => {
+      const x = (who: Parameters<typeof xas>[0], c: Parameters<typeof xas>[1]) => h.executeUpdate(commandUpdate as never, { args: [xas(who, c)] } as never);
+      await x('REQUESTED_CA', { type: 'RECORD_ARREST' });
+      await env.sleep(3 * DAY);
+      await x('REQUESTING_CA', { type: 'WITHDRAW', reason: 'suspect located elsewhere' });
+      await h.result();
     },
   },
 };
