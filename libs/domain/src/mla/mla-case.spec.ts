@@ -280,3 +280,22 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
     expect(c.events.at(-1)).toMatchObject({ type: 'REPIN_RULE_PACK', actor: { role: 'ADMIN' }, data: { fromVersion: 1, toVersion: 2 } });
   });
 });
+
+describe('MLA case: no event stamped before the act that set its clock', () => {
+  it('breaches a requester deadline already past at filing from the filing, not on an earlier day', () => {
+    const c = new Case({ content: { requestedByDate: '2024-08-30', deadlineReason: 'trial' } });
+    expect(c.clock('REQUESTER_DEADLINE')).toMatchObject({ lastDay: '2024-08-30', breachAt: T0 });
+    c.at(day(0, 10));
+    expect(c.events.map((e) => [e.type, e.at])).toEqual([['FILED', T0], ['DEADLINE_AT_RISK', T0], ['DEADLINE_BREACHED', T0]]);
+  });
+
+  it('makes a clock that a re-pinned shorter period has already run out fall due at the re-pin, not before it', () => {
+    const c = new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0));
+    const v2 = testRulePack({ version: 2 });
+    v2.clocks = { ...v2.clocks, CA_REVIEW: { amount: 1, unit: 'WORKING_DAYS', legalRef: 'pack v2', verified: true } };
+    c.do(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(3));
+    expect(c.clock('CA_REVIEW')).toMatchObject({ lastDay: '2024-09-03', breachAt: day(3) });
+    c.at(day(3, 10));
+    expect(c.events.slice(-2).map((e) => [e.type, e.at])).toEqual([['REPIN_RULE_PACK', day(3)], ['REMINDER', day(3)]]);
+  });
+});

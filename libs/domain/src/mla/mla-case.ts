@@ -285,7 +285,9 @@ function apply(s: MlaCaseState, c: MlaCommand, actor: ActorRef, at: number): App
         const live = k.status === 'RUNNING' || k.status === 'PAUSED';
         if (!live || !rule || (k.kind !== 'SLA' && k.kind !== 'STALL') || k.firings > 0) return k;
         const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tzOf(s, k.side));
-        const breachAt = d.breachAt + k.pausedMs;
+        // A shorter period that has already run out falls due at the re-pin (or, paused, at the
+        // resumption), never at an instant before the act that set it.
+        const breachAt = Math.max(k.status === 'PAUSED' ? k.pausedAt ?? at : at, d.breachAt + k.pausedMs);
         if (breachAt === k.breachAt) return k;
         moved.push(k.id);
         return { ...k, breachAt, lastDay: d.lastDay, legalRef: rule.legalRef, verified: rule.verified };
@@ -534,7 +536,9 @@ function syncRequesterDeadline(s: MlaCaseState, at: number): MlaCaseState {
   const others = s.clocks.filter((k) => k.kind !== 'REQUESTER_DEADLINE');
   if (!date) return { ...s, clocks: others };
   const tz = s.ctx.timeZones.requested;
-  const breachAt = endOfDate(date, tz);
+  // A deadline already past when it is set is breached from that moment, not on some earlier day
+  // before the act that set it (nor before the case existed).
+  const breachAt = Math.max(at, endOfDate(date, tz));
   const atRisk = clockRule(s.basis.rulePack, 'DEADLINE_AT_RISK_BEFORE');
   // A deadline already close when it is set is at risk from that moment, not from some earlier day.
   const warnAt = atRisk ? Math.max(at, zonedInstant(date, tz) - (atRisk.amount - 1) * DAY_MS) : undefined;
