@@ -150,3 +150,25 @@ describe('extradition: decision and surrender', () => {
     expect(a.state.status).toBe('REFUSED');
   });
 });
+
+describe('extradition: flags and clocks kept in step by commands', () => {
+  it('ends ESCALATED with the act that settles the last open escalation, without waiting for the clock', () => {
+    const x = new Ext({ pa: false });
+    formalTransmitted(x, 0);
+    x.at(day(70));
+    expect(x.state.flags).toContain('ESCALATED');
+    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(71));
+    expect(x.state.tasks.filter((t) => t.kind === 'ESCALATION').map((t) => t.status)).toEqual(['RESOLVED']);
+    expect(x.state.flags).not.toContain('ESCALATED');
+  });
+
+  it('lets release limits of a surrender date recorded after they ran out fall due at the recording, not before it', () => {
+    const x = new Ext({ pa: false });
+    formalTransmitted(x, 0);
+    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1)).do(xas('REQUESTED_CA', { type: 'RECORD_CONSENT' }), day(2)).do(xas('REQUESTED_CA', { type: 'GRANT' }), day(3));
+    x.do(xas('REQUESTED_CA', { type: 'SCHEDULE_SURRENDER', agreedDate: '2024-10-01' }), day(4));
+    x.at(day(5));
+    expect(x.events.slice(-3).map((e) => [e.type, e.at])).toEqual([['SCHEDULE_SURRENDER', day(4)], ['RELEASE_POSSIBLE', day(4)], ['RELEASE_REQUIRED', day(4)]]);
+    expect(x.state.status).toBe('RELEASED_NOT_TAKEN_OVER');
+  });
+});

@@ -5,7 +5,7 @@ import { LegalBasisSnapshot, clockRule, statesOutOfForce } from '../rule-pack';
 import { addDays, calendarDaysBetween, civilDate, deadlineFrom, zonedInstant } from '../time/calendar';
 import {
   CaseContext, CaseCore, CaseEvent, Clock, SYSTEM_ACTOR, SlaClockSpec, addClock, advanceClocks, endAllClocks, eventTime, fireSla, fireStall,
-  moveSlaClocks, nextNetworkLevel, openTask, recordPartyActivity, slaSpecOf, stopClocks, stripUndefined, systemEvent, withFlag, without,
+  moveSlaClocks, nextNetworkLevel, openTask, recordPartyActivity, refreshEscalatedFlag, slaSpecOf, stopClocks, stripUndefined, systemEvent, withFlag, without,
 } from '../case/clockwork';
 import { checkTransmission, TransmissionChannel } from '../case/transmission';
 import type { PersonConcerned } from '../mla/mla-content';
@@ -240,6 +240,8 @@ export function handleExtraditionCommand(state: ExtraditionCaseState, envelope: 
   let next = r.state;
   if (PARTY_RELATIONS.has(relation as CaseRelation)) next = recordPartyActivity(next, relation, at, !isExtraditionTerminal(next.status));
   if (relation !== 'SYSTEM') next = { ...next, lastEventAt: at };
+  // An act that settles the last open escalation (or ends the case) ends ESCALATED with it.
+  next = refreshEscalatedFlag(next);
   return { ok: true, state: next, events: r.events, warnings: [] };
 }
 
@@ -461,7 +463,8 @@ function startSurrenderClocks(s: ExtraditionCaseState, agreedDate: string, at: n
     const rule = clockRule(s.basis.rulePack, ruleId);
     if (!rule) continue;
     const d = deadlineFrom(day0, rule.amount, rule.unit, tz);
-    next = addClock(next, { ruleId, kind: 'SURRENDER', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
+    // A limit already run out when the date is recorded falls due then, not before the act that set it.
+    next = addClock(next, { ruleId, kind: 'SURRENDER', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: Math.max(at, d.breachAt), lastDay: d.lastDay });
   }
   return next;
 }
