@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { FieldProblem } from '../../../../libs/domain/src';
-import { CONTROL_CHARACTER, isWellFormedUnicode } from '../../../../libs/persistence/src/typed-values';
+import { CONTROL_CHARACTER, isUuid, isWellFormedUnicode } from '../../../../libs/persistence/src/typed-values';
 import { ProblemException } from './problem';
 
 /**
@@ -109,8 +109,11 @@ export function installInputRules(app: NestFastifyApplication, options: { maxDep
   const maxDepth = options.maxDepth ?? MAX_DEPTH;
   const fastify = app.getHttpAdapter().getInstance();
   const parse = fastify.getDefaultJsonParser('error', 'error');
-  // The API speaks JSON only: a text/plain body is refused (415) rather than handed to a DTO as a string.
+  // The API speaks JSON only: other bodies are refused (415) rather than handed to a DTO as strings.
   fastify.removeContentTypeParser('text/plain');
+  app.useBodyParser('application/x-www-form-urlencoded', {}, (_request, _raw, done) => {
+    done(ProblemException.of(415, 'UNSUPPORTED_MEDIA_TYPE', 'request bodies are JSON (content-type: application/json)'), undefined);
+  });
   app.useBodyParser('application/json', { bodyLimit: options.bodyLimit ?? BODY_LIMIT }, (request, raw, done) => {
     const text = raw.toString('utf8');
     if (!withinDepth(text, maxDepth)) {
@@ -129,6 +132,9 @@ export function installInputRules(app: NestFastifyApplication, options: { maxDep
   });
   fastify.addHook('onRequest', async (request: FastifyRequest) => {
     const { query, path } = parameterProblems(request.query, request.params);
+    // Every `:id` is a case id, a uuid column: anything else names no case (and never reaches Postgres).
+    const id = (request.params as Record<string, unknown> | undefined)?.id;
+    if (id !== undefined && !path.length && !isUuid(id)) throw ProblemException.of(404, 'CASE_NOT_FOUND', `no case ${printable(String(id)).slice(0, 100)} visible to you`);
     if (path.length) throw ProblemException.of(400, 'INVALID_PATH', `${path.length} problem(s) in the path`, { errors: path });
     if (query.length) throw ProblemException.of(400, 'INVALID_QUERY', `${query.length} problem(s) in the query`, { errors: query });
   });
