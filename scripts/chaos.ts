@@ -89,6 +89,17 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+// A stray error (a late gRPC retry, say) must not leave the engine's processes behind.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    console.error(`[chaos] ${event}: ${err instanceof Error ? err.stack : String(err)}`);
+    void closeAll().then(() => {
+      console.log('chaos: run aborted before its checks');
+      process.exit(2);
+    });
+  });
+}
+
 interface FaultRecord {
   kind: string;
   target: string;

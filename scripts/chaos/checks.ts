@@ -125,7 +125,7 @@ export async function checkRun(opts: {
           return;
         }
         try {
-          const s = await withTimeout(client.workflow.getHandle(workflowId).query<{ seq: number; state: string }>('status'), 15_000);
+          const s = await withTimeout(client.withDeadline(Date.now() + 15_000, () => client.workflow.getHandle(workflowId).query<{ seq: number; state: string }>('status')), 20_000);
           if (row && s.seq === row.version) return void settled.add(workflowId);
           unsettled.set(workflowId, {
             check: 'workflow-seq-equals-row-version',
