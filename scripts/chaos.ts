@@ -255,6 +255,8 @@ async function main(): Promise<number> {
       acknowledged: ops.filter((o) => o.acked).length,
       unacknowledged: ops.filter((o) => !o.acked).map((o) => ({ key: o.key, kind: o.kind, outcome: o.outcome, trail: o.trail, observedApplied: !!o.observedApplied })).slice(0, 200),
       retried: ops.filter((o) => o.attempts > 1).length,
+      ackLatencyMs: latency(ops),
+      slowest: [...ops].sort((a, b) => b.ms - a.ms).slice(0, 20).map((o) => ({ key: o.key, kind: o.kind, ms: o.ms, acked: o.acked, trail: o.trail })),
       outcomes: Object.fromEntries([...http.outcomes].sort((a, b) => b[1] - a[1])),
       chainsStoppedEarly: runs.filter((r) => r.stopped).map((r) => ({ case: r.index, caseId: r.caseId, why: r.stopped })).slice(0, 200),
     },
@@ -276,6 +278,13 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/** Time from the first attempt to the acknowledgment, over acknowledged requests. */
+function latency(ops: Array<{ acked: boolean; ms: number }>): { p50: number; p90: number; p99: number; max: number } {
+  const ms = ops.filter((o) => o.acked).map((o) => o.ms).sort((a, b) => a - b);
+  const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: ms.at(-1) ?? 0 };
+}
+
 function printSummary(result: CheckResult, runs: CaseRun[], faults: FaultRecord[], loadMs: number, http: ChaosHttp): void {
   const ops = runs.flatMap((r) => r.ops);
   console.log('\n== chaos summary ==');
@@ -285,6 +294,10 @@ function printSummary(result: CheckResult, runs: CaseRun[], faults: FaultRecord[
   console.log(`faults: ${[...kinds].map(([k, v]) => `${k} ×${v.length} (back in ${(Math.max(...v) / 1000).toFixed(1)} s max)`).join(', ')}`);
   const own = exits.filter((e) => !e.expected);
   if (own.length) console.log(`processes that exited on their own (restarted): ${own.map((e) => `${e.name} ${e.signal ?? e.code} at ${e.at}`).join('; ')}`);
+  const l = latency(ops);
+  console.log(`time to acknowledgment (retries included): p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${(l.max / 1000).toFixed(1)} s; ${ops.filter((o) => o.attempts > 1).length} request(s) needed more than one attempt`);
+  const slow = [...ops].sort((a, b) => b.ms - a.ms)[0];
+  if (slow && slow.ms > 10_000) console.log(`slowest: ${slow.kind} ${(slow.ms / 1000).toFixed(1)} s: ${slow.trail}`);
   console.log(`answers: ${[...http.outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
   console.log('by request kind (sent / acked / 202 / unacked but applied / lost / duplicated):');
   for (const [kind, k] of Object.entries(result.byKind)) console.log(`  ${kind.padEnd(13)} ${[k.sent, k.acked, k.acked202, k.observedApplied, k.lost, k.duplicated].map((n) => String(n).padStart(6)).join(' ')}`);

@@ -122,9 +122,16 @@ function opFrom(step: Step, key: string, a: Answer, ms: number): Op {
     status: a.status,
     outcome: a.gaveUp ?? a.attempts.at(-1)?.outcome ?? String(a.status),
     attempts: a.attempts.length,
-    trail: a.attempts.map((x) => `${x.api.replace(/^.*:/, ':')} ${x.outcome} ${(x.ms / 1000).toFixed(1)}s`).join(' → '),
+    trail: trail(a),
     ms,
   };
+}
+
+/** The attempts in order (API port, answer, duration); a long run of retries is shortened in the middle. */
+function trail(a: Answer): string {
+  const steps = a.attempts.map((x) => `${x.api.replace(/^.*:/, ':')} ${x.outcome} ${(x.ms / 1000).toFixed(1)}s`);
+  if (steps.length <= 12) return steps.join(' → ');
+  return [...steps.slice(0, 5), `… ${steps.length - 10} more …`, ...steps.slice(-5)].join(' → ');
 }
 
 function caseIdFrom(a: Answer): string | undefined {
