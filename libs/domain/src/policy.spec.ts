@@ -1,5 +1,5 @@
 import { Actor, Role } from './roles';
-import { CaseAccessFacts, CaseRelation, decide, mayOperate, relationsOf } from './policy';
+import { CaseAccessFacts, CaseRelation, decide, mayFile, mayOperate, relationsOf } from './policy';
 
 const facts = (over: Partial<CaseAccessFacts> = {}): CaseAccessFacts => ({
   requestingState: 'NG',
@@ -106,5 +106,16 @@ describe('access policy: roles × relations to the case', () => {
     expect(mayOperate(admin).outcome).toBe('ALLOW');
     expect(mayOperate(secretariat).outcome).toBe('ALLOW');
     for (const other of [manager, requestingCa, prosecutor, lm]) expect(mayOperate(other).outcome).toBe('FORBIDDEN');
+  });
+
+  it('lets prosecutors file any request and central authorities file extradition requests only', () => {
+    expect(mayFile(prosecutor)).toMatchObject({ outcome: 'ALLOW', relation: 'REQUESTING_PROSECUTOR', role: 'PROSECUTOR' });
+    expect(mayFile(prosecutor, 'EXTRADITION')).toMatchObject({ outcome: 'ALLOW', role: 'PROSECUTOR' });
+    expect(mayFile(requestingCa, 'EXTRADITION')).toMatchObject({ outcome: 'ALLOW', relation: 'REQUESTING_CA', role: 'CENTRAL_AUTHORITY' });
+    expect(mayFile(requestingCa).outcome).toBe('FORBIDDEN');
+    for (const other of [manager, secretariat, admin, lm]) {
+      expect(mayFile(other).outcome).toBe('FORBIDDEN');
+      expect(mayFile(other, 'EXTRADITION').outcome).toBe('FORBIDDEN');
+    }
   });
 });

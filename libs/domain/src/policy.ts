@@ -175,11 +175,20 @@ export function describeRelation(relation: CaseRelation): string {
   return relation.toLowerCase().replace(/_/g, ' ').replace(/\bca\b/, 'central authority');
 }
 
-/** Whether an actor may open a new case at all (there is no case yet to relate to). */
-export function mayFile(actor: Actor): PolicyDecision {
-  return has(actor, 'PROSECUTOR')
-    ? { outcome: 'ALLOW', relation: 'REQUESTING_PROSECUTOR', role: 'PROSECUTOR', visibility: 'FULL' }
-    : { outcome: 'FORBIDDEN', reason: 'only a prosecutor or investigating judge files a request' };
+/**
+ * Whether an actor may open a new case at all (there is no case yet to relate to). A prosecutor
+ * files any request; a central authority may also file an extradition request itself.
+ */
+export function mayFile(actor: Actor, kind: 'MLA' | 'EXTRADITION' = 'MLA'): PolicyDecision {
+  if (has(actor, 'PROSECUTOR')) return { outcome: 'ALLOW', relation: 'REQUESTING_PROSECUTOR', role: 'PROSECUTOR', visibility: 'FULL' };
+  if (kind === 'EXTRADITION' && has(actor, 'CENTRAL_AUTHORITY')) return { outcome: 'ALLOW', relation: 'REQUESTING_CA', role: 'CENTRAL_AUTHORITY', visibility: 'FULL' };
+  return {
+    outcome: 'FORBIDDEN',
+    reason:
+      kind === 'EXTRADITION'
+        ? 'an extradition request is filed by a prosecutor or a central authority of the requesting State'
+        : 'only a prosecutor or investigating judge files a request',
+  };
 }
 
 /** Operations on the engine itself (metrics, rebuilding statistics): administrators and the network secretariat. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Actor, FieldProblem } from '../../../../libs/domain/src';
+import { Actor, FieldProblem, mayFile } from '../../../../libs/domain/src';
 import { CaseGateway } from '../../../../libs/temporal/src';
 import { ProblemException } from '../common/problem';
 import { FilingOutcome, caseIdFor, commandError, digest, filingOutcome } from '../cases/usecases/file-mla-request.usecase';
@@ -21,9 +21,8 @@ export class FileExtradition {
   ) {}
 
   async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<FilingOutcome> {
-    if (!actor.roles.includes('PROSECUTOR') && !actor.roles.includes('CENTRAL_AUTHORITY')) {
-      throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'an extradition request is filed by a prosecutor or a central authority of the requesting State');
-    }
+    const decision = mayFile(actor, 'EXTRADITION');
+    if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
     const today = now.toISOString().slice(0, 10);
     const problems: FieldProblem[] = [];
     const ctx = await this.filing.contextFor(actor.stateCode, dto.requestedState, today, problems);
@@ -46,7 +45,7 @@ export class FileExtradition {
       },
       provisionalArrest: dto.provisionalArrest ? { ...dto.provisionalArrest } : undefined,
       requestingAuthorityId: actor.authorityId,
-      filedBy: { userId: actor.userId, role: actor.roles.includes('PROSECUTOR') ? 'PROSECUTOR' : 'CENTRAL_AUTHORITY', stateCode: actor.stateCode, authorityId: actor.authorityId },
+      filedBy: { userId: actor.userId, role: decision.role, stateCode: actor.stateCode, authorityId: actor.authorityId },
       filingDigest,
     }, { updateId: commandContext().updateId }).catch((err) => {
       throw commandError(err);
