@@ -33,7 +33,13 @@ export class AppModule {
         {
           provide: IDEMPOTENCY_STORE,
           inject: [DataSource],
-          useFactory: (db: DataSource) => new IdempotencyStore(db, { retentionHours: config.api.idempotencyRetentionHours ?? 720, leaseSeconds: 60 }),
+          // A request holds its key a little longer than it may wait on Temporal; a retry after a crash then
+          // takes the key over quickly, safely, since the workflow answers an update id it has seen once.
+          useFactory: (db: DataSource) =>
+            new IdempotencyStore(db, {
+              retentionHours: config.api.idempotencyRetentionHours ?? 720,
+              leaseSeconds: Math.ceil((config.api.commandWaitMs ?? 10_000) / 1000) + 5,
+            }),
         },
         { provide: CASE_VIEWS, useExisting: CaseAccess },
         { provide: APP_INTERCEPTOR, useClass: CommandInterceptor },
