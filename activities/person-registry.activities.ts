@@ -11,8 +11,9 @@ import {
   type LinkOutcome,
   type PersonRegistryActivities,
   type PersonRegistryInput,
+  RULE_VIOLATION_FAILURE,
+  caseCommandUpdate,
 } from '../libs/contracts/src';
-import { RULE_VIOLATION_FAILURE, caseCommandUpdate } from '../workflows/case.messages';
 
 export interface PersonRegistryDeps {
   client: Client;

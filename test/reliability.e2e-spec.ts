@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createCaseProjectionActivities } from '../activities';
 import { PROJECTION_CONFLICT_FAILURE, type MlaCaseWorkflowInput } from '../libs/contracts/src';
 import type { CommandEnvelope, MlaCommand } from '../libs/domain/src';
-import { caseCommandUpdate } from '../workflows/case.messages';
+import { caseCommandUpdate } from '../libs/contracts/src';
 import { Engine, startEngine } from './support/engine';
 import { testBasis, testContent, testContext } from './support/mla-fixtures';
 

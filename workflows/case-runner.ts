@@ -14,6 +14,11 @@ import { nextWakeAt, type CaseCore, type CaseEvent, type FieldProblem, type Rule
 import {
   PROJECTION_CONFLICT_FAILURE,
   PROJECTION_DATA_FAILURE,
+  RULE_VIOLATION_FAILURE,
+  awaitFiledUpdate,
+  caseCommandUpdate,
+  caseStatusQuery,
+  redriveProjectionUpdate,
   type CaseEventsRecord,
   type CaseProjectionActivities,
   type CaseStatus,
@@ -21,7 +26,6 @@ import {
   type ProjectionFailureInfo,
   type ReadModelState,
 } from '../libs/contracts/src';
-import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseCommandUpdate, caseStatusQuery, redriveProjectionUpdate } from './case.messages';
 
 /** Histories recorded before these options existed retried a batch for ever under the SDK's default ids. */
 const LEGACY_PROJECTION: ActivityOptions = {

@@ -1,8 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { awaitFiledUpdate, commandUpdate } from '../../workflows/mla-case/mla-case.messages';
-import { redriveProjectionUpdate } from '../../workflows/case.messages';
+import { awaitFiledUpdate, mlaCommandUpdate as commandUpdate, redriveProjectionUpdate } from '../../libs/contracts/src';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
 import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../support/extradition-fixtures';
 import type { ExtraditionWorkflowInput } from '../../libs/contracts/src';

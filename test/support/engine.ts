@@ -13,7 +13,7 @@ import { loadSeeds } from '../../seeds/loader';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ensureLocalKeyPair, mintToken } from '../../scripts/local-auth';
 import { ROOT, temporalTestServerPath } from '../../scripts/tools.cjs';
-import { statusQuery } from '../../workflows/mla-case/mla-case.messages';
+import { caseStatusQuery as statusQuery } from '../../libs/contracts/src';
 import { mlaCaseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
 

@@ -1,7 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { redriveProjectionUpdate } from '../../workflows/case.messages';
-import { awaitFiledUpdate, commandUpdate, statusQuery } from '../../workflows/mla-case/mla-case.messages';
+import { awaitFiledUpdate, caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate, redriveProjectionUpdate } from '../../libs/contracts/src';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
 import { TimeSkippingHarness } from '../support/time-skipping';
 

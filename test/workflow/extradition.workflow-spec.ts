@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { caseCommandUpdate, awaitFiledUpdate } from '../../workflows/case.messages';
+import { caseCommandUpdate, awaitFiledUpdate } from '../../libs/contracts/src';
 import { TimeSkippingHarness } from '../support/time-skipping';
 import { extraditionInputFor } from '../replay/representative-runs';
 import { xas } from '../support/extradition-fixtures';

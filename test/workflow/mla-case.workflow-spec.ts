@@ -5,7 +5,7 @@ import type { CaseDetail, MlaCaseWorkflowInput } from '../../libs/contracts/src'
 import type { RuleViolation } from '../../libs/domain/src';
 import { TimeSkippingHarness } from '../support/time-skipping';
 import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
-import { awaitFiledUpdate, commandUpdate, statusQuery } from '../../workflows/mla-case/mla-case.messages';
+import { awaitFiledUpdate, caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate } from '../../libs/contracts/src';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,11 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { PersonRegistryActivities, PersonRegistryInput } from '../../libs/contracts/src';
-import { deregisterRequestSignal, personRegistryStateQuery, registerRequestSignal } from './person-registry.messages';
+import {
+  deregisterRequestSignal,
+  personRegistryStateQuery,
+  registerRequestSignal,
+  type PersonRegistryActivities,
+  type PersonRegistryInput,
+} from '../../libs/contracts/src';
 
 const links = proxyActivities<PersonRegistryActivities>({
   startToCloseTimeout: '1 minute',

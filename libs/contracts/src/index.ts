@@ -3,3 +3,4 @@ export * from './mla-case.contract';
 export * from './extradition.contract';
 export * from './person-registry.contract';
 export * from './statistics.contract';
+export * from './case-messages.contract';

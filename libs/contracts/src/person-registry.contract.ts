@@ -1,10 +1,19 @@
 // Rules that span cases run in Temporal: one workflow per person (and requested State) keeps the open
 // extradition requests that concern them and links each conflicting pair on both cases (ECE art. 17).
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 
 export const PERSON_REGISTRY_WORKFLOW_TYPE = 'personRegistryWorkflow';
 
 /** Signal names are stored in histories: never rename one. */
 export const PERSON_REGISTRY_SIGNALS = { register: 'registerRequest', deregister: 'deregisterRequest' } as const;
+
+/** An extradition request for this person and requested State has been filed (or is still open). */
+export const registerRequestSignal = defineSignal<[{ caseId: string }]>(PERSON_REGISTRY_SIGNALS.register);
+
+/** The request has ended: it is no longer in conflict with anything. */
+export const deregisterRequestSignal = defineSignal<[{ caseId: string }]>(PERSON_REGISTRY_SIGNALS.deregister);
+
+export const personRegistryStateQuery = defineQuery<PersonRegistryState>('registryState');
 
 const PERSON_KEY = /^[0-9a-f]{64}$/;
 

@@ -1,8 +1,19 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RuleViolation } from '../../domain/src';
-import { WORKFLOW_TYPE_OF, caseWorkflowId, type CaseKind, type CaseStatus, type ExtraditionWorkflowInput, type MlaCaseWorkflowInput } from '../../contracts/src';
-import { RULE_VIOLATION_FAILURE, awaitFiledUpdate, caseCommandUpdate, caseStatusQuery, redriveProjectionUpdate } from '../../../workflows/case.messages';
+import {
+  RULE_VIOLATION_FAILURE,
+  WORKFLOW_TYPE_OF,
+  awaitFiledUpdate,
+  caseCommandUpdate,
+  caseStatusQuery,
+  caseWorkflowId,
+  redriveProjectionUpdate,
+  type CaseKind,
+  type CaseStatus,
+  type ExtraditionWorkflowInput,
+  type MlaCaseWorkflowInput,
+} from '../../contracts/src';
 
 /** The workflow refused a command: the rule it breaks is in `violation`. */
 export class CommandRefusedError extends Error {

@@ -1,13 +1,20 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseStatus } from '../libs/contracts/src';
+import type { CommandEnvelope, DomesticEnvelope, ExtraditionEnvelope } from '../../domain/src';
+import type { CaseStatus } from './mla-case.contract';
 
-// Message names are stored in workflow histories: never rename one, add a new one.
+// The messages every case workflow answers: a wire contract between the API's gateway and the
+// workflows. Message names are stored in workflow histories: never rename one, add a new one.
 
 /** Resolves once the filing has been recorded in Postgres; lets the API answer a filing with the stored case. */
 export const awaitFiledUpdate = defineUpdate<CaseStatus>('awaitFiled');
 
 /** Every life-cycle command goes through this update; its validator refuses what the rules forbid. */
 export const caseCommandUpdate = defineUpdate<CaseStatus, [unknown]>('command');
+
+/** The same `command` update, typed with each kind's envelope (one name on the wire). */
+export const mlaCommandUpdate = defineUpdate<CaseStatus, [CommandEnvelope], 'command'>('command');
+export const extraditionCommandUpdate = defineUpdate<CaseStatus, [ExtraditionEnvelope], 'command'>('command');
+export const domesticCommandUpdate = defineUpdate<CaseStatus, [DomesticEnvelope], 'command'>('command');
 
 export const caseStatusQuery = defineQuery<CaseStatus>('status');
 
