@@ -1,0 +1,147 @@
+// The case as every kind shares it: what it carries, what it records, and the flags it shows.
+import type { ActorRef } from '../roles';
+import type { LegalBasisSnapshot } from '../rule-pack';
+
+export type Side = 'REQUESTING' | 'REQUESTED';
+export type Flag =
+  | 'URGENT'
+  | 'STALLED'
+  | 'DEADLINE_AT_RISK'
+  | 'DEADLINE_BREACHED'
+  | 'ORAL_UNCONFIRMED'
+  | 'BASIS_NOT_IN_FORCE'
+  | 'ESCALATED'
+  | 'IN_CUSTODY'
+  | 'RELEASE_POSSIBLE'
+  | 'CONFLICTING_REQUESTS'
+  | 'CONSENT_NOTICE_DUE';
+export type ClockStatus = 'RUNNING' | 'PAUSED' | 'MET' | 'BREACHED' | 'CANCELLED';
+export type ClockKind = 'SLA' | 'REQUESTER_DEADLINE' | 'STALL' | 'REVIEW_DATE' | 'ORAL_CONFIRMATION' | 'CUSTODY' | 'CUSTODY_REMINDER' | 'CONSENT_NOTICE' | 'SURRENDER' | 'TIME_LIMIT';
+
+export interface Clock {
+  id: string;
+  ruleId: string;
+  kind: ClockKind;
+  side: Side;
+  legalRef: string;
+  verified: boolean;
+  startedAt: number;
+  /** The instant of breach: 00:00 after the last day, or the exact instant for hour rules. */
+  breachAt: number;
+  lastDay?: string;
+  status: ClockStatus;
+  pausedAt?: number;
+  pausedMs: number;
+  stoppedAt?: number;
+  /** How many times a repeating clock has fired. */
+  firings: number;
+  /** A warning ahead of the breach (DEADLINE_AT_RISK for the requester's deadline). */
+  warnAt?: number;
+  warned?: boolean;
+}
+
+export type TaskKind = 'REMINDER' | 'ESCALATION' | 'STATUS_CHECK' | 'INFO_RESPONSE' | 'PRECHECK' | 'ACTION';
+export type Addressee =
+  | 'REQUESTING_PROSECUTOR'
+  | 'REQUESTING_CA'
+  | 'REQUESTING_CA_HEAD'
+  | 'REQUESTED_CA'
+  | 'REQUESTED_CA_HEAD'
+  | 'EXECUTING_AUTHORITY'
+  | 'LIAISON_MAGISTRATE'
+  | 'FOCAL_POINTS'
+  | 'DIPLOMATIC_CHANNEL'
+  | 'REQUESTED_PROSECUTOR'
+  | 'COURT';
+
+/** A reminder, an escalation or a step someone owes: with a level, an addressee, a due date and a resolution. */
+export interface Task {
+  id: string;
+  kind: TaskKind;
+  /** Escalation ladder level (domain brief §7): 0 reminder … 4 diplomatic démarche. */
+  level: number;
+  addressee: Addressee;
+  addresseeStates: string[];
+  reason: string;
+  clockId?: string;
+  createdAt: number;
+  dueAt?: number;
+  status: 'OPEN' | 'RESOLVED' | 'OBSOLETE';
+  resolvedAt?: number;
+}
+
+export interface CaseContext {
+  caseId: string;
+  requestingState: string;
+  requestedState: string;
+  timeZones: { requesting: string; requested: string };
+  /** Languages the requested State accepts of its own (UNTOC art. 18(14)). */
+  requestedStateLanguages: string[];
+  network: { liaisonMagistrate: boolean; focalPointStates: string[] };
+}
+
+export const SYSTEM_ACTOR: ActorRef = { userId: 'system', role: 'SYSTEM' as ActorRef['role'], stateCode: '', authorityId: '' };
+
+export interface Notification {
+  stateCode: string;
+  addressee: Addressee;
+  message: string;
+}
+
+/** One thing that happened, as written to the audit trail. */
+export interface CaseEvent {
+  seq: number;
+  type: string;
+  from: string;
+  to: string;
+  actor: ActorRef;
+  at: number;
+  legalRef?: string;
+  comment?: string;
+  data?: Record<string, unknown>;
+  notify?: Notification[];
+}
+
+export interface BreachAction {
+  kind: TaskKind;
+  level: number;
+  addressee: Addressee;
+  reason: string;
+}
+
+/** What every case carries for the shared clockwork to work on. */
+export interface CaseCore {
+  ctx: CaseContext;
+  status: string;
+  seq: number;
+  nextId: number;
+  flags: Flag[];
+  clocks: Clock[];
+  tasks: Task[];
+  basis: LegalBasisSnapshot;
+  escalatedToFocalPointsOf: string[];
+  lastEventAt: number;
+  lastPartyEventAt: number;
+  filedAt: number;
+}
+
+export function tzOf<S extends CaseCore>(s: S, side: Side): string {
+  return side === 'REQUESTING' ? s.ctx.timeZones.requesting : s.ctx.timeZones.requested;
+}
+
+export function systemEvent<S extends CaseCore>(s: S, type: string, at: number, extra: Partial<CaseEvent>): { state: S; event: CaseEvent } {
+  const seq = s.seq + 1;
+  return { state: { ...s, seq }, event: { seq, type, from: s.status, to: s.status, actor: SYSTEM_ACTOR, at, ...stripUndefined(extra) } };
+}
+
+export function withFlag(flags: Flag[], f: Flag): Flag[] {
+  return flags.includes(f) ? flags : [...flags, f];
+}
+
+export function without(flags: Flag[], f: Flag): Flag[] {
+  return flags.includes(f) ? flags.filter((x) => x !== f) : flags;
+}
+
+export function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
