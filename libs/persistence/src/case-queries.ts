@@ -1,9 +1,18 @@
 import type { DataSource } from 'typeorm';
-import { Actor, CaseAccessFacts, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState } from '../../domain/src';
+import {
+  Actor, CaseAccessFacts, DOMESTIC_STATES, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState, isDomesticTerminal,
+} from '../../domain/src';
 import { isCanonicalInstant, isUuid } from './typed-values';
 
-/** Terminal states of every kind of case (domestic prosecutions end in JUDGMENT or DISCONTINUED). */
-export const TERMINAL_STATES: ReadonlySet<string> = new Set([...MLA_TERMINAL_STATES, ...EXTRADITION_TERMINAL_STATES, 'JUDGMENT', 'DISCONTINUED']);
+/**
+ * Terminal states of every kind of case, from the domain's machines. SQL that cannot import them (the
+ * generated `cases.is_open` column) is checked against this set by test/terminal-states.int-spec.ts.
+ */
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  ...MLA_TERMINAL_STATES,
+  ...EXTRADITION_TERMINAL_STATES,
+  ...DOMESTIC_STATES.filter(isDomesticTerminal),
+]);
 
 export interface CaseRow {
   id: string;
@@ -76,7 +85,8 @@ const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingS
   assistance_types AS "assistanceTypes", subject_of_proceedings AS "subjectOfProceedings", facts_summary AS "factsSummary", purpose,
   persons, language, urgency, to_char(requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", deadline_reason AS "deadlineReason",
   transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
-  flags, detail, linked_case_id AS "linkedCaseId", last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  flags, detail, linked_case_id AS "linkedCaseId", last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export function accessFactsOf(row: CaseRow): CaseAccessFacts {
   return {
@@ -97,7 +107,27 @@ export function accessFactsOf(row: CaseRow): CaseAccessFacts {
  * Lists use it; single reads use the policy itself. A test keeps the two in agreement.
  */
 export function caseScope(actor: Actor, params: unknown[], alias?: string): string {
-  const c = (column: string) => (alias ? `${alias}.${column}` : column);
+  return scopeSql(actor, params, (column) => (alias ? `${alias}.${column}` : column));
+}
+
+/**
+ * `caseScope` over rows that keep only some of the case columns (the statistics pre-aggregates, per
+ * pair and month): the same condition on unqualified columns, or null when the actor's scope reads a
+ * column those rows do not keep (an authority, an escalation, a state), where only case rows can answer.
+ */
+export function caseScopeOver(columns: ReadonlySet<string>, actor: Actor, params: unknown[]): string | null {
+  const trial = [...params];
+  let complete = true;
+  const sql = scopeSql(actor, trial, (column) => {
+    complete &&= columns.has(column);
+    return column;
+  });
+  if (!complete) return null;
+  params.push(...trial.slice(params.length));
+  return sql;
+}
+
+function scopeSql(actor: Actor, params: unknown[], c: (column: string) => string): string {
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -121,7 +151,8 @@ export function caseScope(actor: Actor, params: unknown[], alias?: string): stri
     for (const posting of actor.liaisonPostings) {
       const a = p(posting.homeState);
       const b = p(posting.hostState);
-      clauses.push(`((${c('requesting_state')} = ${a} AND ${c('requested_state')} = ${b}) OR (${c('requesting_state')} = ${b} AND ${c('requested_state')} = ${a}))`);
+      const pair = (x: string, y: string) => `(${c('requesting_state')} = ${x} AND ${c('requested_state')} = ${y})`;
+      clauses.push(`(${pair(a, b)} OR ${pair(b, a)})`);
     }
   }
   if (has('FOCAL_POINT')) {

@@ -1,0 +1,86 @@
+import type { Actor } from '../../../domain/src';
+import { caseScopeOver } from '../case-queries';
+import { MonitoringFilter, Params, Sql, filterConditions, param } from './sql';
+import { PairStatistics, toPairStatistics } from './statistics';
+
+/**
+ * The statistics pre-aggregates (migration StatisticsPreAggregates): per pair and month materialized
+ * views refreshed by the worker, keeping every raw value so that medians and percentiles stay exact.
+ */
+
+const PRE_AGGREGATES = ['stats_monthly', 'stats_monthly_rules', 'stats_monthly_resolutions', 'stats_monthly_refusals'] as const;
+
+/** The case columns every pre-aggregate keeps (besides `month`): an actor's scope over them is exact. */
+const PRE_AGGREGATE_CASE_COLUMNS: ReadonlySet<string> = new Set(['requesting_state', 'requested_state', 'kind', 'legal_basis', 'transmitted']);
+
+/**
+ * The same figures as `liveStatistics` from the pre-aggregates, for actors whose scope (the policy's SQL
+ * twin) reads only columns the pre-aggregates keep, such as central authorities, managers and the
+ * secretariat, and periods of whole months; null otherwise.
+ */
+export async function preAggregatedStatistics(
+  db: Sql,
+  actor: Actor,
+  f: MonitoringFilter,
+  period: { from: string; to: string },
+): Promise<{ pairs: PairStatistics[]; refreshedAt: Date } | null> {
+  if (!period.from.endsWith('-01') || !period.to.endsWith('-01')) return null;
+  const params: Params = [];
+  const conditions = [`month >= ${param(params, period.from)}::date`, `month < ${param(params, period.to)}::date`];
+  const scope = caseScopeOver(PRE_AGGREGATE_CASE_COLUMNS, actor, params);
+  if (scope === null) return null;
+  const where = [...conditions, scope, ...filterConditions(f, params)].join(' AND ');
+  const rows: Array<Record<string, any>> = await db.query(
+    `WITH m AS (SELECT * FROM stats_monthly WHERE ${where}),
+     base AS (
+       SELECT requesting_state, requested_state, sum(open) AS open, sum(terminal) AS terminal, sum(custody_cases) AS custody_cases,
+              sum(custody_total) AS custody_total, max(custody_max) AS custody_max, sum(escalations_raised) AS raised
+       FROM m GROUP BY requesting_state, requested_state
+     ),
+     ack AS (
+       SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS ack_median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS ack_p90, count(*) AS ack_n
+       FROM m, unnest(ack_days) d GROUP BY requesting_state, requested_state
+     ),
+     exe AS (
+       SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS exec_median,
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS exec_p90, count(*) AS exec_n
+       FROM m, unnest(execution_days) d GROUP BY requesting_state, requested_state
+     ),
+     clocks AS (
+       SELECT requesting_state, requested_state,
+              json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
+       FROM (SELECT requesting_state, requested_state, rule_id, sum(total) AS total, sum(breached) AS breached
+             FROM stats_monthly_rules WHERE ${where} GROUP BY requesting_state, requested_state, rule_id) k
+       GROUP BY requesting_state, requested_state
+     ),
+     resolutions AS (
+       SELECT requesting_state, requested_state, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
+       FROM stats_monthly_resolutions, unnest(days) d WHERE ${where} GROUP BY requesting_state, requested_state
+     ),
+     refusals AS (
+       SELECT requesting_state, requested_state, json_object_agg(refusal_ground, n) AS by_ground
+       FROM (SELECT requesting_state, requested_state, refusal_ground, sum(n) AS n FROM stats_monthly_refusals WHERE ${where} GROUP BY 1, 2, 3) r
+       GROUP BY requesting_state, requested_state
+     )
+     SELECT b.*, a.ack_median, a.ack_p90, coalesce(a.ack_n, 0) AS ack_n, e.exec_median, e.exec_p90, coalesce(e.exec_n, 0) AS exec_n,
+            c.deadlines, v.resolved, v.resolution_median, r.by_ground
+     FROM base b
+     LEFT JOIN ack a USING (requesting_state, requested_state)
+     LEFT JOIN exe e USING (requesting_state, requested_state)
+     LEFT JOIN clocks c USING (requesting_state, requested_state)
+     LEFT JOIN resolutions v USING (requesting_state, requested_state)
+     LEFT JOIN refusals r USING (requesting_state, requested_state)
+     ORDER BY b.requesting_state, b.requested_state`,
+    params,
+  );
+  const [{ refreshed_at }] = await db.query(`SELECT refreshed_at FROM stats_refreshes WHERE id = 1`);
+  return { pairs: toPairStatistics(rows), refreshedAt: refreshed_at };
+}
+
+/** Rebuilds the pre-aggregates from the case rows; readers are not blocked while it runs. */
+export async function refreshPreAggregates(db: Sql): Promise<Date> {
+  for (const view of PRE_AGGREGATES) await db.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}`);
+  const [{ refreshed_at }] = await db.query(`UPDATE stats_refreshes SET refreshed_at = now() WHERE id = 1 RETURNING refreshed_at`);
+  return refreshed_at;
+}
