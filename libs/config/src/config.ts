@@ -1,4 +1,5 @@
 import { CASES_TASK_QUEUE } from '../../contracts/src/task-queues';
+import { readCodecKeyRing, type CodecKeyRing } from './codec-keys';
 
 /** Typed configuration, read from the environment once at start and validated as a whole. */
 
@@ -10,6 +11,8 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Keys that seal payloads (TEMPORAL_CODEC_KEYS or TEMPORAL_CODEC_KEYS_FILE); without them payloads travel and rest in clear. */
+  codecKeys?: CodecKeyRing;
 }
 
 export interface AuthConfig {
@@ -20,6 +23,20 @@ export interface AuthConfig {
   /** PEM (SPKI) public key of a local key pair, when no JWKS URL is given. */
   publicKeyFile?: string;
   algorithms: string[];
+  /** Oldest token accepted, counted from its `iat`, and the longest life (`exp - iat`) a token may claim (AUTH_MAX_TOKEN_AGE, default 12h). */
+  maxTokenAgeSeconds?: number;
+  /** Clock skew allowed between the issuer and the engine (AUTH_CLOCK_TOLERANCE, default 30s). */
+  clockToleranceSeconds?: number;
+  /** How long keys fetched from AUTH_JWKS_URL are trusted before they are fetched again (AUTH_JWKS_CACHE, default 10m). */
+  jwksCacheSeconds?: number;
+}
+
+/** Throttling of authentication failures, per client address and per claimed subject. */
+export interface RateLimitConfig {
+  /** Failed authentications allowed per window before 429 (AUTH_FAILURE_LIMIT, default 60; 0 turns throttling off). */
+  authFailures: number;
+  /** The window, in seconds (AUTH_FAILURE_WINDOW, default 60). */
+  windowSeconds: number;
 }
 
 export interface ApiConfig {
@@ -29,6 +46,8 @@ export interface ApiConfig {
   commandWaitMs?: number;
   /** How long Idempotency-Keys of commands are kept (IDEMPOTENCY_RETENTION_HOURS, default 720); filings' keys live as long as their case. */
   idempotencyRetentionHours?: number;
+  /** Origins of the Temporal UI allowed to call /codec from a browser (CODEC_CORS_ORIGINS, comma-separated). */
+  codecCorsOrigins?: string[];
 }
 
 export interface AppConfig {
@@ -78,7 +97,7 @@ type Env = Record<string, string | undefined>;
 
 class Reader {
   readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
+  constructor(readonly env: Env) {}
 
   text(name: string, fallback?: string): string {
     const value = this.env[name]?.trim();
@@ -141,6 +160,16 @@ class Reader {
     return value;
   }
 
+  /** A duration as seconds, or with a unit: 90, 90s, 15m, 12h, 1d. */
+  duration(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const m = /^(\d+)(s|m|h|d)?$/.exec(raw);
+    const value = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
+    if (!(value >= min && value <= max)) this.problems.push(`${name} must be a duration between ${min} s and ${max} s, as 90, 90s, 15m, 12h or 1d (got "${raw}")`);
+    return value;
+  }
+
   done<T>(value: T): T {
     if (this.problems.length) throw new ConfigError(this.problems);
     return value;
@@ -156,7 +185,32 @@ function readTemporal(r: Reader): TemporalConfig {
     address: r.hostPort('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
     namespace: r.text('TEMPORAL_NAMESPACE', 'default'),
     taskQueue: r.text('TEMPORAL_TASK_QUEUE', CASES_TASK_QUEUE),
+    codecKeys: readCodecKeys(r),
   };
+}
+
+function readCodecKeys(r: Reader): CodecKeyRing | undefined {
+  const { ring, problems } = readCodecKeyRing(r.env);
+  r.problems.push(...problems);
+  return ring;
+}
+
+/** Where the Temporal UI runs by default (`npm start`, the compose file's loopback port). */
+export const DEFAULT_CODEC_CORS_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233'];
+
+function readCodecCorsOrigins(r: Reader): string[] {
+  const raw = r.optional('CODEC_CORS_ORIGINS');
+  if (raw === undefined) return DEFAULT_CODEC_CORS_ORIGINS;
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === origin;
+    } catch {}
+    if (!ok) r.problems.push(`CODEC_CORS_ORIGINS must list origins such as https://temporal-ui.example.org, without path (got "${origin}")`);
+  }
+  return origins;
 }
 
 function readAuth(r: Reader): AuthConfig {
@@ -172,6 +226,9 @@ function readAuth(r: Reader): AuthConfig {
     jwksUrl,
     publicKeyFile,
     algorithms: r.text('AUTH_ALGORITHMS', 'ES256,RS256').split(',').map((a) => a.trim()),
+    maxTokenAgeSeconds: r.duration('AUTH_MAX_TOKEN_AGE', 12 * 3600, 60, 31 * 86400),
+    clockToleranceSeconds: r.duration('AUTH_CLOCK_TOLERANCE', 30, 0, 600),
+    jwksCacheSeconds: r.duration('AUTH_JWKS_CACHE', 600, 1, 86400),
   };
 }
 
@@ -208,6 +265,7 @@ export function loadApiConfig(env: Env = process.env): AppConfig {
       port: r.port('API_PORT', 3000),
       commandWaitMs: r.integer('COMMAND_WAIT_MS', 10_000, 100, 300_000),
       idempotencyRetentionHours: r.integer('IDEMPOTENCY_RETENTION_HOURS', 720, 1, 24 * 3650),
+      codecCorsOrigins: readCodecCorsOrigins(r),
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   });

@@ -1,3 +1,4 @@
 export * from './case-gateway';
 export * from './temporal.module';
 export * from './workflow-bundle';
+export * from './payload-codec';
