@@ -4,8 +4,11 @@
 //   DATABASE_URL     use this PostgreSQL instead of the embedded one
 //   TEMPORAL_ADDRESS use this Temporal cluster instead of starting a dev server
 //   AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE (with AUTH_ISSUER, AUTH_AUDIENCE) use your OIDC issuer
+//   TEMPORAL_CODEC_KEYS or TEMPORAL_CODEC_KEYS_FILE  use this key ring to seal Temporal payloads
+//                    (else one is created in .data/keys/temporal-codec-keys.json on first run)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -66,6 +69,16 @@ async function waitFor(what, probe, timeoutMs = 60000) {
   }
 }
 
+/** The local key ring sealing Temporal payloads, made once and kept (losing it makes the sealed histories unreadable). */
+function ensureLocalCodecKeys(dir) {
+  const file = join(dir, 'temporal-codec-keys.json');
+  if (existsSync(file)) return file;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const id = `local-${new Date().toISOString().slice(0, 10)}`;
+  writeFileSync(file, JSON.stringify({ current: id, keys: { [id]: randomBytes(32).toString('base64') } }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
 async function main() {
   if (!existsSync(join(ROOT, 'node_modules', '.package-lock.json'))) {
     log('installing dependencies (npm ci)');
@@ -76,6 +89,7 @@ async function main() {
   mkdirSync(DATA, { recursive: true });
 
   const env = { ...process.env };
+  if (!env.TEMPORAL_CODEC_KEYS && !env.TEMPORAL_CODEC_KEYS_FILE) env.TEMPORAL_CODEC_KEYS_FILE = ensureLocalCodecKeys(join(DATA, 'keys'));
 
   if (!env.DATABASE_URL) {
     const port = env.PG_PORT ?? '54329';
@@ -102,6 +116,8 @@ async function main() {
       'server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', uiPort,
       '--db-filename', join(DATA, 'temporal.db'), '--log-level', 'warn',
       '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
+      // The UI shows sealed payloads; it decodes them through the API's codec endpoint, with an administrator's token.
+      '--ui-codec-endpoint', `http://127.0.0.1:${env.API_PORT ?? '3000'}/codec`,
     ], env, { quiet: true });
     env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     temporalUi = `http://127.0.0.1:${uiPort}`;

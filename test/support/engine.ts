@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/bootstrap';
@@ -16,6 +17,13 @@ import { ROOT, temporalTestServerPath } from '../../scripts/tools.cjs';
 import { caseStatusQuery as statusQuery } from '../../libs/contracts/src';
 import { mlaCaseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
+import { engineDataConverter } from '../../libs/temporal/src';
+import type { CodecKeyRing } from '../../libs/config/src';
+
+/** A fresh key ring per suite, rotated once, so every engine test runs with payloads sealed as in production. */
+export function testCodecKeys(): CodecKeyRing {
+  return { current: 'test-2', keys: { 'test-1': randomBytes(32), 'test-2': randomBytes(32) } };
+}
 
 export const TEST_BUNDLE = join(ROOT, 'dist', 'workflow-bundle.js');
 
@@ -54,9 +62,11 @@ export interface Engine {
 export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping'; commandWaitMs?: number } = {}): Promise<Engine> {
   quietRuntime();
   const bundle = await ensureBundle();
+  const codecKeys = testCodecKeys();
+  const dataConverter = engineDataConverter(codecKeys);
   const timeSkipping =
     options.temporal === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } })
+      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } }, client: { dataConverter } })
       : undefined;
   const [postgres, temporal] = await Promise.all([
     startPostgres(),
@@ -67,7 +77,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
   const taskQueue = `e2e-${process.pid}`;
   const config: AppConfig = {
     database: { url: postgres.url },
-    temporal: { address: temporal.address, namespace: 'default', taskQueue },
+    temporal: { address: temporal.address, namespace: 'default', taskQueue, codecKeys },
     auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'] },
     api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs },
     logLevel: 'error',
@@ -79,8 +89,9 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
 
   const connection = timeSkipping ? timeSkipping.nativeConnection : await NativeConnection.connect({ address: temporal.address });
   const clientConnection = timeSkipping ? undefined : await Connection.connect({ address: temporal.address });
-  const client = timeSkipping ? timeSkipping.client : new Client({ connection: clientConnection! });
+  const client = timeSkipping ? timeSkipping.client : new Client({ connection: clientConnection!, dataConverter });
   const worker = await Worker.create({
+    dataConverter,
     connection,
     namespace: 'default',
     taskQueue,

@@ -5,7 +5,8 @@ import { PROJECTION_DATA_FAILURE, type CaseEventsRecord, type CaseProjectionActi
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
 import { createPersonRegistryActivities } from '../../activities/person-registry.activities';
 import { LOCAL_PERSON_KEY_SECRET } from '../../libs/config/src';
-import { ensureBundle, quietRuntime } from './engine';
+import { ensureBundle, quietRuntime, testCodecKeys } from './engine';
+import { engineDataConverter } from '../../libs/temporal/src';
 
 /**
  * The real time-skipping server with a worker on the production bundle, and an in-memory projection
@@ -24,12 +25,14 @@ export class TimeSkippingHarness {
   readonly personRegistryCrashes: string[] = [];
   private worker?: Worker;
   private running?: Promise<void>;
+  /** Payloads sealed as in production: the workflows run on what the codec gives back. */
+  private readonly dataConverter = engineDataConverter(testCodecKeys());
 
   constructor(readonly taskQueue: string) {}
 
   async start(): Promise<this> {
     quietRuntime();
-    this.env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
+    this.env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } }, client: { dataConverter: this.dataConverter } });
     const projection: CaseProjectionActivities = {
       recordCaseEvents: async (r) => {
         if (this.refuse?.(r)) {
@@ -45,7 +48,7 @@ export class TimeSkippingHarness {
         this.failures.push(f);
       },
     };
-    this.worker = await Worker.create({ connection: this.env.nativeConnection, taskQueue: this.taskQueue, workflowBundle: { codePath: await ensureBundle() }, activities: { ...projection, ...this.personRegistry() } });
+    this.worker = await Worker.create({ dataConverter: this.dataConverter, connection: this.env.nativeConnection, taskQueue: this.taskQueue, workflowBundle: { codePath: await ensureBundle() }, activities: { ...projection, ...this.personRegistry() } });
     this.running = this.worker.run();
     return this;
   }

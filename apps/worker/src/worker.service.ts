@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
 import type { TemporalConfig } from '../../../libs/config/src';
 import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../../activities';
+import { engineDataConverter } from '../../../libs/temporal/src';
 import { ensureStatisticsSchedule } from './statistics-schedule';
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
@@ -32,8 +33,11 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { temporal, workflowBundlePath } = this.options;
     this.connection = await NativeConnection.connect({ address: temporal.address });
-    const client = new Client({ connection: this.connection, namespace: temporal.namespace });
+    // One sealing converter for the worker and for the client its activities signal the person workflows with.
+    const dataConverter = engineDataConverter(temporal.codecKeys);
+    const client = new Client({ connection: this.connection, namespace: temporal.namespace, dataConverter });
     this.worker = await Worker.create({
+      dataConverter,
       connection: this.connection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalConfig } from '../../config/src';
 import { CaseGateway } from './case-gateway';
+import { engineDataConverter } from './payload-codec';
 
 export const TEMPORAL_CONFIG = Symbol('TEMPORAL_CONFIG');
 export const TEMPORAL_CONNECTION = Symbol('TEMPORAL_CONNECTION');
@@ -32,7 +33,8 @@ export class TemporalClientModule {
           provide: CaseGateway,
           inject: [TEMPORAL_CONNECTION],
           useFactory: (connection: Connection) =>
-            new CaseGateway(new Client({ connection, namespace: config.namespace }), config.taskQueue, commandWaitMs),
+            // Every payload the API sends (filings, commands) is sealed before it reaches the server.
+            new CaseGateway(new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.codecKeys) }), config.taskQueue, commandWaitMs),
         },
         ConnectionCloser,
       ],
