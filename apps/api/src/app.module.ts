@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/config/src';
@@ -11,7 +11,8 @@ import { AuthGuard } from './auth/auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
 import { CasesModule } from './cases/cases.module';
-import { ProblemDetailsFilter, validationProblem } from './common/problem';
+import { ProblemDetailsFilter } from './common/problem';
+import { InputValidationPipe } from './common/validation-pipe';
 import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference.controller';
 import { MonitoringController } from './monitoring/monitoring.controller';
@@ -43,16 +44,7 @@ export class AppModule {
         },
         { provide: CASE_VIEWS, useExisting: CaseAccess },
         { provide: APP_INTERCEPTOR, useClass: CommandInterceptor },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            forbidUnknownValues: true,
-            transform: true,
-            exceptionFactory: validationProblem,
-          }),
-        },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
       ],
     };
   }

@@ -6,9 +6,15 @@ import { join } from 'node:path';
 import { projectRoot, type AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { BODY_LIMIT, installInputRules } from './common/input-rules';
+import { ProblemDetailsDto } from './common/openapi';
 
 export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
-  const levels = { debug: ['debug', 'log', 'warn', 'error', 'fatal'], info: ['log', 'warn', 'error', 'fatal'], warn: ['warn', 'error', 'fatal'], error: ['error', 'fatal'] } as const;
+  const levels = {
+    debug: ['debug', 'log', 'warn', 'error', 'fatal'],
+    info: ['log', 'warn', 'error', 'fatal'],
+    warn: ['warn', 'error', 'fatal'],
+    error: ['error', 'fatal'],
+  } as const;
   return new ConsoleLogger(context, { json: true, logLevels: [...levels[level]] });
 }
 
@@ -29,6 +35,7 @@ export async function createApi(config: AppConfig, logger: LoggerService | false
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
+    { extraModels: [ProblemDetailsDto] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   // The managers' dashboard: static files, no data of their own; every figure comes from the API with the user's token.

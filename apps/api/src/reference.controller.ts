@@ -1,11 +1,11 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ProblemException } from './common/problem';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import type { Actor } from '../../../libs/domain/src';
 import { ReferenceQueries } from '../../../libs/persistence/src';
-import { isCalendarDate } from '../../../libs/persistence/src/typed-values';
 import { CurrentActor } from './auth/auth.guard';
+import { ReadResponses } from './common/openapi';
+import { ActorDto, InstrumentDto, InstrumentWithPartiesDto, LegalBasesQuery, StateDto } from './reference.dto';
 
 @ApiTags('reference')
 @ApiBearerAuth()
@@ -19,33 +19,28 @@ export class ReferenceController {
 
   @Get('me')
   @ApiOperation({ summary: 'The authenticated user: roles, State, authority, liaison postings' })
+  @ReadResponses(ActorDto)
   me(@CurrentActor() actor: Actor) {
     return actor;
   }
 
   @Get('reference/states')
+  @ApiOperation({ summary: 'The States of the network: code, name, time zone, languages accepted, groups' })
+  @ReadResponses([StateDto])
   states() {
     return this.reference.states();
   }
 
   @Get('reference/legal-bases')
   @ApiOperation({ summary: 'The legal bases a pair of States can use on a date: instruments both are party to, for MLA or extradition' })
-  @ApiQuery({ name: 'requesting', example: 'MR' })
-  @ApiQuery({ name: 'requested', example: 'SN' })
-  @ApiQuery({ name: 'kind', enum: ['MLA', 'EXTRADITION'] })
-  @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, today by default' })
-  legalBases(@Query('requesting') requesting: string, @Query('requested') requested: string, @Query('kind') kind: string, @Query('date') date?: string) {
-    const errors = [];
-    if (!/^[A-Z]{2}$/.test(requesting ?? '')) errors.push({ field: 'requesting', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
-    if (!/^[A-Z]{2}$/.test(requested ?? '')) errors.push({ field: 'requested', rule: 'state_code', message: 'an ISO 3166-1 alpha-2 code' });
-    if (kind !== 'MLA' && kind !== 'EXTRADITION') errors.push({ field: 'kind', rule: 'isIn', message: 'MLA or EXTRADITION' });
-    if (date !== undefined && !isCalendarDate(date)) errors.push({ field: 'date', rule: 'calendar_date', message: 'a calendar date (YYYY-MM-DD, a day that exists)' });
-    if (errors.length) throw ProblemException.of(400, 'INVALID_QUERY', `${errors.length} problem(s) in the query`, { errors });
-    return this.reference.legalBasesFor(requesting, requested, kind, date ?? new Date().toISOString().slice(0, 10));
+  @ReadResponses([InstrumentDto], 400)
+  legalBases(@Query() q: LegalBasesQuery) {
+    return this.reference.legalBasesFor(q.requesting, q.requested, q.kind, q.date ?? new Date().toISOString().slice(0, 10));
   }
 
   @Get('reference/instruments')
   @ApiOperation({ summary: 'Legal instruments with their parties and party dates' })
+  @ReadResponses([InstrumentWithPartiesDto])
   instruments() {
     return this.reference.instruments();
   }

@@ -9,6 +9,9 @@ import { UserDirectory } from './user-directory';
 const PUBLIC = Symbol('public-endpoint');
 /** Marks an endpoint that needs no token (health, docs). Everything else authenticates. */
 export const Public = () => SetMetadata(PUBLIC, true);
+/** Whether a handler (or its whole controller) was marked @Public(). */
+export const isPublicEndpoint = (handler: object, controller: object): boolean =>
+  Reflect.getMetadata(PUBLIC, handler) === true || Reflect.getMetadata(PUBLIC, controller) === true;
 
 type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 

@@ -61,8 +61,8 @@ const TITLES: Record<number, string> = {
 /** Codes of the refusals that come from the HTTP layer itself rather than from a rule of the engine. */
 const TRANSPORT_CODES: Record<number, string> = { 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
 
-/** Flattens class-validator errors into one entry per field and rule. */
-export function validationProblem(errors: ValidationError[]): ProblemException {
+/** Flattens class-validator errors into one entry per field and rule, for the body or the query. */
+export function validationProblem(errors: ValidationError[], where: 'body' | 'query' = 'body'): ProblemException {
   const problems: FieldProblem[] = [];
   const walk = (error: ValidationError, path: string) => {
     const field = path ? `${path}.${error.property}` : error.property;
@@ -72,6 +72,7 @@ export function validationProblem(errors: ValidationError[]): ProblemException {
     for (const child of error.children ?? []) walk(child, field);
   };
   errors.forEach((e) => walk(e, ''));
+  if (where === 'query') return ProblemException.of(HttpStatus.BAD_REQUEST, 'INVALID_QUERY', `${problems.length} problem(s) in the query`, { errors: problems });
   return ProblemException.of(HttpStatus.BAD_REQUEST, 'INVALID_BODY', `${problems.length} problem(s) in the request`, {
     errors: problems,
   });

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { isCalendarDate, isInstant, isUuid } from '../../../../libs/persistence/src/typed-values';
 
@@ -43,6 +44,61 @@ export function IsCaseId(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value) => isUuid(value),
         defaultMessage: (args) => `${args?.property} must be a case id (a lower-case uuid)`,
+      },
+    },
+    options,
+  );
+}
+
+/** An ISO 3166-1 alpha-2 State code (SN, NG, IT). */
+export function IsStateCode(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'state_code',
+      validator: {
+        validate: (value) => typeof value === 'string' && /^[A-Z]{2}$/.test(value),
+        defaultMessage: (args) => `${args?.property} must be an ISO 3166-1 alpha-2 code`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * A whole number given as a query parameter, converted before it is checked: `range` (or the rule
+ * named) when it is not an integer from `min` to `max`. With `digitsOnly`, only plain digits count
+ * (no sign, exponent or blanks), no more of them than `max` has.
+ */
+export function QueryInteger(o: { min: number; max: number; rule?: string; digitsOnly?: boolean; message?: string }): PropertyDecorator {
+  const digits = new RegExp(`^\\d{1,${String(o.max).length}}$`);
+  const toNumber = Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    return o.digitsOnly && !digits.test(value) ? Number.NaN : Number(value);
+  });
+  const check = ValidateBy(
+    {
+      name: o.rule ?? 'range',
+      validator: {
+        validate: (value) => typeof value === 'number' && Number.isInteger(value) && value >= o.min && value <= o.max,
+        defaultMessage: (args) => `${args?.property} must be an integer from ${o.min} to ${o.max}`,
+      },
+    },
+    o.message ? { message: o.message } : undefined,
+  );
+  return (target, key) => {
+    toNumber(target, key);
+    check(target, key);
+  };
+}
+
+/** A keyset cursor this API issued (the `nextCursor` of a previous page), checked by the list's own decoder. */
+export function IsPageCursor(decode: (cursor: string) => unknown, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'format',
+      validator: {
+        validate: (value) => typeof value === 'string' && decode(value) !== null,
+        defaultMessage: () => 'use nextCursor from the previous page',
       },
     },
     options,

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { DataSource } from 'typeorm';
 import { mayOperate, type Actor } from '../../../../libs/domain/src';
 import { CurrentActor } from '../auth/auth.guard';
+import { FileResponses } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 
 /**
@@ -96,6 +97,7 @@ export class MetricsController {
 
   @Get()
   @ApiOperation({ summary: "Prometheus metrics (administrators and the network secretariat); the worker's Temporal SDK metrics are on its own exporter" })
+  @FileResponses('text/plain', 'Prometheus text exposition format', 403)
   async scrape(@CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
     const decision = mayOperate(actor);
     if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
