@@ -133,6 +133,7 @@ async function main(): Promise<number> {
     AUTH_PUBLIC_KEY_FILE: keys.publicKeyFile,
     AUTH_ISSUER: 'mla-engine-local',
     AUTH_AUDIENCE: 'mla-engine',
+    SEED_DEMO_USERS: 'true',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   say('applying migrations and seeds');

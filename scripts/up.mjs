@@ -128,6 +128,8 @@ async function main() {
     const { ensureLocalKeyPair } = require(join(ROOT, 'dist/scripts/local-auth.js'));
     const keys = await ensureLocalKeyPair(join(DATA, 'keys'));
     env.AUTH_PUBLIC_KEY_FILE = keys.publicKeyFile;
+    // The local issuer signs tokens for the demo users only: seed them here, and never with an issuer of your own.
+    env.SEED_DEMO_USERS ??= 'true';
   }
 
   log('applying migrations and seeds');

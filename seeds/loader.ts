@@ -30,7 +30,17 @@ interface InstrumentFile {
 }
 
 /** Reads every data file into table rows, in the order foreign keys need. */
-export function readSeedTables(dir = SEED_DIR): Table[] {
+export interface SeedOptions {
+  /**
+   * Load the demo users of users.json (an ADMIN among them) and link them to focal points and liaison
+   * postings. Only for the engine on its local defaults (`npm start` without an issuer) and the tests;
+   * never in a deployment, whose users come from its own identity provider (SEED_DEMO_USERS).
+   */
+  demoUsers?: boolean;
+}
+
+export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table[] {
+  const demoUsers = options.demoUsers ?? true;
   const states = read<{ code: string; name: string; timeZone: string; languages: string[]; groups?: string[] }>(dir, 'states.json');
   const authorities = read<{ id: string; stateCode: string; name: string; kind: string }>(dir, 'authorities.json');
   const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[] }>(dir, 'users.json');
@@ -43,12 +53,15 @@ export function readSeedTables(dir = SEED_DIR): Table[] {
       rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]) },
     { name: 'authorities', key: ['id'], columns: ['id', 'state_code', 'name', 'kind'],
       rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]) },
-    { name: 'users', key: ['id'], columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'], casts: { roles: 'text[]' },
-      rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]) },
-    { name: 'focal_points', key: ['id'], columns: ['id', 'state_code', 'authority_id', 'kind', 'user_id'],
-      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, f.userId ?? null]) },
-    { name: 'liaison_postings', key: ['id'], columns: ['id', 'home_state', 'host_state', 'valid_from', 'valid_to', 'user_id', 'city'], casts: { valid_from: 'date', valid_to: 'date' },
-      rows: postings.map((p) => [p.id, p.homeState, p.hostState, p.from, p.to, p.userId ?? null, p.city ?? null]) },
+    ...(demoUsers
+      ? [{ name: 'users', key: ['id'], columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'], casts: { roles: 'text[]' },
+          rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]) }]
+      : []),
+    // Without the demo users, the links to them are left out: a deployment's own links are kept as they are.
+    { name: 'focal_points', key: ['id'], columns: ['id', 'state_code', 'authority_id', 'kind', ...(demoUsers ? ['user_id'] : [])],
+      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, ...(demoUsers ? [f.userId ?? null] : [])]) },
+    { name: 'liaison_postings', key: ['id'], columns: ['id', 'home_state', 'host_state', 'valid_from', 'valid_to', 'city', ...(demoUsers ? ['user_id'] : [])], casts: { valid_from: 'date', valid_to: 'date' },
+      rows: postings.map((p) => [p.id, p.homeState, p.hostState, p.from, p.to, p.city ?? null, ...(demoUsers ? [p.userId ?? null] : [])]) },
     { name: 'instruments', key: ['id'], columns: ['id', 'name', 'covers'], casts: { covers: 'text[]' },
       rows: instruments.map((i) => [i.id, i.name, i.covers]) },
     { name: 'instrument_parties', key: ['instrument_id', 'state_code'], columns: ['instrument_id', 'state_code', 'party_from', 'party_to'], casts: { party_from: 'date', party_to: 'date' },
@@ -64,8 +77,8 @@ export function readSeedTables(dir = SEED_DIR): Table[] {
  * Upserts every row, touching only rows whose values differ: running it twice changes nothing.
  * Rows removed from a file are kept, since cases may refer to them. Returns the rows changed per table.
  */
-export async function loadSeeds(dataSource: DataSource, dir = SEED_DIR): Promise<Record<string, number>> {
-  const tables = readSeedTables(dir);
+export async function loadSeeds(dataSource: DataSource, dir = SEED_DIR, options: SeedOptions = {}): Promise<Record<string, number>> {
+  const tables = readSeedTables(dir, options);
   const changed: Record<string, number> = {};
   await dataSource.transaction(async (tx) => {
     for (const table of tables) changed[table.name] = await upsert(tx, table);

@@ -5,12 +5,15 @@ import { loadSeeds } from './loader';
 
 /** `npm run seed`: migrations first, then the reference data, idempotently. */
 async function main(): Promise<void> {
-  const dataSource = await createDataSource(loadDatabaseConfig(process.env).url).initialize();
+  const config = loadDatabaseConfig(process.env);
+  const dataSource = await createDataSource(config.ownerUrl ?? config.url).initialize();
   try {
     const migrations = await dataSource.runMigrations({ transaction: 'each' });
-    const changed = await loadSeeds(dataSource);
+    // Demo users only on request (SEED_DEMO_USERS=true: `npm start` on its local issuer, the tests), never by default.
+    const demoUsers = process.env.SEED_DEMO_USERS?.trim().toLowerCase() === 'true';
+    const changed = await loadSeeds(dataSource, undefined, { demoUsers });
     process.stdout.write(
-      JSON.stringify({ context: 'seed', migrationsApplied: migrations.map((m) => m.name), rowsChanged: changed }) + '\n',
+      JSON.stringify({ context: 'seed', demoUsers, migrationsApplied: migrations.map((m) => m.name), rowsChanged: changed }) + '\n',
     );
   } finally {
     await dataSource.destroy();

@@ -51,6 +51,8 @@ export interface Engine {
   /** Waits until Postgres shows every event the case's workflow has produced. */
   settle(caseId: string): Promise<void>;
   token(userId: string): Promise<string>;
+  /** The local issuer's key files, for suites that sign tokens of their own (ages, lifetimes). */
+  authKeys: { privateKeyFile: string; publicKeyFile: string };
   request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
@@ -59,7 +61,7 @@ export interface Engine {
  * The whole engine for an e2e suite: a real Temporal dev server, a real Postgres migrated and
  * seeded, the worker on the production bundle, and the HTTP API on a free port.
  */
-export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping'; commandWaitMs?: number } = {}): Promise<Engine> {
+export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping'; commandWaitMs?: number; auth?: Partial<AppConfig['auth']>; rateLimit?: NonNullable<AppConfig['api']['rateLimit']> } = {}): Promise<Engine> {
   quietRuntime();
   const bundle = await ensureBundle();
   const codecKeys = testCodecKeys();
@@ -78,8 +80,8 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
   const config: AppConfig = {
     database: { url: postgres.url },
     temporal: { address: temporal.address, namespace: 'default', taskQueue, codecKeys },
-    auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'] },
-    api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs },
+    auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'], ...options.auth },
+    api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
     logLevel: 'error',
   };
 
@@ -127,6 +129,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
       }
       throw new Error(`case ${caseId} did not settle`);
     },
+    authKeys: keys,
     token: (userId) => mintToken({ privateKeyFile: keys.privateKeyFile, subject: userId, issuer: 'mla-engine-test', audience: 'mla-engine' }),
     async request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };

@@ -71,6 +71,8 @@ const el = (tag, attrs = {}, ...children) => {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') node.textContent = v;
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    // Through the CSSOM: the Content-Security-Policy forbids inline style attributes, not styles set by script.
+    else if (k === 'style') node.style.cssText = v;
     else node.setAttribute(k, v);
   }
   for (const c of children) node.append(c);

@@ -6,8 +6,10 @@ import { DatabaseModule, IdempotencyStore } from '../../../libs/persistence/src'
 import { CaseAccess } from './cases/case-access';
 import { CASE_VIEWS, CommandInterceptor, IDEMPOTENCY_STORE } from './common/command-interceptor';
 import { OperationsController } from './operations/operations.controller';
+import { UsersController } from './operations/users.controller';
 import { TemporalClientModule } from '../../../libs/temporal/src';
 import { AuthGuard } from './auth/auth.guard';
+import { AUTH_THROTTLE, AuthThrottle } from './auth/auth-throttle';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
 import { CasesModule } from './cases/cases.module';
@@ -24,10 +26,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule],
-      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController],
+      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
+        { provide: AUTH_THROTTLE, useValue: new AuthThrottle(config.api.rateLimit) },
         EngineMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

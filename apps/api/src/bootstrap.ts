@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { projectRoot, type AppConfig } from '../../../libs/config/src';
 import { AppModule } from './app.module';
 import { BODY_LIMIT, installInputRules } from './common/input-rules';
+import { installHttpHardening } from './common/http-hardening';
+import { requestLoggerOptions, requestLoggingAdapterOptions } from './common/request-log';
 import { ProblemDetailsDto } from './common/openapi';
 
 export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
@@ -22,11 +24,19 @@ export function jsonLogger(context: string, level: AppConfig['logLevel']): Logge
 export async function createApi(config: AppConfig, logger: LoggerService | false = jsonLogger('api', config.logLevel)): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forConfig(config),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT, trustProxy: false }),
+    new FastifyAdapter({
+      bodyLimit: BODY_LIMIT,
+      trustProxy: false,
+      // The request log (pino): one JSON line per request, ids and route only; off when the caller silences logging.
+      logger: logger === false ? false : requestLoggerOptions(config.logLevel),
+      ...requestLoggingAdapterOptions(),
+    }),
     { logger, bufferLogs: false },
   );
   // Before any route exists: every body, query and path parameter passes the input rules first.
   installInputRules(app, { bodyLimit: BODY_LIMIT });
+  // Security headers, no-store on data, the request log and the store of the authentication-failure limits.
+  await installHttpHardening(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -5,6 +5,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { ConfigError, loadWorkerConfig } from '../../../libs/config/src';
 import { workflowBundlePath } from '../../../libs/temporal/src';
 import { WorkerModule } from './worker.module';
+import { safeLogMeta } from '../../../libs/logging/src';
 
 async function main(): Promise<void> {
   let config;
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     telemetryOptions: metricsAddress === 'off' ? undefined : { metrics: { prometheus: { bindAddress: metricsAddress } } },
     logger: new DefaultLogger(sdkLevel, (entry) =>
       process.stdout.write(
-        JSON.stringify({ level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), message: entry.message, ...entry.meta }) + '\n',
+        JSON.stringify({ level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), message: entry.message, ...safeLogMeta(entry.meta) }) + '\n',
       ),
     ),
   });

@@ -6,6 +6,8 @@ import type { TemporalConfig } from '../../../libs/config/src';
 import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../../activities';
 import { engineDataConverter } from '../../../libs/temporal/src';
 import { ensureStatisticsSchedule } from './statistics-schedule';
+import { sanitizingActivityInterceptors } from './activity-errors';
+import { describeError } from '../../../libs/logging/src';
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 export interface WorkerOptions {
@@ -42,6 +44,8 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       workflowBundle: { codePath: workflowBundlePath },
+      // Activity failures are logged and recorded by their facts only, never with a statement's parameters.
+      interceptors: { activity: [sanitizingActivityInterceptors] },
       activities: {
         ...createCaseProjectionActivities({ dataSource: this.dataSource }),
         ...createPersonRegistryActivities({ client, taskQueue: temporal.taskQueue, personKeySecret: this.options.personKeySecret }),
@@ -51,7 +55,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     this.running = this.worker.run();
     // A worker that dies must take the process down, so that a supervisor restarts it.
     this.running.catch((err) => {
-      this.logger.error(`worker stopped: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.error(`worker stopped: ${describeError(err)}`);
       process.exitCode = 1;
       process.kill(process.pid, 'SIGTERM');
     });
@@ -67,7 +71,7 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.log(`statistics-refresh schedule ${change}${everySeconds > 0 ? ` (every ${everySeconds} s)` : ''}`);
     } catch (err) {
       // Cases do not depend on it: keep serving them, and say so loudly.
-      this.logger.error(`statistics-refresh schedule not ensured: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.error(`statistics-refresh schedule not ensured: ${describeError(err)}`);
     }
   }
 

@@ -48,6 +48,8 @@ export interface ApiConfig {
   idempotencyRetentionHours?: number;
   /** Origins of the Temporal UI allowed to call /codec from a browser (CODEC_CORS_ORIGINS, comma-separated). */
   codecCorsOrigins?: string[];
+  /** Throttling of failed authentications (AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW). */
+  rateLimit?: RateLimitConfig;
 }
 
 export interface AppConfig {
@@ -266,6 +268,7 @@ export function loadApiConfig(env: Env = process.env): AppConfig {
       commandWaitMs: r.integer('COMMAND_WAIT_MS', 10_000, 100, 300_000),
       idempotencyRetentionHours: r.integer('IDEMPOTENCY_RETENTION_HOURS', 720, 1, 24 * 3650),
       codecCorsOrigins: readCodecCorsOrigins(r),
+      rateLimit: { authFailures: r.integer('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000), windowSeconds: r.duration('AUTH_FAILURE_WINDOW', 60, 1, 86400) },
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   });

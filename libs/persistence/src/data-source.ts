@@ -9,6 +9,7 @@ import { Monitoring1764700000000 } from './migrations/1764700000000-Monitoring';
 import { CaseFigures1764800000000 } from './migrations/1764800000000-CaseFigures';
 import { StatisticsPreAggregates1764900000000 } from './migrations/1764900000000-StatisticsPreAggregates';
 import { Reliability1765000000000 } from './migrations/1765000000000-Reliability';
+import { UserDisabling1765050000000 } from './migrations/1765050000000-UserDisabling';
 
 export const ENTITIES = [
   StateEntity,
@@ -25,7 +26,9 @@ export const ENTITIES = [
 ];
 
 export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000, Monitoring1764700000000, CaseFigures1764800000000, StatisticsPreAggregates1764900000000,
-  Reliability1765000000000];
+  Reliability1765000000000,
+  UserDisabling1765050000000,
+];
 
 /** The options shared by the application, the worker and the migration CLI. */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
@@ -47,4 +50,3 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
 export function createDataSource(url: string, extra: Partial<DataSourceOptions> = {}): DataSource {
   return new DataSource(dataSourceOptions(url, extra));
 }
-

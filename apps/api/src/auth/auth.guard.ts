@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../../../libs/domain/src';
 import { ProblemException } from '../common/problem';
+import { AUTH_THROTTLE, AuthThrottle } from './auth-throttle';
 import { JwtVerifier } from './jwt-verifier';
 import { UserDirectory } from './user-directory';
 
@@ -31,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(JwtVerifier) private readonly verifier: JwtVerifier,
     @Inject(UserDirectory) private readonly users: UserDirectory,
+    @Inject(AUTH_THROTTLE) private readonly throttle: AuthThrottle,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -39,14 +41,20 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw unauthorized('a bearer token is required (Authorization: Bearer <JWT>)');
+    await this.throttle.before(request);
     let subject: string;
     try {
       subject = await this.verifier.verify(match[1]);
     } catch {
+      await this.throttle.failed(request, JwtVerifier.claimedSubject(match[1]));
       throw unauthorized('the bearer token is invalid or expired');
     }
+    // Read on every request: a disabled user is refused from the next request on.
     const actor = await this.users.actorFor(subject);
-    if (!actor || actor.roles.length === 0) throw unauthorized('the token\'s subject is not a user of this engine');
+    if (!actor || actor.roles.length === 0) {
+      await this.throttle.failed(request, subject);
+      throw unauthorized('the token\'s subject is not an enabled user of this engine');
+    }
     request.actor = actor;
     return true;
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { ValidationError } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldProblem, RuleViolation } from '../../../../libs/domain/src';
+import { describeError } from '../../../../libs/logging/src';
 
 /** RFC 9457 problem details, with `errors` naming each field and the rule it breaks. */
 export interface ProblemDetails {
@@ -54,6 +55,7 @@ const TITLES: Record<number, string> = {
   413: 'Content too large',
   415: 'Unsupported media type',
   422: 'The request breaks a rule',
+  429: 'Too many requests',
   500: 'Internal error',
   503: 'Service unavailable',
 };
@@ -102,7 +104,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.warn(`${request.method} ${problem.instance}: ${problem.dependency} unavailable (${errorCode(exception)})`);
     } else if (problem.status >= 500 && problem.status !== 503) {
       // Messages only: request bodies carry personal data and never reach the logs.
-      this.logger.error(`${request.method} ${problem.instance} failed: ${describe(exception)}`);
+      // Name, code and SQLSTATE only: a QueryFailedError's message and parameters quote the statement's values.
+      this.logger.error(`${request.method} ${request.routeOptions?.url ?? '(no route)'} failed: ${describeError(exception)}`);
     }
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
@@ -147,9 +150,6 @@ function isFastifyClientError(e: unknown): e is { statusCode: number; message: s
   return typeof code === 'number' && code >= 400 && code < 500;
 }
 
-function describe(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
 
 export type Dependency = 'temporal' | 'postgres';
 const RETRY_AFTER_SECONDS: Record<Dependency, number> = { temporal: 5, postgres: 5 };
