@@ -13,6 +13,7 @@ import { AUTH_THROTTLE, AuthThrottle } from './auth/auth-throttle';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
 import { CasesModule } from './cases/cases.module';
+import { CodecModule } from './codec/codec.module';
 import { ProblemDetailsFilter } from './common/problem';
 import { InputValidationPipe } from './common/validation-pipe';
 import { HealthController } from './health/health.controller';
@@ -25,7 +26,7 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule],
+      imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule, CodecModule.forConfig(config)],
       controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
