@@ -1,7 +1,5 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import { AuthorityEntity, FocalPointEntity, InstrumentEntity, InstrumentPartyEntity, LiaisonPostingEntity, RulePackEntity, StateEntity, UserEntity } from './entities/reference.entities';
-import { CaseEntity, CaseEventEntity, CaseTaskEntity } from './entities/case.entities';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-InitialSchema';
 import { CaseLifeCycle1764500000000 } from './migrations/1764500000000-CaseLifeCycle';
 import { Extradition1764600000000 } from './migrations/1764600000000-Extradition';
@@ -11,31 +9,26 @@ import { StatisticsPreAggregates1764900000000 } from './migrations/1764900000000
 import { Reliability1765000000000 } from './migrations/1765000000000-Reliability';
 import { UserDisabling1765050000000 } from './migrations/1765050000000-UserDisabling';
 
-export const ENTITIES = [
-  StateEntity,
-  AuthorityEntity,
-  FocalPointEntity,
-  LiaisonPostingEntity,
-  InstrumentEntity,
-  InstrumentPartyEntity,
-  RulePackEntity,
-  UserEntity,
-  CaseEntity,
-  CaseEventEntity,
-  CaseTaskEntity,
-];
-
-export const MIGRATIONS = [InitialSchema1764400000000, CaseLifeCycle1764500000000, Extradition1764600000000, Monitoring1764700000000, CaseFigures1764800000000, StatisticsPreAggregates1764900000000,
+export const MIGRATIONS = [
+  InitialSchema1764400000000,
+  CaseLifeCycle1764500000000,
+  Extradition1764600000000,
+  Monitoring1764700000000,
+  CaseFigures1764800000000,
+  StatisticsPreAggregates1764900000000,
   Reliability1765000000000,
   UserDisabling1765050000000,
 ];
 
-/** The options shared by the application, the worker and the migration CLI. */
+/**
+ * The options shared by the application, the worker and the migration CLI. No entities: the schema
+ * comes from the migrations alone and every read and write is SQL (case-queries, monitoring, activities).
+ */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities: [],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,

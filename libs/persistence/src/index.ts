@@ -1,6 +1,4 @@
 export * from './data-source';
-export * from './entities/reference.entities';
-export * from './entities/case.entities';
 export * from './database.module';
 export * from './case-queries';
 export * from './reference-queries';
