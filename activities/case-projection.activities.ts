@@ -7,6 +7,7 @@ import {
   type CaseProjectionActivities,
   type ProjectionFailureRecord,
 } from '../libs/contracts/src';
+import { GENESIS_HASH, auditRowHash, type AuditRowContent } from '../libs/persistence/src/audit-chain';
 
 export interface CaseProjectionDeps {
   dataSource: DataSource;
@@ -119,30 +120,57 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
  * Audit rows are append-only. A row already stored under the same (case_id, seq) is accepted only
  * when it is the same event (a retried batch); another event there means the workflow and the trail
  * disagree (a change of code that shifted sequence numbers, say), and that is never silently skipped.
+ *
+ * Each row is chained to the case's previous row (libs/persistence/src/audit-chain.ts). Batches of a
+ * case are written in order, so the row before the batch is already stored; within the batch the
+ * chain is carried in memory, through the stored row's hash when a retried batch finds it there.
  */
 async function insertEvents(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+  let prev = record.events.length ? await previousHash(tx, record.caseId, record.events[0].seq) : GENESIS_HASH;
   for (const e of record.events) {
+    const row = auditRowOf(record.caseId, e);
+    const hash = auditRowHash(row, prev);
     const inserted: unknown[] = await tx.query(
-      `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb)
+      `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14::jsonb, $15, $16)
        ON CONFLICT (case_id, seq) DO NOTHING
        RETURNING seq`,
       [
-        record.caseId, e.seq, e.type, e.seq === 0 ? null : e.from, e.to, e.actor.userId, e.actor.role,
-        e.actor.stateCode || null, e.actor.authorityId || null, e.at, e.legalRef ?? null, e.comment ?? null,
-        e.data ? JSON.stringify(e.data) : null, e.notify?.length ? JSON.stringify(e.notify) : null,
+        row.caseId, row.seq, row.event, row.fromState, row.toState, row.actorId, row.actorRole, row.actorState, row.actorAuthorityId,
+        e.at, row.legalRef, row.comment, row.data === null ? null : JSON.stringify(row.data), row.notify === null ? null : JSON.stringify(row.notify),
+        prev, hash,
       ],
     );
-    if (inserted.length === 0) await assertSameEvent(tx, record.caseId, e);
+    prev = inserted.length === 0 ? await assertSameEvent(tx, record.caseId, e) : hash;
   }
 }
 
-async function assertSameEvent(tx: EntityManager, caseId: string, e: RecordedEvent): Promise<void> {
-  const [stored]: Array<{ event: string; to_state: string; actor_id: string; at: Date }> = await tx.query(
-    `SELECT event, to_state, actor_id, at FROM case_events WHERE case_id = $1 AND seq = $2`,
+/** What the row stores, as the chain reads it back. */
+function auditRowOf(caseId: string, e: RecordedEvent): AuditRowContent {
+  return {
+    caseId, seq: e.seq, event: e.type, fromState: e.seq === 0 ? null : e.from, toState: e.to, actorId: e.actor.userId, actorRole: e.actor.role,
+    actorState: e.actor.stateCode || null, actorAuthorityId: e.actor.authorityId || null, at: e.at, legalRef: e.legalRef ?? null,
+    comment: e.comment ?? null, data: e.data ? e.data : null, notify: e.notify?.length ? e.notify : null,
+  };
+}
+
+async function previousHash(tx: EntityManager, caseId: string, seq: number): Promise<string> {
+  if (seq === 0) return GENESIS_HASH;
+  const [row]: Array<{ hash: string | null }> = await tx.query(`SELECT hash FROM case_events WHERE case_id = $1 AND seq = $2`, [caseId, seq - 1]);
+  // Batches are written in order: a missing predecessor is a batch still on its way, so this one waits (retries).
+  if (!row?.hash) throw new Error(`projection failed: audit row ${seq - 1} of the case is not chained yet`);
+  return row.hash;
+}
+
+/** The stored row's hash, which the next row chains to, when it is the same event. */
+async function assertSameEvent(tx: EntityManager, caseId: string, e: RecordedEvent): Promise<string> {
+  const [stored]: Array<{ event: string; to_state: string; actor_id: string; at: Date; hash: string | null }> = await tx.query(
+    `SELECT event, to_state, actor_id, at, hash FROM case_events WHERE case_id = $1 AND seq = $2`,
     [caseId, e.seq],
   );
-  if (stored && stored.event === e.type && stored.to_state === e.to && stored.actor_id === e.actor.userId && stored.at.getTime() === Date.parse(e.at)) return;
+  if (stored?.hash && stored.event === e.type && stored.to_state === e.to && stored.actor_id === e.actor.userId && stored.at.getTime() === Date.parse(e.at)) {
+    return stored.hash;
+  }
   throw ApplicationFailure.create({
     type: PROJECTION_CONFLICT_FAILURE,
     nonRetryable: true,

@@ -104,6 +104,11 @@ async function main() {
       });
       pg.once('exit', () => reject(new Error('embedded PostgreSQL did not start')));
     });
+    // Migrations run as the role that owns the tables; the worker and the API as one that may only append to the audit trail.
+    const { ensureLocalDatabaseRoles } = require(join(ROOT, 'dist/scripts/local-database-roles.js'));
+    const roles = await ensureLocalDatabaseRoles(env.DATABASE_URL);
+    env.DATABASE_OWNER_URL = roles.ownerUrl;
+    env.DATABASE_URL = roles.engineUrl;
   }
 
   let temporalUi = env.TEMPORAL_UI_URL ?? null;

@@ -17,6 +17,7 @@ import { ROOT, temporalTestServerPath } from '../../scripts/tools.cjs';
 import { caseStatusQuery as statusQuery } from '../../libs/contracts/src';
 import { mlaCaseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
+import { ensureLocalDatabaseRoles } from '../../scripts/local-database-roles';
 import { engineDataConverter } from '../../libs/temporal/src';
 import type { CodecKeyRing } from '../../libs/config/src';
 
@@ -43,7 +44,10 @@ export function quietRuntime(): void {
 
 export interface Engine {
   baseUrl: string;
+  /** The table owner's connection (migrations, seeds, and suites that inspect or tamper with rows). */
   db: DataSource;
+  /** superuser, owner (migrations) and engine (the API and the worker run as it). */
+  databaseUrls: { superuser: string; owner: string; engine: string };
   /** Present when the engine runs on the time-skipping test server: the suite drives the clock. */
   timeSkipping?: TestWorkflowEnvironment;
   /** The engine's Temporal client and task queue, for suites that reach a workflow without the API (fault injection). */
@@ -74,20 +78,22 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     startPostgres(),
     timeSkipping ? Promise.resolve({ address: timeSkipping.address, stop: () => timeSkipping.teardown() }) : startTemporalDevServer(),
   ]);
+  const roles = await ensureLocalDatabaseRoles(postgres.url);
   const keysDir = mkdtempSync(join(ROOT, '.data', 'test-keys-'));
   const keys = await ensureLocalKeyPair(keysDir);
   const taskQueue = `e2e-${process.pid}`;
   const config: AppConfig = {
-    database: { url: postgres.url },
+    database: { url: roles.engineUrl, ownerUrl: roles.ownerUrl },
     temporal: { address: temporal.address, namespace: 'default', taskQueue, codecKeys },
     auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'], ...options.auth },
     api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
     logLevel: 'error',
   };
 
-  const db = await createDataSource(postgres.url).initialize();
+  const db = await createDataSource(roles.ownerUrl).initialize();
   await db.runMigrations({ transaction: 'each' });
   await loadSeeds(db);
+  const engineDb = await createDataSource(roles.engineUrl).initialize();
 
   const connection = timeSkipping ? timeSkipping.nativeConnection : await NativeConnection.connect({ address: temporal.address });
   const clientConnection = timeSkipping ? undefined : await Connection.connect({ address: temporal.address });
@@ -99,9 +105,9 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     taskQueue,
     workflowBundle: { codePath: bundle },
     activities: {
-      ...createCaseProjectionActivities({ dataSource: db }),
+      ...createCaseProjectionActivities({ dataSource: engineDb }),
       ...createPersonRegistryActivities({ client, taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET }),
-      ...createStatisticsActivities({ dataSource: db }),
+      ...createStatisticsActivities({ dataSource: engineDb }),
     },
   });
   const running = worker.run();
@@ -113,6 +119,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
   return {
     baseUrl,
     db,
+    databaseUrls: { superuser: postgres.url, owner: roles.ownerUrl, engine: roles.engineUrl },
     timeSkipping,
     temporal: { client, taskQueue },
     async settle(caseId) {
@@ -153,6 +160,7 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
       await running;
       if (!timeSkipping) await connection.close();
       await clientConnection?.close();
+      await engineDb.destroy();
       await db.destroy();
       await Promise.all([temporal.stop(), postgres.stop()]);
       rmSync(keysDir, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { readCodecKeyRing, type CodecKeyRing } from './codec-keys';
 
 export interface DatabaseConfig {
   url: string;
+  /** Migrations and seeds run as the role that owns the tables (DATABASE_OWNER_URL, else DATABASE_URL); the API and worker never do. */
+  ownerUrl?: string;
 }
 
 export interface TemporalConfig {
@@ -179,7 +181,8 @@ class Reader {
 }
 
 function readDatabase(r: Reader): DatabaseConfig {
-  return { url: r.url('DATABASE_URL', ['postgres:', 'postgresql:']) };
+  const url = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  return { url, ownerUrl: r.optional('DATABASE_OWNER_URL') ? r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) : url };
 }
 
 function readTemporal(r: Reader): TemporalConfig {

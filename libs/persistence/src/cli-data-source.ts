@@ -3,6 +3,7 @@ import { loadDatabaseConfig } from '../../config/src';
 
 /**
  * The same DataSource for the TypeORM CLI:
- * `npx typeorm migration:show -d dist/libs/persistence/src/cli-data-source.js`.
+ * `npx typeorm migration:show -d dist/libs/persistence/src/cli-data-source.js`, as the owner role (DATABASE_OWNER_URL).
  */
-export default createDataSource(loadDatabaseConfig(process.env).url);
+const config = loadDatabaseConfig(process.env);
+export default createDataSource(config.ownerUrl ?? config.url);
