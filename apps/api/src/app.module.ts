@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/config/src';
 import { DatabaseModule, IdempotencyStore } from '../../../libs/persistence/src';
 import { CaseAccess } from './cases/case-access';
+import { AuditController } from './audit/audit.controller';
 import { CASE_VIEWS, CommandInterceptor, IDEMPOTENCY_STORE } from './common/command-interceptor';
 import { OperationsController } from './operations/operations.controller';
 import { UsersController } from './operations/users.controller';
@@ -27,7 +28,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule, CodecModule.forConfig(config)],
-      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController],
+      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController, AuditController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,

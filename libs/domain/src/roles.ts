@@ -9,6 +9,7 @@ export const ROLES = [
   'MANAGER',
   'SECRETARIAT',
   'ADMIN',
+  'DATA_PROTECTION_OFFICER', // reads the access log (Law Enforcement Directive art. 25); no case relation
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -7,8 +7,9 @@ import { Monitoring1764700000000 } from './migrations/1764700000000-Monitoring';
 import { CaseFigures1764800000000 } from './migrations/1764800000000-CaseFigures';
 import { StatisticsPreAggregates1764900000000 } from './migrations/1764900000000-StatisticsPreAggregates';
 import { Reliability1765000000000 } from './migrations/1765000000000-Reliability';
-import { AuditTrust1765100000000 } from './migrations/1765100000000-AuditTrust';
 import { UserDisabling1765050000000 } from './migrations/1765050000000-UserDisabling';
+import { AuditTrust1765100000000 } from './migrations/1765100000000-AuditTrust';
+import { AccessLog1765200000000 } from './migrations/1765200000000-AccessLog';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -18,8 +19,9 @@ export const MIGRATIONS = [
   CaseFigures1764800000000,
   StatisticsPreAggregates1764900000000,
   Reliability1765000000000,
-  AuditTrust1765100000000,
   UserDisabling1765050000000,
+  AuditTrust1765100000000,
+  AccessLog1765200000000,
 ];
 
 /**

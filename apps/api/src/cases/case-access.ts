@@ -4,6 +4,8 @@ import { Actor, CaseAction, decide, type CaseRelation, type Role, type Visibilit
 import { CaseQueries, CaseRow, ProjectionFailureQueries, ProjectionFailureRow, accessFactsOf } from '../../../../libs/persistence/src';
 import { ProblemException } from '../common/problem';
 import { presentCase, presentEvent } from './case-presenter';
+import { AccessLog } from '../audit/access-log';
+import type { AccessView } from '../../../../libs/persistence/src/access-log';
 
 export interface Access {
   row: CaseRow;
@@ -17,10 +19,17 @@ export interface Access {
 export class CaseAccess {
   readonly queries: CaseQueries;
   readonly failures: ProjectionFailureQueries;
+  private readonly accessLog: AccessLog;
 
   constructor(@Inject(DataSource) db: DataSource) {
     this.queries = new CaseQueries(db);
     this.failures = new ProjectionFailureQueries(db);
+    this.accessLog = new AccessLog(db);
+  }
+
+  /** Records that the actor is being shown these cases (access_log); call before the answer leaves. */
+  logRead(actor: Actor, view: AccessView, caseIds: readonly string[]): Promise<void> {
+    return this.accessLog.record(actor, view, caseIds);
   }
 
   /** Visibility of a row already selected by the actor's list scope; SUMMARY when the policy sees no full relation. */
@@ -38,6 +47,7 @@ export class CaseAccess {
     if (row.flags.includes('PROJECTION_FAILED')) throw readModelBehind(caseId, row.version, 'FAILED');
     if (minVersion !== undefined && row.version < minVersion) throw readModelBehind(caseId, row.version, 'BEHIND');
     const history = await this.queries.history(caseId);
+    await this.logRead(actor, 'CASE', [caseId]);
     return { ...presentCase(row, visibility), history: history.map(presentEvent) };
   }
 

@@ -48,6 +48,7 @@ export class CasesController {
   @ReadResponses(CasePageDto, 400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery) {
     const page = await this.access.queries.list(actor, q.limit, q.cursor ? decodeCursor(q.cursor) : null);
+    await this.access.logRead(actor, 'LIST', page.items.map((row) => row.id));
     return { items: page.items.map((row) => presentCase(row, this.access.visibility(actor, row))), nextCursor: page.nextCursor };
   }
 
@@ -69,6 +70,7 @@ export class CasesController {
   async timeline(@CurrentActor() actor: Actor, @Param('id') id: string) {
     const { row, visibility } = await this.access.require(actor, id, { kind: 'VIEW' });
     const [history, tasks] = await Promise.all([this.access.queries.history(id), this.access.queries.tasks(id)]);
+    await this.access.logRead(actor, 'TIMELINE', [id]);
     return presentTimeline(row, history, tasks, visibility);
   }
 

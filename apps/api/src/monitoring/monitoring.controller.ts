@@ -8,6 +8,7 @@ import { MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS } from '../
 import { CurrentActor } from '../auth/auth.guard';
 import { FileResponses, Problems, ReadResponses } from '../common/openapi';
 import { ProblemException } from '../common/problem';
+import { AccessLog } from '../audit/access-log';
 import {
   DEADLINES_KEY, DeadlinePageDto, DeadlinesQuery, ESCALATIONS_KEY, EscalationPageDto, EscalationsQuery, RefreshedDto, STALLED_KEY, StalledPageDto, StalledQuery,
   StatisticsDto, StatisticsQuery,
@@ -24,9 +25,11 @@ const today = () => new Date().toISOString().slice(0, 10);
 @Controller('monitoring')
 export class MonitoringController {
   private readonly queries: MonitoringQueries;
+  private readonly accessLog: AccessLog;
 
   constructor(@Inject(DataSource) db: DataSource) {
     this.queries = new MonitoringQueries(db);
+    this.accessLog = new AccessLog(db);
   }
 
   @Get('stalled')
@@ -112,9 +115,11 @@ export class MonitoringController {
   async casesCsv(@CurrentActor() actor: Actor, @Query() q: StatisticsQuery, @Res() reply: FastifyReply) {
     const { filter, period } = this.statisticsQuery(q);
     const queries = this.queries;
+    const accessLog = this.accessLog;
     async function* lines() {
       let header = false;
       for await (const rows of queries.caseRows(actor, filter, period)) {
+        await accessLog.record(actor, 'EXPORT', rows.map((row) => String(row.id)));
         const columns = Object.keys(rows[0]);
         let chunk = header ? '' : `${columns.join(',')}\n`;
         header = true;
