@@ -40,7 +40,9 @@ describe('workflow code', () => {
         const ok =
           dir === 'workflows'
             ? allowed(file, spec, typeOnly)
-            : spec.startsWith('.') && pureLibs.some((lib) => relative(ROOT, join(file, '..', spec)).startsWith(lib));
+            : (spec.startsWith('.') && pureLibs.some((lib) => relative(ROOT, join(file, '..', spec)).startsWith(lib))) ||
+              // The contracts type their message definitions with the SDK's types: erased, nothing loads.
+              (typeOnly && spec === '@temporalio/common' && dir === join('libs', 'contracts', 'src'));
         if (!ok) offending.push(`${relative(ROOT, file)} imports ${typeOnly ? 'type ' : ''}${spec}`);
       }
     }

@@ -1,6 +1,6 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CommandEnvelope, DomesticEnvelope, ExtraditionEnvelope } from '../../domain/src';
 import type { CaseStatus } from './mla-case.contract';
+import { defineQuery, defineUpdate } from './message-definitions';
 
 // The messages every case workflow answers: a wire contract between the API's gateway and the
 // workflows. Message names are stored in workflow histories: never rename one, add a new one.

@@ -1,6 +1,6 @@
 // Rules that span cases run in Temporal: one workflow per person (and requested State) keeps the open
 // extradition requests that concern them and links each conflicting pair on both cases (ECE art. 17).
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from './message-definitions';
 
 export const PERSON_REGISTRY_WORKFLOW_TYPE = 'personRegistryWorkflow';
 
