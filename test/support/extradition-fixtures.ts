@@ -1,4 +1,4 @@
-import type { ExtraditionCommand, ExtraditionContent, ExtraditionEnvelope } from '../../libs/domain/src/extradition/extradition-case';
+import type { ExtraditionCommand, ExtraditionContent, ExtraditionEnvelope } from '../../libs/domain/src';
 import type { ActorRef } from '../../libs/domain/src/roles';
 import type { LegalBasisSnapshot } from '../../libs/domain/src/rule-pack';
 import { testBasis, testContext, testRulePack } from './mla-fixtures';

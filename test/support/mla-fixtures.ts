@@ -2,8 +2,8 @@
 import type { ActorRef } from '../../libs/domain/src/roles';
 import type { CaseRelation } from '../../libs/domain/src/policy';
 import type { ClockRule, LegalBasisSnapshot, RulePackSnapshot } from '../../libs/domain/src/rule-pack';
-import type { CaseContext } from '../../libs/domain/src/mla/mla-case';
-import type { CommandEnvelope, MlaCommand } from '../../libs/domain/src/mla/mla-commands';
+import type { CaseContext } from '../../libs/domain/src';
+import type { CommandEnvelope, MlaCommand } from '../../libs/domain/src';
 import type { MlaRequestContent } from '../../libs/domain/src/mla/mla-content';
 
 const rule = (amount: number, unit: ClockRule['unit'] = 'CALENDAR_DAYS'): ClockRule => ({ amount, unit, legalRef: 'test default', verified: false });

@@ -5,3 +5,4 @@ export * from './tasks';
 export * from './clocks';
 export * from './sla-clocks';
 export * from './command-guard';
+export * from './formal-request';

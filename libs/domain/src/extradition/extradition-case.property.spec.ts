@@ -8,7 +8,7 @@ import type { ActorRef } from '../roles';
 import {
   EXTRADITION_COMMANDS, EXTRADITION_REFUSAL_GROUNDS, EXTRADITION_STATES, ExtraditionCaseState, ExtraditionCommand, ExtraditionCommandType, ExtraditionEnvelope,
   advanceExtradition, fileExtradition, handleExtraditionCommand, isExtraditionTerminal,
-} from './extradition-case';
+} from '../index';
 
 // Random lives of an extradition case: provisional arrest or not, every command by every relation
 // (the system's link included), mostly valid payloads, random lapses of time.
@@ -58,6 +58,7 @@ const payloads = fc.record({
   CONSULTATION_REPLY: command('CONSULTATION_REPLY', { text }),
   REQUEST_DOMESTIC_PROSECUTION: command('REQUEST_DOMESTIC_PROSECUTION', { comment: optionalText }),
   GRANT: command('GRANT', { comment: optionalText }),
+  OVERRIDE_BASIS: command('OVERRIDE_BASIS', { justification: text }),
   REFUSE: command('REFUSE', {
     ground: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...Object.keys(EXTRADITION_REFUSAL_GROUNDS)) }, { weight: 1, arbitrary: fc.constant('BECAUSE') }),
     reasons: text,

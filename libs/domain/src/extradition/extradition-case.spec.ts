@@ -1,7 +1,7 @@
 import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../../../../test/support/extradition-fixtures';
 import { DAY_MS } from '../time/calendar';
 import { CaseDriver } from '../../../../test/support/case-driver';
-import { ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome, advanceExtradition, extraditionMetricsOf, fileExtradition, handleExtraditionCommand } from './extradition-case';
+import { ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome, advanceExtradition, extraditionMetricsOf, fileExtradition, handleExtraditionCommand } from '../index';
 
 const D0 = Date.parse('2024-11-04T08:00:00Z'); // Monday, 09:00 in Cotonou and Lagos (UTC+1)
 const day = (n: number, h = 0) => D0 + n * DAY_MS + h * 3_600_000;
@@ -170,5 +170,45 @@ describe('extradition: flags and clocks kept in step by commands', () => {
     x.at(day(5));
     expect(x.events.slice(-3).map((e) => [e.type, e.at])).toEqual([['SCHEDULE_SURRENDER', day(4)], ['RELEASE_POSSIBLE', day(4)], ['RELEASE_REQUIRED', day(4)]]);
     expect(x.state.status).toBe('RELEASED_NOT_TAKEN_OVER');
+  });
+});
+
+describe('extradition: the same formal-request and command rules as MLA', () => {
+  const admin = (justification: string): ExtraditionEnvelope => ({
+    command: { type: 'OVERRIDE_BASIS', justification } as never,
+    relation: 'ADMIN',
+    actor: { userId: 'u-admin', role: 'ADMIN', stateCode: 'NG', authorityId: 'NG-CA' },
+  });
+  const outOfForce = () => extraditionBasis({ parties: [{ stateCode: 'NG', from: '1995-01-01', to: null }, { stateCode: 'BJ', from: '1995-01-01', to: '2024-01-29' }] });
+
+  it('blocks approval of a formal request on a basis not in force for both States, until an audited administrator override', () => {
+    const x = new Ext({ pa: false, basis: outOfForce() });
+    expect(x.state.flags).toContain('BASIS_NOT_IN_FORCE');
+    x.do(xas('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0, 1));
+    expect(x.try(xas('REQUESTING_CA', { type: 'APPROVE' }), day(0, 2))).toMatchObject({ ok: false, violation: { kind: 'CONFLICT', code: 'LEGAL_BASIS_NOT_IN_FORCE' } });
+    expect(x.try(admin('short'), day(0, 2))).toMatchObject({ ok: false, violation: { kind: 'INVALID', errors: [{ field: 'justification' }] } });
+    expect(x.try({ ...admin('Request filed under the 1994 Convention before withdrawal took effect'), relation: 'REQUESTING_CA' }, day(0, 2))).toMatchObject({ ok: false, violation: { code: 'NOT_YOUR_STEP' } });
+    x.do(admin('Request filed under the 1994 Convention before withdrawal took effect'), day(0, 2));
+    expect(x.events.at(-1)).toMatchObject({ type: 'OVERRIDE_BASIS', actor: { role: 'ADMIN' }, legalRef: 'ECOWAS-EXT-1994', comment: 'Request filed under the 1994 Convention before withdrawal took effect' });
+    expect(x.state.flags).not.toContain('BASIS_NOT_IN_FORCE');
+    x.do(xas('REQUESTING_CA', { type: 'APPROVE' }), day(0, 3));
+    expect(x.state.formal.status).toBe('READY_TO_TRANSMIT');
+  });
+
+  it('takes no basis override once the formal request has been transmitted', () => {
+    const x = new Ext({ pa: false });
+    formalTransmitted(x, 0);
+    expect(x.try(admin('Request filed under the 1994 Convention before withdrawal took effect'), day(1))).toMatchObject({ ok: false, violation: { kind: 'CONFLICT' } });
+  });
+
+  it('never stamps an act before a linked conflict the system recorded: the link is the previous event too', () => {
+    const x = new Ext({ pa: false });
+    formalTransmitted(x, 0);
+    x.do(xas('SYSTEM', { type: 'LINK_CONFLICT', caseId: '00000000-0000-4000-8000-00000000e002' }), day(3));
+    expect(x.state.lastEventAt).toBe(day(3));
+    expect(x.try(xas('REQUESTED_CA', { type: 'NOTE', text: 'received by the court registry' }, iso(day(2))), day(4))).toMatchObject({
+      ok: false,
+      violation: { errors: [{ field: 'occurredAt', rule: 'not_before_previous_event' }] },
+    });
   });
 });

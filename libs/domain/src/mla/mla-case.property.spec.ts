@@ -5,9 +5,9 @@ import {
 } from '../../../../test/support/case-properties';
 import type { CaseRelation } from '../policy';
 import type { ActorRef } from '../roles';
-import { MlaCaseState, advanceTime, fileCase, handleCommand } from './mla-case';
-import { CommandEnvelope, MLA_COMMANDS, MlaCommand, MlaCommandType, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS } from './mla-commands';
-import { ASSISTANCE_TYPES, MLA_STATES, isTerminal } from './mla-states';
+import { MlaCaseState, advanceTime, fileCase, handleCommand } from '../index';
+import { CommandEnvelope, MLA_COMMANDS, MlaCommand, MlaCommandType, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS } from '../index';
+import { ASSISTANCE_TYPES, MLA_STATES, isTerminal } from '../index';
 
 // Random lives of an MLA case: every command, by every relation (wrong ones too), with mostly valid
 // payloads, between random lapses of time; the invariants are in test/support/case-properties.ts.

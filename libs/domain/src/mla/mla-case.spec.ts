@@ -1,14 +1,14 @@
 import { as, testBasis, testContent, testContext, testRulePack } from '../../../../test/support/mla-fixtures';
-import { MlaCaseState, Outcome, advanceTime, fileCase, handleCommand, metricsOf, nextWakeAt } from './mla-case';
+import { MlaCaseState, Outcome, advanceTime, fileCase, handleCommand, metricsOf, nextWakeAt } from '../index';
 import { CaseDriver } from '../../../../test/support/case-driver';
-import type { CommandEnvelope } from './mla-commands';
+import type { CommandEnvelope } from '../index';
 import { DAY_MS } from '../time/calendar';
 
 const T0 = Date.parse('2024-09-02T09:00:00Z'); // a Monday; Dakar and Bamako are on UTC
 const day = (n: number, hh = 9) => T0 + n * DAY_MS + (hh - 9) * 3_600_000;
 
 /** An MLA case filed on T0, driven as the workflow drives it. */
-class Case extends CaseDriver<MlaCaseState, CommandEnvelope, Outcome> {
+class Case extends CaseDriver<MlaCaseState, CommandEnvelope, Outcome<MlaCaseState>> {
   constructor(over: { ctx?: Parameters<typeof testContext>[0]; content?: Parameters<typeof testContent>[0]; basis?: ReturnType<typeof testBasis> } = {}) {
     const f = fileCase({ ctx: testContext(over.ctx), content: testContent(over.content), basis: over.basis ?? testBasis(), filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor, at: T0 });
     super(f.state, f.events, advanceTime, handleCommand);
@@ -20,7 +20,7 @@ const transmitted = (c = new Case(), d = 0) =>
     .do(as('REQUESTING_CA', { type: 'APPROVE' }), day(d))
     .do(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'DACG/2024/117' }), day(d));
 
-const violation = (out: Outcome) => (out.ok ? undefined : out.violation);
+const violation = (out: Outcome<MlaCaseState>) => (out.ok ? undefined : out.violation);
 
 describe('MLA case: completeness at submission', () => {
   it('lists every missing element with its article and leaves the case in DRAFT (UNTOC 18(15))', () => {

@@ -1,4 +1,4 @@
-import { AssistanceType, Urgency } from './mla-states';
+import { AssistanceType, Urgency } from './states';
 
 export const PERSON_ROLES = ['SUSPECT', 'ACCUSED', 'WITNESS', 'VICTIM', 'OTHER'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];

@@ -1,6 +1,6 @@
-import { ActorRef } from '../roles';
-import { CaseRelation } from '../policy';
-import { MlaState } from './mla-states';
+import type { CaseRelation } from '../policy';
+import type { CommandSpec, Envelope } from '../case/command-guard';
+import { MLA_STATES_BEFORE_TRANSMISSION, type MlaState } from './states';
 import type { MlaRequestContent } from './mla-content';
 import type { LegalBasisSnapshot } from '../rule-pack';
 
@@ -51,28 +51,20 @@ export interface ItemForwarding {
   executingAuthorityId: string;
 }
 
-export interface CommandEnvelope {
-  command: MlaCommand;
-  actor: ActorRef;
-  /** The relation through which the policy allowed the actor to act. */
-  relation: CaseRelation;
-  /** When the act really happened, if earlier than its recording (ISO instant). */
-  occurredAt?: string;
-}
-
-export interface CommandSpec {
-  /** States the command may leave from; `'ANY_OPEN'` means every non-terminal state. */
-  from: readonly MlaState[] | 'ANY_OPEN';
-  by: readonly CaseRelation[];
-  legalRef?: string;
-}
+export type CommandEnvelope = Envelope<MlaCommand>;
 
 const REQUESTING_SIDE: CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTING_CA'];
 const PARTIES: CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY'];
-const BEFORE_TRANSMISSION: MlaState[] = ['DRAFT', 'PENDING_CA_REVIEW', 'RETURNED_FOR_CORRECTION', 'TRANSLATION_PENDING', 'READY_TO_TRANSMIT'];
+const BEFORE_TRANSMISSION: MlaState[] = [...MLA_STATES_BEFORE_TRANSMISSION];
+
+const consultationFirst = (what: string) => ({
+  code: 'CONSULTATION_REQUIRED',
+  message: `${what} is possible only after consultation with the requesting State (UNTOC art. 18(26)); open a consultation first`,
+  legalRef: 'UNTOC art. 18(26)',
+});
 
 /** Who may run each command, and from which states (domain brief §4). */
-export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec> = {
+export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec<MlaState>> = {
   SUBMIT: { from: ['DRAFT'], by: ['REQUESTING_PROSECUTOR'], legalRef: 'UNTOC art. 18(15)' },
   AMEND: { from: ['DRAFT', 'RETURNED_FOR_CORRECTION'], by: ['REQUESTING_PROSECUTOR'] },
   APPROVE: { from: ['PENDING_CA_REVIEW'], by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 18(13)' },
@@ -88,8 +80,8 @@ export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec> = {
   PROVIDE_INFO: { from: ['ADDITIONAL_INFO_REQUESTED'], by: REQUESTING_SIDE, legalRef: 'UNTOC art. 18(16)' },
   OPEN_CONSULTATION: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(26)' },
   CONSULTATION_REPLY: { from: ['CONSULTATION'], by: REQUESTING_SIDE, legalRef: 'UNTOC art. 18(26)' },
-  REFUSE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(21), 18(23), 18(26)' },
-  POSTPONE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(25), 18(26)' },
+  REFUSE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(21), 18(23), 18(26)', elsewhere: consultationFirst('refusal') },
+  POSTPONE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(25), 18(26)', elsewhere: consultationFirst('postponement') },
   RESUME: { from: ['POSTPONED'], by: ['REQUESTED_CA'] },
   ACCEPT: { from: ['RECEIVED', 'CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(24)' },
   FORWARD_ITEMS: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['REQUESTED_CA'] },

@@ -3,7 +3,7 @@ import { extraditionBasis, extraditionContext } from '../../../../test/support/e
 import { Machine, Step, chooseCommand, expectDeterministic, expectThat, occurredAt, propertyParams, runCase, steps, text } from '../../../../test/support/case-properties';
 import type { CaseRelation } from '../policy';
 import type { ActorRef } from '../roles';
-import { DOMESTIC_COMMANDS, DOMESTIC_STATES, DomesticCommand, DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from './domestic-prosecution';
+import { DOMESTIC_COMMANDS, DOMESTIC_STATES, DomesticCommand, DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from '../index';
 
 // Random lives of a domestic prosecution opened on refusal to extradite a national (UNTOC art. 16(10)).
 

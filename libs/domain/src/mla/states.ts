@@ -1,3 +1,8 @@
+import type { LegalBasisSnapshot } from '../rule-pack';
+import type { CaseContext, Clock, Flag, Task } from '../case/case-model';
+import type { BasisOverride, ReviewCycle } from '../case/formal-request';
+import type { MlaItem, MlaRequestContent } from './mla-content';
+
 /** Every state of the MLA request life cycle (domain brief §4). */
 export const MLA_STATES = [
   'DRAFT',
@@ -53,3 +58,37 @@ export type AssistanceType = (typeof ASSISTANCE_TYPES)[number];
 
 export const URGENCY_LEVELS = ['NORMAL', 'URGENT'] as const;
 export type Urgency = (typeof URGENCY_LEVELS)[number];
+
+export type { ReviewCycle } from '../case/formal-request';
+
+/** One MLA case as the workflow owns it (the pure state machine's state). */
+export interface MlaCaseState {
+  ctx: CaseContext;
+  status: MlaState;
+  seq: number;
+  filedAt: number;
+  lastEventAt: number;
+  lastPartyEventAt: number;
+  content: MlaRequestContent;
+  basis: LegalBasisSnapshot;
+  basisOverride?: BasisOverride;
+  flags: Flag[];
+  items: MlaItem[];
+  clocks: Clock[];
+  tasks: Task[];
+  escalatedToFocalPointsOf: string[];
+  /** Where the case returns once additional information is provided. */
+  resumeTo?: MlaState;
+  pauseStartedAt?: number;
+  pausedMs: number;
+  reviewCycles: ReviewCycle[];
+  transmission?: { channel: string; reference: string; at: number; by: string; oral: boolean };
+  translation?: { language: string; documentRef: string; at: number };
+  postponement?: { reviewDate: string; reasons: string };
+  refusal?: { ground: string; legalRef: string; reasons: string };
+  transmittedAt?: number;
+  receivedAt?: number;
+  resultsTransmittedAt?: number;
+  consultationOpenedAt?: number;
+  nextId: number;
+}

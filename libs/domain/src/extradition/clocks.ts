@@ -1,0 +1,162 @@
+// The extradition case's clocks: the formal request's service-level clocks, custody after a
+// provisional arrest, surrender, and what each does when it falls due.
+import { clockRule } from '../rule-pack';
+import { addDays, calendarDaysBetween, civilDate, deadlineFrom, zonedInstant } from '../time/calendar';
+import {
+  SYSTEM_ACTOR, addClock, advanceClocks, endAllClocks, fireSla, fireStall, moveSlaClocks, nextNetworkLevel, openTask, slaSpecOf, stopClocks, stripUndefined,
+  systemEvent, withFlag, without, type CaseEvent, type Clock, type SlaClockSpec,
+} from '../case/clockwork';
+import { formalRequestClocks } from '../case/formal-request';
+import { isExtraditionTerminal, type ExtraditionCaseState, type ExtraditionState, type FormalRequestStatus } from './states';
+
+/** The formal request's review and transmission run on the same service-level clocks as an MLA request. */
+const FORMAL_SLA: SlaClockSpec[] = formalRequestClocks((phase) => `FORMAL:${phase}`, {
+  review: 'central-authority review of the formal request overdue',
+  reviewEscalation: 'formal request still pending review',
+  correction: 'correction of the formal request overdue',
+  acknowledgment: 'no acknowledgment of the formal request',
+});
+
+export function moveFormal(s: ExtraditionCaseState, to: FormalRequestStatus, at: number): ExtraditionCaseState {
+  return moveSlaClocks({ ...s, formal: { ...s.formal, status: to } }, FORMAL_SLA, `FORMAL:${to}`, at);
+}
+
+/** Custody after a provisional arrest: soft and hard limits from the pinned pack, reminders before the soft one. */
+export function startCustodyClocks(s: ExtraditionCaseState, at: number): ExtraditionCaseState {
+  let next = s;
+  const tz = s.ctx.timeZones.requested;
+  for (const ruleId of ['PA_SOFT', 'PA_HARD', 'CONSENT_NOTICE'] as const) {
+    const rule = clockRule(s.basis.rulePack, ruleId);
+    if (!rule) continue;
+    const d = deadlineFrom(at, rule.amount, rule.unit, tz);
+    next = addClock(next, { ruleId, kind: ruleId === 'CONSENT_NOTICE' ? 'CONSENT_NOTICE' : 'CUSTODY', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
+  }
+  // Reminders at a local hour on given days after the arrest, to the requesting central authority.
+  const reminders = s.basis.rulePack.clocks.PA_REMINDER_DAYS as unknown as { days?: number[]; atLocalTime?: string; legalRef?: string; verified?: boolean } | undefined;
+  if (reminders?.days?.length) {
+    const [hh, mm] = (reminders.atLocalTime ?? '09:00').split(':').map(Number);
+    const day0 = civilDate(at, tz);
+    for (const n of reminders.days) {
+      const lastDay = addDays(day0, n);
+      next = addClock(next, { ruleId: `PA_REMINDER_D${n}`, kind: 'CUSTODY_REMINDER', side: 'REQUESTING', legalRef: reminders.legalRef ?? 'provisional-arrest reminder (rule pack)', verified: Boolean(reminders.verified), startedAt: at, breachAt: zonedInstant(lastDay, s.ctx.timeZones.requesting, hh, mm), lastDay });
+    }
+  }
+  return next;
+}
+
+/** Surrender: day 0 is the agreed date; release possible after the soft limit, required after the hard one. */
+export function startSurrenderClocks(s: ExtraditionCaseState, agreedDate: string, at: number): ExtraditionCaseState {
+  let next = s;
+  const tz = s.ctx.timeZones.requested;
+  const day0 = zonedInstant(agreedDate, tz, 12, 0);
+  for (const ruleId of ['SURRENDER_SOFT', 'SURRENDER_HARD'] as const) {
+    const rule = clockRule(s.basis.rulePack, ruleId);
+    if (!rule) continue;
+    const d = deadlineFrom(day0, rule.amount, rule.unit, tz);
+    // A limit already run out when the date is recorded falls due then, not before the act that set it.
+    next = addClock(next, { ruleId, kind: 'SURRENDER', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: Math.max(at, d.breachAt), lastDay: d.lastDay });
+  }
+  return next;
+}
+
+// --------------------------------------------------------------------------------- time
+
+export function advanceExtradition(state: ExtraditionCaseState, now: number): { state: ExtraditionCaseState; events: CaseEvent[] } {
+  return advanceClocks(state, now, fireAt, (s) => isExtraditionTerminal(s.status));
+}
+
+function fireAt(s: ExtraditionCaseState, at: number): { state: ExtraditionCaseState; events: CaseEvent[] } {
+  const events: CaseEvent[] = [];
+  let next = s;
+  for (const k of s.clocks) {
+    const current = next.clocks.find((c) => c.id === k.id)!;
+    if (current.status !== 'RUNNING' || current.breachAt !== at || isExtraditionTerminal(next.status)) continue;
+    const r = breach(next, current, at);
+    next = r.state;
+    events.push(...r.events);
+  }
+  return { state: next, events };
+}
+
+function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: ExtraditionCaseState; events: CaseEvent[] } {
+  let next: ExtraditionCaseState = { ...s, clocks: s.clocks.map((c) => (c.id === k.id && k.kind !== 'SLA' && k.kind !== 'STALL' ? { ...c, status: 'BREACHED' as const, stoppedAt: at } : c)) };
+  const record = (type: string, extra: Partial<CaseEvent> = {}) => {
+    const e = systemEvent(next, type, at, { legalRef: k.legalRef, data: { clockId: k.id, ruleId: k.ruleId, lastDay: k.lastDay }, ...extra });
+    next = e.state;
+    return e.event;
+  };
+  const toState = (to: ExtraditionState, type: string, extra: Partial<CaseEvent>) => {
+    const seq = next.seq + 1;
+    const event: CaseEvent = { seq, type, from: next.status, to, actor: SYSTEM_ACTOR, at, legalRef: k.legalRef, ...stripUndefined(extra) };
+    next = { ...next, seq, status: to };
+    return event;
+  };
+  switch (k.kind) {
+    case 'SLA': {
+      const spec = slaSpecOf(FORMAL_SLA, k)!;
+      return fireSla(next, k, at, spec.onBreach === 'NETWORK_LADDER' ? nextNetworkLevel(next) : spec.onBreach, Boolean(spec.repeat));
+    }
+    case 'STALL':
+      return fireStall(s, k, at);
+    case 'CUSTODY_REMINDER': {
+      const soft = next.clocks.find((c) => c.ruleId === 'PA_SOFT');
+      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: `person in provisional custody: the formal request must reach ${s.ctx.requestedState}${soft?.lastDay ? ` before release becomes possible after ${soft.lastDay}` : ''}` }, at, soft?.breachAt, k.id);
+      const event = record('REMINDER', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }] });
+      return { state: next, events: [event] };
+    }
+    case 'CONSENT_NOTICE':
+      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' }, at, undefined, k.id);
+      const event = record('REMINDER');
+      return { state: next, events: [event] };
+    case 'CUSTODY': {
+      if (k.ruleId === 'PA_SOFT') {
+        next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
+        const event = record('RELEASE_POSSIBLE', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }] });
+        return { state: next, events: [event] };
+      }
+      // Hard limit without a formal request: the person must be released.
+      const custodyDays = s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : 0;
+      next = stopClocks(next, (c) => c.kind === 'CUSTODY_REMINDER' || c.kind === 'CONSENT_NOTICE' || c.ruleId === 'PA_SOFT', at, 'OBSOLETE', 'CANCELLED');
+      next = { ...next, custody: { ...next.custody, atLiberty: true, endedAt: at, days: custodyDays }, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE') };
+      const event = toState('RELEASED_PENDING_REQUEST', 'RELEASE_REQUIRED', {
+        data: { clockId: k.id, custodyDays, note: 'a formal request that arrives later reopens the case with the person at liberty; a re-arrest may then be requested' },
+        notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'person released: custody limit reached without a formal request' }],
+      });
+      return { state: next, events: [event] };
+    }
+    case 'SURRENDER': {
+      if (k.ruleId === 'SURRENDER_SOFT') {
+        next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
+        const event = record('RELEASE_POSSIBLE');
+        return { state: next, events: [event] };
+      }
+      next = endAllClocks({ ...next, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'), custody: { ...next.custody, atLiberty: true, endedAt: at } }, at);
+      const event = toState('RELEASED_NOT_TAKEN_OVER', 'RELEASE_REQUIRED', {
+        data: { clockId: k.id, note: `${s.ctx.requestedState} (requested State) may refuse re-extradition for the same offence` },
+        notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'person released: not taken over within the limit' }],
+      });
+      return { state: next, events: [event] };
+    }
+    default:
+      return { state: next, events: [] };
+  }
+}
+
+export interface ExtraditionMetrics {
+  custodyDays: number;
+  inCustody: boolean;
+  reminders: number;
+  escalations: number;
+  reviewCycles: number;
+}
+
+export function extraditionMetricsOf(s: ExtraditionCaseState, now?: number): ExtraditionMetrics {
+  const running = !s.custody.atLiberty && s.custody.arrestedAt !== undefined && now !== undefined && s.formal.status !== 'RECEIVED';
+  return {
+    custodyDays: running ? calendarDaysBetween(s.custody.arrestedAt!, now!, s.ctx.timeZones.requested) : s.custody.days,
+    inCustody: !s.custody.atLiberty,
+    reminders: s.tasks.filter((t) => t.kind === 'REMINDER').length,
+    escalations: s.tasks.filter((t) => t.kind === 'ESCALATION').length,
+    reviewCycles: s.formal.reviewCycles.length,
+  };
+}
