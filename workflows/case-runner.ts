@@ -10,7 +10,7 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import { nextWakeAt, type CaseCore, type CaseEvent, type FieldProblem, type RuleViolation } from '../libs/domain/src';
+import { nextWakeAt, type ActorRef, type CaseContext, type CaseCore, type CaseEvent, type Outcome, type RuleViolation } from '../libs/domain/src';
 import {
   PROJECTION_CONFLICT_FAILURE,
   PROJECTION_DATA_FAILURE,
@@ -20,7 +20,9 @@ import {
   caseStatusQuery,
   redriveProjectionUpdate,
   type CaseEventsRecord,
+  type CaseKind,
   type CaseProjectionActivities,
+  type CaseSnapshot,
   type CaseStatus,
   type ContinuedCase,
   type ProjectionFailureInfo,
@@ -63,25 +65,34 @@ const MINUTE = 60_000;
 /** Postgres away beyond the activity's retries: try again after 1, 2, 4 … minutes, at most hourly. */
 const retryDelay = (failures: number) => Math.min(60 * MINUTE, MINUTE * 2 ** Math.min(failures, 6));
 
-export type Outcome<S> = { ok: true; state: S; events: CaseEvent[]; warnings: FieldProblem[] } | { ok: false; violation: RuleViolation };
-
-/** A kind of case as the workflow runs it: a pure state machine and how its events are recorded. */
+/** A kind of case as the workflow runs it: a pure state machine and what its read-model row adds. */
 export interface CaseMachine<S extends CaseCore, E, I> {
   file(input: I, at: number): { state: S; events: CaseEvent[] };
   handle(state: S, envelope: E, now: number): Outcome<S>;
   advance(state: S, now: number): { state: S; events: CaseEvent[] };
   terminal(state: S): boolean;
-  record(input: I, state: S, events: CaseEvent[]): CaseEventsRecord;
+  record: RecordShape<S, I>;
   /** Side effects a batch of events asks for (a linked case to open, say), run once, before it is recorded. */
   react?(input: I, state: S, events: CaseEvent[]): Promise<void>;
 }
 
 export interface RunnableInput<S> {
   caseId: string;
+  ctx: CaseContext;
+  requestingAuthorityId: string;
   filingDigest: string;
   continued?: ContinuedCase<S>;
   continueAsNewAfterEvents?: number;
 }
+
+/** What a kind of case adds to the record every case writes: its kind, who filed it, its own columns and detail. */
+export interface RecordShape<S, I> {
+  kind: CaseKind;
+  filedBy(input: I): ActorRef;
+  snapshot(input: I, s: S, events: CaseEvent[]): KindSnapshot;
+}
+export type KindSnapshot = Pick<CaseSnapshot, 'columns' | 'transmitted'> &
+  Partial<Pick<CaseSnapshot, 'executingAuthorityIds' | 'milestones'>> & { detail: Record<string, unknown> };
 
 function refuse(violation: RuleViolation): ApplicationFailure {
   return ApplicationFailure.create({ type: RULE_VIOLATION_FAILURE, message: violation.message, nonRetryable: true, details: [violation] });
@@ -165,7 +176,7 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
       pending = [];
       if (machine.react && fresh.length) await machine.react(input, s, fresh);
       const events = [...unprojected, ...fresh];
-      const record = machine.record(input, s, events);
+      const record = caseRecord(machine.record, input, s, events, workflowInfo().workflowId);
       if (sanitize) record.sanitize = true;
       const fromSeq = events[0].seq;
       const toSeq = events[events.length - 1].seq;
@@ -292,12 +303,52 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
   return status();
 }
 
+/**
+ * The batch of events and the case's snapshot as the projection records them: the part every kind
+ * shares, extended with the kind's own columns and detail.
+ */
+export function caseRecord<S extends CaseCore, I extends RunnableInput<S>>(shape: RecordShape<S, I>, input: I, s: S, events: CaseEvent[], workflowId: string): CaseEventsRecord {
+  const own = shape.snapshot(input, s, events);
+  const filing = {
+    kind: shape.kind,
+    requestingAuthorityId: input.requestingAuthorityId,
+    createdBy: shape.filedBy(input).userId,
+    requestingState: input.ctx.requestingState,
+    requestedState: input.ctx.requestedState,
+    filedAt: iso(s.filedAt),
+  };
+  return {
+    caseId: input.caseId,
+    workflowId,
+    filing: events.some((e) => e.seq === 0) ? filing : undefined,
+    events: events.map((e) => ({ ...e, at: iso(e.at) })),
+    tasks: tasksOf(s),
+    snapshot: {
+      state: s.status,
+      version: s.seq,
+      flags: [...s.flags],
+      transmitted: own.transmitted,
+      executingAuthorityIds: own.executingAuthorityIds ?? [],
+      escalatedToFocalPointsOf: s.escalatedToFocalPointsOf,
+      columns: own.columns,
+      milestones: own.milestones,
+      legalBasis: s.basis.instrumentId,
+      rulePackVersion: s.basis.rulePack.version,
+      lastPartyEventAt: iso(s.lastPartyEventAt),
+      detail: { clocks: s.clocks, ...own.detail },
+    },
+  };
+}
+
+/** Instants of a kind's detail cross as ISO strings; absent ones stay absent. */
+export const isoOrUndefined = (ms: number | undefined) => (ms !== undefined ? iso(ms) : undefined);
+
 /** Tasks as the projection records them (instants as ISO strings). */
-export function tasksOf(s: { tasks: CaseCore['tasks'] }): CaseEventsRecord['tasks'] {
+function tasksOf(s: { tasks: CaseCore['tasks'] }): CaseEventsRecord['tasks'] {
   return s.tasks.map((t) => ({
     ...t,
     createdAt: iso(t.createdAt),
-    dueAt: t.dueAt !== undefined ? iso(t.dueAt) : undefined,
-    resolvedAt: t.resolvedAt !== undefined ? iso(t.resolvedAt) : undefined,
+    dueAt: isoOrUndefined(t.dueAt),
+    resolvedAt: isoOrUndefined(t.resolvedAt),
   }));
 }

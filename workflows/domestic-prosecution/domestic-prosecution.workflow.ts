@@ -1,38 +1,34 @@
-import { continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { CaseEvent, DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from '../../libs/domain/src';
-import type { CaseEventsRecord, CaseStatus, DomesticProsecutionWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
+import { continueAsNew } from '@temporalio/workflow';
+import { DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from '../../libs/domain/src';
+import type { CaseStatus, DomesticProsecutionWorkflowInput } from '../../libs/contracts/src';
+import { CaseMachine, RecordShape, runCase } from '../case-runner';
+
+/** What a domestic prosecution's row adds: the person and offence of the extradition it comes from, in its language. */
+export const domesticRecord: RecordShape<DomesticProsecutionState, DomesticProsecutionWorkflowInput> = {
+  kind: 'DOMESTIC_PROSECUTION',
+  filedBy: (input) => input.openedBy,
+  snapshot: (input) => ({
+    transmitted: true,
+    columns: {
+      assistanceTypes: [],
+      subjectOfProceedings: input.offence,
+      persons: [input.person],
+      // Prosecutions opened before the language travelled with the input were recorded in English.
+      language: input.language ?? 'en',
+      urgency: 'NORMAL',
+      personIdentifier: input.person.identifier,
+      linkedCaseId: input.extraditionCaseId,
+    },
+    detail: { extraditionCaseId: input.extraditionCaseId, metrics: { reminders: 0, escalations: 0 } },
+  }),
+};
 
 const machine: CaseMachine<DomesticProsecutionState, DomesticEnvelope, DomesticProsecutionWorkflowInput> = {
   file: (input, at) => openDomesticProsecution({ ctx: input.ctx, basis: input.basis, extraditionCaseId: input.extraditionCaseId, openedBy: input.openedBy, at }),
   handle: handleDomesticCommand,
   advance: advanceDomestic,
   terminal: (s) => isDomesticTerminal(s.status),
-  record: (input, s, events): CaseEventsRecord => ({
-    caseId: input.caseId,
-    workflowId: workflowInfo().workflowId,
-    filing: events.some((e) => e.seq === 0)
-      ? { kind: 'DOMESTIC_PROSECUTION', requestingAuthorityId: input.requestingAuthorityId, createdBy: input.openedBy.userId, requestingState: input.ctx.requestingState, requestedState: input.ctx.requestedState, filedAt: iso(s.filedAt) }
-      : undefined,
-    events: events.map((e: CaseEvent) => ({ ...e, at: iso(e.at) })),
-    tasks: tasksOf(s),
-    snapshot: {
-      state: s.status,
-      version: s.seq,
-      flags: [...s.flags],
-      transmitted: true,
-      executingAuthorityIds: [],
-      escalatedToFocalPointsOf: [],
-      columns: {
-        assistanceTypes: [], subjectOfProceedings: input.offence, persons: [input.person], language: 'en', urgency: 'NORMAL',
-        personIdentifier: input.person.identifier, linkedCaseId: input.extraditionCaseId,
-      },
-      legalBasis: s.basis.instrumentId,
-      rulePackVersion: s.basis.rulePack.version,
-      lastPartyEventAt: iso(s.lastPartyEventAt),
-      detail: { clocks: s.clocks, extraditionCaseId: input.extraditionCaseId, metrics: { reminders: 0, escalations: 0 } },
-    },
-  }),
+  record: domesticRecord,
 };
 
 /** A domestic prosecution opened on refusal to extradite a national (UNTOC art. 16(10)), with its own clock. */

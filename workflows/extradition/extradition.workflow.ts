@@ -1,4 +1,4 @@
-import { ParentClosePolicy, continueAsNew, patched, proxyActivities, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, continueAsNew, patched, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import {
   CaseEvent,
   ExtraditionCaseState,
@@ -12,21 +12,63 @@ import {
 import {
   WORKFLOW_TYPES,
   caseWorkflowId,
-  type CaseEventsRecord,
   type CaseStatus,
   type DomesticProsecutionWorkflowInput,
   type ExtraditionRequestRef,
   type ExtraditionWorkflowInput,
   type PersonRegistryActivities,
 } from '../../libs/contracts/src';
-import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
+import { CaseMachine, RecordShape, isoOrUndefined, runCase } from '../case-runner';
+
+/** What an extradition's row adds: the person and offence, the formal request, custody and surrender. */
+export const extraditionRecord: RecordShape<ExtraditionCaseState, ExtraditionWorkflowInput> = {
+  kind: 'EXTRADITION',
+  filedBy: (input) => input.filedBy,
+  snapshot: (_input, s, events) => {
+    const domesticCaseId = events.map((e) => e.data?.domesticCaseId).find((id): id is string => typeof id === 'string');
+    const metrics = extraditionMetricsOf(s, Date.now());
+    const transmission = s.formal.transmission;
+    return {
+      transmitted: s.transmittedAt !== undefined,
+      columns: {
+        assistanceTypes: [],
+        subjectOfProceedings: s.content.offence,
+        factsSummary: s.content.factsSummary,
+        purpose: s.content.purpose,
+        persons: [s.content.person],
+        language: s.content.language,
+        urgency: s.content.urgency,
+        personIdentifier: s.content.person.identifier,
+        linkedCaseId: domesticCaseId,
+      },
+      milestones: {
+        transmittedAt: isoOrUndefined(transmission?.at),
+        receivedAt: isoOrUndefined(s.formal.receivedAt),
+        refusalGround: s.refusal?.ground,
+        custodyDays: metrics.custodyDays,
+      },
+      detail: {
+        metrics,
+        formalRequest: { ...s.formal, transmission: transmission ? { ...transmission, at: isoOrUndefined(transmission.at) } : undefined },
+        provisionalArrest: s.provisionalArrest,
+        custody: { ...s.custody, arrestedAt: isoOrUndefined(s.custody.arrestedAt), endedAt: isoOrUndefined(s.custody.endedAt) },
+        surrender: s.surrender,
+        courtDecision: s.courtDecision,
+        refusal: s.refusal,
+        conflict: s.conflict,
+        domesticProsecutionRequested: s.domesticProsecutionRequested,
+        basisOverride: s.basisOverride,
+      },
+    };
+  },
+};
 
 const machine: CaseMachine<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionWorkflowInput> = {
   file: (input, at) => fileExtradition({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, provisionalArrest: input.provisionalArrest }),
   handle: handleExtraditionCommand,
   advance: advanceExtradition,
   terminal: (s) => isExtraditionTerminal(s.status),
-  record: recordOf,
+  record: extraditionRecord,
 };
 
 /**
@@ -87,6 +129,7 @@ async function openDomesticProsecutionIfAsked(input: ExtraditionWorkflowInput, s
     openedBy: refusal.actor,
     person: input.content.person,
     offence: input.content.offence,
+    language: input.content.language,
     filingDigest: `domestic:${input.caseId}`,
   };
   await startChild(WORKFLOW_TYPES.domesticProsecution, {
@@ -95,57 +138,4 @@ async function openDomesticProsecutionIfAsked(input: ExtraditionWorkflowInput, s
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
   refusal.data = { ...refusal.data, domesticCaseId: caseId };
-}
-
-function recordOf(input: ExtraditionWorkflowInput, s: ExtraditionCaseState, events: CaseEvent[]): CaseEventsRecord {
-  const domesticCaseId = events.map((e) => e.data?.domesticCaseId).find((id): id is string => typeof id === 'string');
-  return {
-    caseId: input.caseId,
-    workflowId: workflowInfo().workflowId,
-    filing: events.some((e) => e.seq === 0)
-      ? { kind: 'EXTRADITION', requestingAuthorityId: input.requestingAuthorityId, createdBy: input.filedBy.userId, requestingState: input.ctx.requestingState, requestedState: input.ctx.requestedState, filedAt: iso(s.filedAt) }
-      : undefined,
-    events: events.map((e) => ({ ...e, at: iso(e.at) })),
-    tasks: tasksOf(s),
-    snapshot: {
-      state: s.status,
-      version: s.seq,
-      flags: [...s.flags],
-      transmitted: s.transmittedAt !== undefined,
-      executingAuthorityIds: [],
-      escalatedToFocalPointsOf: s.escalatedToFocalPointsOf,
-      columns: {
-        assistanceTypes: [],
-        subjectOfProceedings: s.content.offence,
-        factsSummary: s.content.factsSummary,
-        purpose: s.content.purpose,
-        persons: [s.content.person],
-        language: s.content.language,
-        urgency: s.content.urgency,
-        personIdentifier: s.content.person.identifier,
-        linkedCaseId: domesticCaseId,
-      },
-      milestones: {
-        transmittedAt: s.formal.transmission ? iso(s.formal.transmission.at) : undefined,
-        receivedAt: s.formal.receivedAt !== undefined ? iso(s.formal.receivedAt) : undefined,
-        refusalGround: s.refusal?.ground,
-        custodyDays: extraditionMetricsOf(s, Date.now()).custodyDays,
-      },
-      legalBasis: s.basis.instrumentId,
-      rulePackVersion: s.basis.rulePack.version,
-      lastPartyEventAt: iso(s.lastPartyEventAt),
-      detail: {
-        clocks: s.clocks,
-        metrics: extraditionMetricsOf(s, Date.now()),
-        formalRequest: { ...s.formal, transmission: s.formal.transmission ? { ...s.formal.transmission, at: iso(s.formal.transmission.at) } : undefined },
-        provisionalArrest: s.provisionalArrest,
-        custody: { ...s.custody, arrestedAt: s.custody.arrestedAt !== undefined ? iso(s.custody.arrestedAt) : undefined, endedAt: s.custody.endedAt !== undefined ? iso(s.custody.endedAt) : undefined },
-        surrender: s.surrender,
-        courtDecision: s.courtDecision,
-        refusal: s.refusal,
-        conflict: s.conflict,
-        domesticProsecutionRequested: s.domesticProsecutionRequested,
-      },
-    },
-  };
 }

@@ -1,24 +1,41 @@
 import { continueAsNew } from '@temporalio/workflow';
-import {
-  CaseEvent,
-  CommandEnvelope,
-  MlaCaseState,
-  advanceTime,
-  fileCase,
-  handleCommand,
-  isTerminal,
-  metricsOf,
-} from '../../libs/domain/src';
-import type { CaseEventsRecord, CaseStatus, MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { CaseMachine, iso, runCase, tasksOf } from '../case-runner';
-import { workflowInfo } from '@temporalio/workflow';
+import { CommandEnvelope, MlaCaseState, advanceTime, fileCase, handleCommand, isTerminal, metricsOf } from '../../libs/domain/src';
+import type { CaseStatus, MlaCaseWorkflowInput } from '../../libs/contracts/src';
+import { CaseMachine, RecordShape, isoOrUndefined, runCase } from '../case-runner';
+
+/** What an MLA case's row adds: the request's content, its executing authorities, its milestones. */
+export const mlaRecord: RecordShape<MlaCaseState, MlaCaseWorkflowInput> = {
+  kind: 'MLA',
+  filedBy: (input) => input.filedBy,
+  snapshot: (_input, s) => ({
+    transmitted: s.transmittedAt !== undefined,
+    executingAuthorityIds: [...new Set(s.items.map((i) => i.executingAuthorityId).filter((a): a is string => Boolean(a)))],
+    columns: s.content,
+    milestones: {
+      transmittedAt: isoOrUndefined(s.transmittedAt),
+      receivedAt: isoOrUndefined(s.receivedAt),
+      resultsAt: isoOrUndefined(s.resultsTransmittedAt),
+      pausedMs: s.pausedMs,
+      refusalGround: s.refusal?.ground,
+    },
+    detail: {
+      items: s.items,
+      metrics: metricsOf(s),
+      transmission: s.transmission,
+      translation: s.translation,
+      postponement: s.postponement,
+      refusal: s.refusal,
+      basisOverride: s.basisOverride,
+    },
+  }),
+};
 
 const mlaMachine: CaseMachine<MlaCaseState, CommandEnvelope, MlaCaseWorkflowInput> = {
   file: (input, at) => fileCase({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at }),
   handle: handleCommand,
   advance: advanceTime,
   terminal: (s) => isTerminal(s.status),
-  record: recordOf,
+  record: mlaRecord,
 };
 
 /**
@@ -27,52 +44,4 @@ const mlaMachine: CaseMachine<MlaCaseState, CommandEnvelope, MlaCaseWorkflowInpu
  */
 export async function mlaCaseWorkflow(input: MlaCaseWorkflowInput): Promise<CaseStatus> {
   return runCase(mlaMachine, input, (next) => continueAsNew<typeof mlaCaseWorkflow>(next));
-}
-
-function recordOf(input: MlaCaseWorkflowInput, s: MlaCaseState, events: CaseEvent[]): CaseEventsRecord {
-  return {
-    caseId: input.caseId,
-    workflowId: workflowInfo().workflowId,
-    filing: events.some((e) => e.seq === 0)
-      ? {
-          kind: 'MLA',
-          requestingAuthorityId: input.requestingAuthorityId,
-          createdBy: input.filedBy.userId,
-          requestingState: input.ctx.requestingState,
-          requestedState: input.ctx.requestedState,
-          filedAt: iso(s.filedAt),
-        }
-      : undefined,
-    events: events.map((e) => ({ ...e, at: iso(e.at) })),
-    tasks: tasksOf(s),
-    snapshot: {
-      state: s.status,
-      version: s.seq,
-      flags: [...s.flags],
-      transmitted: s.transmittedAt !== undefined,
-      executingAuthorityIds: [...new Set(s.items.map((i) => i.executingAuthorityId).filter((a): a is string => Boolean(a)))],
-      escalatedToFocalPointsOf: s.escalatedToFocalPointsOf,
-      columns: s.content,
-      milestones: {
-        transmittedAt: s.transmittedAt !== undefined ? iso(s.transmittedAt) : undefined,
-        receivedAt: s.receivedAt !== undefined ? iso(s.receivedAt) : undefined,
-        resultsAt: s.resultsTransmittedAt !== undefined ? iso(s.resultsTransmittedAt) : undefined,
-        pausedMs: s.pausedMs,
-        refusalGround: s.refusal?.ground,
-      },
-      legalBasis: s.basis.instrumentId,
-      rulePackVersion: s.basis.rulePack.version,
-      lastPartyEventAt: iso(s.lastPartyEventAt),
-      detail: {
-        clocks: s.clocks,
-        items: s.items,
-        metrics: metricsOf(s),
-        transmission: s.transmission,
-        translation: s.translation,
-        postponement: s.postponement,
-        refusal: s.refusal,
-        basisOverride: s.basisOverride,
-      },
-    },
-  };
 }

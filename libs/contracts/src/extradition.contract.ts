@@ -23,6 +23,8 @@ export interface DomesticProsecutionWorkflowInput {
   openedBy: ActorRef;
   person: ExtraditionContent['person'];
   offence: string;
+  /** Language of the extradition request it comes from (absent in prosecutions opened before it was carried). */
+  language?: string;
   filingDigest: string;
   continued?: ContinuedCase<DomesticProsecutionState>;
   continueAsNewAfterEvents?: number;
