@@ -39,10 +39,13 @@ function routesOf(app: INestApplication): Route[] {
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = controller.prototype[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler);
-        if (path === undefined) continue;
-        const method = METHODS[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-        routes.push({ method, path: join2(base, String(path)), isPublic: isPublicEndpoint(handler, controller) });
+        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+        if (paths === undefined) continue;
+        const verb = Reflect.getMetadata(METHOD_METADATA, handler) as number;
+        // CORS preflights answer browsers, not clients: no body, no contract to document.
+        if (verb === RequestMethod.OPTIONS) continue;
+        const method = METHODS[verb] ?? `unknown(${verb})`;
+        for (const path of [paths].flat()) routes.push({ method, path: join2(base, path), isPublic: isPublicEndpoint(handler, controller) });
       }
     }
   }

@@ -108,7 +108,14 @@ export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: Ca
     linkedCaseId: row.linkedCaseId ?? null,
     extradition:
       row.kind === 'EXTRADITION'
-        ? { formalRequest: detail.formalRequest, custody: detail.custody, surrender: detail.surrender ?? null, courtDecision: detail.courtDecision ?? null, conflict: detail.conflict, provisionalArrest: detail.provisionalArrest ?? null }
+        ? {
+            formalRequest: detail.formalRequest,
+            custody: detail.custody,
+            surrender: detail.surrender ?? null,
+            courtDecision: detail.courtDecision ?? null,
+            conflict: detail.conflict,
+            provisionalArrest: detail.provisionalArrest ?? null,
+          }
         : undefined,
     events: history.map((e) => {
       const p = presentEvent(e);

@@ -128,7 +128,8 @@ export class CasesController {
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA attaches the certified translation (TRANSLATION_PENDING → READY_TO_TRANSMIT)' })
   translation(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TranslationDto) {
-    return this.command(a, id, { type: 'ATTACH_TRANSLATION', language: b.language, documentRef: b.documentRef, certified: b.certified, comment: b.comment }, b.occurredAt);
+    const command: MlaCommand = { type: 'ATTACH_TRANSLATION', language: b.language, documentRef: b.documentRef, certified: b.certified, comment: b.comment };
+    return this.command(a, id, command, b.occurredAt);
   }
 
   @Post(':id/transmit') @HttpCode(200)

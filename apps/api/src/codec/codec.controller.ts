@@ -1,9 +1,10 @@
-import { Body, Controller, Headers, HttpCode, Inject, Options, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Headers, HttpCode, Inject, Options, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { mayOperate, type Actor, type FieldProblem } from '../../../../libs/domain/src';
 import { PayloadDecryptionError } from '../../../../libs/temporal/src';
 import { CurrentActor, Public } from '../auth/auth.guard';
+import { Problems } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 
 export const CODEC_OPTIONS = Symbol('CODEC_OPTIONS');
@@ -70,6 +71,23 @@ function writePayloads(payloads: Payload[]): { payloads: WirePayload[] } {
   };
 }
 
+class WirePayloadDto {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'metadata values in base64' })
+  metadata!: Record<string, string>;
+
+  @ApiProperty({ description: 'base64' })
+  data!: string;
+}
+
+class PayloadsDto {
+  @ApiProperty({ type: [WirePayloadDto] })
+  payloads!: WirePayloadDto[];
+}
+
+/** Both codec routes answer payloads; a POST, so the Idempotency-Key rules apply too (400, 409, 422). */
+const CodecResponses = () =>
+  applyDecorators(ApiResponse({ status: 200, description: 'The payloads, opened or sealed', type: PayloadsDto }), Problems(400, 401, 403, 404, 409, 422, 503));
+
 /**
  * The Temporal remote codec protocol, so that the Temporal UI (or `temporal --codec-endpoint`) shows
  * sealed payloads to an administrator. Decoding opens every case in the namespace: administrators only,
@@ -83,6 +101,7 @@ export class CodecController {
 
   @Post('decode') @HttpCode(200)
   @ApiOperation({ summary: 'Open sealed Temporal payloads (remote codec protocol), for administrators' })
+  @CodecResponses()
   @ApiHeader({ name: 'X-Namespace', required: false, description: 'Temporal namespace the payloads come from' })
   async decode(@CurrentActor() actor: Actor, @Headers('x-namespace') namespace: string | undefined, @Body() body: unknown) {
     const codec = this.admit(actor, namespace);
@@ -96,6 +115,7 @@ export class CodecController {
 
   @Post('encode') @HttpCode(200)
   @ApiOperation({ summary: 'Seal payloads with the current key (remote codec protocol), for administrators' })
+  @CodecResponses()
   @ApiHeader({ name: 'X-Namespace', required: false, description: 'Temporal namespace the payloads go to' })
   async encode(@CurrentActor() actor: Actor, @Headers('x-namespace') namespace: string | undefined, @Body() body: unknown) {
     const codec = this.admit(actor, namespace);

@@ -25,7 +25,9 @@ export const RULES = {
 /** The problem with one string, if any: tab, line feed and carriage return are allowed (free text has lines). */
 export function textProblem(value: string, field: string, subject = field || 'the value'): FieldProblem | null {
   if (!isWellFormedUnicode(value)) return { field, rule: RULES.unicode, message: `${subject} contains an unpaired UTF-16 surrogate` };
-  if (CONTROL_CHARACTER.test(value)) return { field, rule: RULES.control, message: `${subject} contains a control character (only tab, line feed and carriage return are allowed)` };
+  if (CONTROL_CHARACTER.test(value)) {
+    return { field, rule: RULES.control, message: `${subject} contains a control character (only tab, line feed and carriage return are allowed)` };
+  }
   return null;
 }
 
@@ -66,7 +68,9 @@ export function jsonTextProblems(value: unknown, path = '', problems: FieldProbl
       const field = join(path, key);
       const p = textProblem(key, field, `the property name ${field}`);
       if (p) problems.push(p);
-      else if (key === '__proto__' || key === 'constructor' || key === 'prototype') problems.push({ field, rule: RULES.key, message: `${key} is not a property of any request` });
+      else if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        problems.push({ field, rule: RULES.key, message: `${key} is not a property of any request` });
+      }
       jsonTextProblems(item, field, problems);
     }
   }
@@ -134,7 +138,9 @@ export function installInputRules(app: NestFastifyApplication, options: { maxDep
     const { query, path } = parameterProblems(request.query, request.params);
     // Every `:id` is a case id, a uuid column: anything else names no case (and never reaches Postgres).
     const id = (request.params as Record<string, unknown> | undefined)?.id;
-    if (id !== undefined && !path.length && !isUuid(id)) throw ProblemException.of(404, 'CASE_NOT_FOUND', `no case ${printable(String(id)).slice(0, 100)} visible to you`);
+    if (id !== undefined && !path.length && !isUuid(id)) {
+      throw ProblemException.of(404, 'CASE_NOT_FOUND', `no case ${printable(String(id)).slice(0, 100)} visible to you`);
+    }
     if (path.length) throw ProblemException.of(400, 'INVALID_PATH', `${path.length} problem(s) in the path`, { errors: path });
     if (query.length) throw ProblemException.of(400, 'INVALID_QUERY', `${query.length} problem(s) in the query`, { errors: query });
   });

@@ -74,7 +74,9 @@ export function validationProblem(errors: ValidationError[], where: 'body' | 'qu
     for (const child of error.children ?? []) walk(child, field);
   };
   errors.forEach((e) => walk(e, ''));
-  if (where === 'query') return ProblemException.of(HttpStatus.BAD_REQUEST, 'INVALID_QUERY', `${problems.length} problem(s) in the query`, { errors: problems });
+  if (where === 'query') {
+    return ProblemException.of(HttpStatus.BAD_REQUEST, 'INVALID_QUERY', `${problems.length} problem(s) in the query`, { errors: problems });
+  }
   return ProblemException.of(HttpStatus.BAD_REQUEST, 'INVALID_BODY', `${problems.length} problem(s) in the request`, {
     errors: problems,
   });
@@ -138,7 +140,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status: 503,
         code: 'DEPENDENCY_UNAVAILABLE',
         dependency,
-        detail: `${dependency === 'temporal' ? 'the workflow service (Temporal)' : 'the database (PostgreSQL)'} cannot be reached; nothing was changed by this request, retry later`,
+        detail:
+          `${dependency === 'temporal' ? 'the workflow service (Temporal)' : 'the database (PostgreSQL)'} cannot be reached; ` +
+          'nothing was changed by this request, retry later',
       };
     }
     return { type: 'about:blank', title: TITLES[500], status: 500, detail: 'an internal error occurred; it has been logged' };
@@ -163,7 +167,8 @@ const TEMPORAL_ERRORS = new Set(['ServiceError', 'ConnectionError', 'TransportEr
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 // SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now; class 08 is connection exceptions.
 const POSTGRES_AWAY = /^(08[0-9A-Z]{3}|57P0[123])$/;
-const POOL_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/i;
+const POOL_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout)/i;
 
 /**
  * Which dependency an error says is unreachable, looking through its causes (SDK errors wrap the
@@ -173,9 +178,14 @@ const POOL_MESSAGES = /^(Connection terminated|timeout exceeded when trying to c
 export function unavailableDependency(error: unknown, seen = new Set<unknown>()): Dependency | null {
   if (!error || typeof error !== 'object' || seen.has(error) || seen.size > 10) return null;
   seen.add(error);
-  const e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown; details?: unknown; metadata?: unknown };
+  const e = error as {
+    name?: unknown; code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown; details?: unknown; metadata?: unknown;
+  };
   const code = e.code;
-  const grpc = typeof code === 'number' && (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) && ('details' in e || 'metadata' in e || TEMPORAL_ERRORS.has(String(e.name)));
+  const grpc =
+    typeof code === 'number' &&
+    (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) &&
+    ('details' in e || 'metadata' in e || TEMPORAL_ERRORS.has(String(e.name)));
   if (grpc) return 'temporal';
   if (typeof code === 'string' && (SOCKET_ERRORS.has(code) || POSTGRES_AWAY.test(code))) return 'postgres';
   if (typeof e.message === 'string' && POOL_MESSAGES.test(e.message)) return 'postgres';

@@ -27,7 +27,9 @@ export class FileExtradition {
     const problems: FieldProblem[] = [];
     const ctx = await this.filing.contextFor(actor.stateCode, dto.requestedState, today, problems);
     const basis = await this.filing.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems, 'legalBasis', 'EXTRADITION');
-    if (problems.length || !ctx || !basis) throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
+    if (problems.length || !ctx || !basis) {
+      throw ProblemException.of(422, 'INVALID_FILING', `${problems.length} problem(s) with the filing`, { errors: problems });
+    }
     const caseId = idempotencyKey ? caseIdFor(actor.userId, `extradition:${idempotencyKey}`) : randomUUID();
     ctx.caseId = caseId;
     const filingDigest = digest(dto);

@@ -53,7 +53,8 @@ export class EngineMetrics implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const r of await sql(`SELECT rule_id, count(*)::int AS n FROM case_clocks WHERE status = 'BREACHED' GROUP BY rule_id`)) this.set({ rule_id: r.rule_id }, r.n);
+        const rows = await sql(`SELECT rule_id, count(*)::int AS n FROM case_clocks WHERE status = 'BREACHED' GROUP BY rule_id`);
+        for (const r of rows) this.set({ rule_id: r.rule_id }, r.n);
       },
     });
     new Gauge({
@@ -63,7 +64,8 @@ export class EngineMetrics implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const r of await sql(`SELECT level, count(*)::int AS n FROM case_tasks WHERE kind = 'ESCALATION' AND status = 'OPEN' GROUP BY level`)) this.set({ level: String(r.level) }, r.n);
+        const rows = await sql(`SELECT level, count(*)::int AS n FROM case_tasks WHERE kind = 'ESCALATION' AND status = 'OPEN' GROUP BY level`);
+        for (const r of rows) this.set({ level: String(r.level) }, r.n);
       },
     });
     new Gauge({
@@ -73,7 +75,8 @@ export class EngineMetrics implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const r of await sql(`SELECT reason, count(*)::int AS n FROM case_projection_failures WHERE resolved_at IS NULL GROUP BY reason`)) this.set({ reason: r.reason }, r.n);
+        const rows = await sql(`SELECT reason, count(*)::int AS n FROM case_projection_failures WHERE resolved_at IS NULL GROUP BY reason`);
+        for (const r of rows) this.set({ reason: r.reason }, r.n);
       },
     });
   }

@@ -33,7 +33,9 @@ export class MonitoringController {
   }
 
   @Get('stalled')
-  @ApiOperation({ summary: "Stalled cases: open, with no act by the requesting or requested authorities' users for N days; network contacts' notes do not count" })
+  @ApiOperation({
+    summary: "Stalled cases: open, with no act by the requesting or requested authorities' users for N days; network contacts' notes do not count",
+  })
   @ReadResponses(StalledPageDto, 400)
   stalled(@CurrentActor() actor: Actor, @Query() q: StalledQuery) {
     const o = { days: q.days, sort: q.sort, direction: q.order, limit: q.limit, cursor: q.after(STALLED_KEY), now: new Date() };
@@ -97,15 +99,20 @@ export class MonitoringController {
     const { filter, period } = this.statisticsQuery(q);
     const { pairs } = await this.figures(actor, filter, period);
     const header = ['requesting_state', 'requested_state', 'open', 'terminal', 'ack_days_median', 'ack_days_p90', 'execution_days_median', 'execution_days_p90',
-      'escalations_raised', 'escalations_resolved', 'escalation_resolution_days_median', 'refusals_by_ground', 'custody_cases', 'custody_days_total', 'deadline_rule', 'deadline_total', 'deadline_breached', 'deadline_share_breached'];
+      'escalations_raised', 'escalations_resolved', 'escalation_resolution_days_median', 'refusals_by_ground', 'custody_cases', 'custody_days_total',
+      'deadline_rule', 'deadline_total', 'deadline_breached', 'deadline_share_breached'];
     const lines = [header.join(',')];
     for (const p of pairs) {
       const common = [p.requestingState, p.requestedState, p.open, p.terminal, p.ackDays.median, p.ackDays.p90, p.executionDays.median, p.executionDays.p90,
-        p.escalations.raised, p.escalations.resolved, p.escalations.medianResolutionDays, Object.entries(p.refusalsByGround).map(([g, n]) => `${g}:${n}`).join(' '), p.custody.cases, p.custody.totalDays];
+        p.escalations.raised, p.escalations.resolved, p.escalations.medianResolutionDays,
+        Object.entries(p.refusalsByGround).map(([g, n]) => `${g}:${n}`).join(' '), p.custody.cases, p.custody.totalDays];
       const rules = p.deadlines.length ? p.deadlines : [{ ruleId: '', total: '', breached: '', shareBreached: '' }];
       for (const d of rules) lines.push([...common, d.ruleId, d.total, d.breached, d.shareBreached].map(csv).join(','));
     }
-    void reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="statistics.csv"').send(lines.join('\n') + '\n');
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="statistics.csv"')
+      .send(lines.join('\n') + '\n');
   }
 
   @Get('cases.csv')

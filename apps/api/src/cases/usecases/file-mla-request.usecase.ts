@@ -80,7 +80,8 @@ export function filingOutcome(caseId: string, filingDigest: string, outcome: { c
 /** Temporal did not take the command in time: nothing changed, the client retries (with its key). */
 export function commandError(err: unknown): unknown {
   if (err instanceof CommandNotAcceptedError) {
-    const problem = ProblemException.of(503, 'COMMAND_NOT_ACCEPTED', 'the case workflow did not take the command in time (no worker answered); nothing was changed, retry with the same Idempotency-Key');
+    const detail = 'the case workflow did not take the command in time (no worker answered); nothing was changed, retry with the same Idempotency-Key';
+    const problem = ProblemException.of(503, 'COMMAND_NOT_ACCEPTED', detail);
     problem.retryAfterSeconds = 5;
     return problem;
   }
