@@ -155,7 +155,7 @@ describe('audit trail and access log', () => {
     expect((await engine.request('GET', '/operations/audit/verify', { token: dpo })).status).toBe(403);
     const bad = await verify('?caseId=not-a-case');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'caseId', rule: 'uuid' })]);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'caseId', rule: 'case_id' })]);
   });
 
   it('logs reads of a case, its timeline, the list and the export', async () => {
