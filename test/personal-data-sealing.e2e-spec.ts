@@ -136,6 +136,13 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
       expect(stdout.length).toBeGreaterThan(100);
       expect({ id, found: found([stdout, ...texts(JSON.parse(stdout))]) }).toEqual({ id, found: [] });
     }
+    // Pointed at the codec endpoint with an administrator's token, the same CLI shows the case as filed.
+    const decoded = await run(
+      temporalCliPath(),
+      ['workflow', 'show', '--address', address, '--namespace', 'default', '--workflow-id', ids[0], '--output', 'json', '--codec-endpoint', `${engine.baseUrl}/codec`, '--codec-auth', `Bearer ${await engine.token('u-admin')}`],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(found(texts(JSON.parse(decoded.stdout)))).toEqual(expect.arrayContaining(['name', 'birthDate', 'fact', 'comment', 'note']));
   }, 60000);
 
   it('opens sealed payloads for an administrator through the codec endpoint, and for nobody else', async () => {
@@ -164,6 +171,9 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
 
   it('answers bad codec requests with problem details, never 5xx', async () => {
     const token = await engine.token('u-admin');
+    // Protobuf's JSON leaves out an empty list: `{}` is no payloads (the CLI sends it).
+    const empty = await engine.request('POST', '/codec/decode', { token, body: {} });
+    expect({ status: empty.status, body: empty.body }).toEqual({ status: 200, body: { payloads: [] } });
     const notArray = await engine.request('POST', '/codec/decode', { token, body: { payloads: 'x' } });
     expect(notArray.status).toBe(400);
     expect(notArray.body.errors[0]).toMatchObject({ field: 'payloads', rule: 'array' });

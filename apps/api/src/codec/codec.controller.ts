@@ -27,7 +27,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function readPayloads(body: unknown): Payload[] {
   const problems: FieldProblem[] = [];
-  const payloads = (body as { payloads?: unknown } | null)?.payloads;
+  // Protobuf's JSON leaves out an empty list: the CLI sends `{}` for no payloads.
+  const payloads = (body as { payloads?: unknown } | null)?.payloads ?? [];
   if (!Array.isArray(payloads)) {
     problems.push({ field: 'payloads', rule: 'array', message: 'an array of payloads ({ metadata: { key: base64 }, data: base64 })' });
   } else if (payloads.length > MAX_PAYLOADS) {
