@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { Client as Pg } from 'pg';
 import type { CaseRun, Op } from './load';
+import { readCodecKeyRing } from '../../libs/config/src/codec-keys';
+import { engineDataConverter } from '../../libs/temporal/src/payload-codec';
 
 /**
  * What the run left behind, checked against Postgres (cases, case_events, case_clocks) and Temporal
@@ -94,7 +96,8 @@ export async function checkRun(opts: {
   const pg = new Pg({ connectionString: opts.databaseUrl });
   await pg.connect();
   const connection = await Connection.connect({ address: opts.temporalAddress });
-  const client = new Client({ connection });
+  // The engine's processes seal payloads when the environment gives them a key ring: the checks read them with the same.
+  const client = new Client({ connection, dataConverter: engineDataConverter(readCodecKeyRing(process.env).ring) });
   const started = Date.now();
   let casesChecked = 0;
   let workflowsChecked = 0;
