@@ -26,7 +26,10 @@ describe('docker-compose.yml', () => {
   it('only sets variables the configuration reads, and gives each process what it requires', () => {
     for (const name of ['migrate', 'worker', 'api']) {
       const env = compose.services[name].environment;
-      for (const key of Object.keys(env)) expect({ name, key, read: configSource.includes(`'${key}'`) }).toEqual({ name, key, read: true });
+      for (const key of Object.keys(env)) {
+        const read = new RegExp(`(['"]|env\\.)${key}\\b`).test(configSource);
+        expect({ name, key, read }).toEqual({ name, key, read: true });
+      }
       expect(env.DATABASE_URL).toMatch(/^postgres:\/\/.+@postgres:5432\//);
     }
     expect(compose.services.worker.environment.TEMPORAL_ADDRESS).toBe('temporal:7233');
