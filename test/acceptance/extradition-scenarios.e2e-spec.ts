@@ -33,6 +33,23 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     await engine?.stop();
   }, 60000);
 
+  it('blocks approval of a formal request on a basis not in force for both States until an administrator overrides it (audited)', async () => {
+    // Mali left the ECOWAS conventions with effect from 2025-01-29 (fixture): a request to Mali filed after it.
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Africa/Lagos' });
+    await sc.day(0);
+    const { provisionalArrest: _, ...noArrest } = extradition({ requestedState: 'ML' });
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', noArrest)).id;
+    await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
+    const refused = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`, {}, 409);
+    expect(refused.code).toBe('LEGAL_BASIS_NOT_IN_FORCE');
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-override`, { justification: 'Request prepared before the withdrawal took effect' }, 403);
+    const overridden = await sc.call('u-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, {
+      justification: 'Request prepared before the withdrawal took effect',
+    });
+    expect(overridden.history.at(-1)).toMatchObject({ event: 'OVERRIDE_BASIS', actorRole: 'ADMIN' });
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
+  });
+
   it('S16: provisional arrest, formal request in time: reminders D10 and D17 at 09:00, no release, 18 custody days', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-11-04', timeZone: 'Africa/Porto-Novo' });
     await sc.day(-1);

@@ -7,7 +7,7 @@ import { CurrentActor } from '../auth/auth.guard';
 import { CaseAccess } from '../cases/case-access';
 import { CaseViewDto } from '../cases/dto/case-view.dto';
 import { CommandResponses, FilingResponses } from '../common/openapi';
-import { CommandDto, DetailsDto, OptionalCommentDto, ProposalDto, RequiredCommentDto, TextDto, TransmitDto, WithdrawDto } from '../cases/dto/case-commands.dto';
+import { CommandDto, DetailsDto, OptionalCommentDto, ProposalDto, RequiredCommentDto, TextDto, TransmitDto, WithdrawDto, OverrideBasisDto } from '../cases/dto/case-commands.dto';
 import { RunCaseCommand } from '../cases/usecases/run-case-command.usecase';
 import {
   ConflictChoiceDto, CourtDecisionDto, CourtInfoDto, DomesticProgressDto, ExtraditionRefuseDto, FileExtraditionDto, ForceMajeureDto, SurrenderDateDto,
@@ -67,6 +67,13 @@ export class ExtraditionsController {
   @ApiOperation({ summary: 'Prosecutor resubmits the corrected formal request for central-authority review' })
   resubmit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.ext(a, id, { type: 'RESUBMIT', comment: b.comment }, b.occurredAt);
+  }
+
+  @Post('extraditions/:id/formal-request/basis-override') @HttpCode(200)
+  @CommandResponses(CaseViewDto)
+  @ApiOperation({ summary: 'Admin lets the formal request proceed on a basis not in force for both States on the filing date (audited)' })
+  overrideBasis(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OverrideBasisDto) {
+    return this.ext(a, id, { type: 'OVERRIDE_BASIS', justification: b.justification }, b.occurredAt);
   }
 
   @Post('extraditions/:id/formal-request/approve') @HttpCode(200)
