@@ -46,7 +46,7 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     const overridden = await sc.call('u-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, {
       justification: 'Request prepared before the withdrawal took effect',
     });
-    expect(overridden.history.at(-1)).toMatchObject({ event: 'OVERRIDE_BASIS', actorRole: 'ADMIN' });
+    expect(overridden.history.at(-1)).toMatchObject({ event: 'OVERRIDE_BASIS', actor: { role: 'ADMIN' } });
     await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
   });
 
