@@ -63,7 +63,7 @@ const POISON_STRINGS = [
   '1e309',
   '-1',
 ];
-const POISON_VALUES: unknown[] = [...POISON_STRINGS, null, true, false, 0, -1, 1.5, 1e309, Number.MAX_SAFE_INTEGER + 2, [], {}, [null], { a: '\u0000' }, ['\ud800'], { ['\ud800']: 1 }, { ['n\u0000']: 'x' }];
+const POISON_VALUES: unknown[] = [...POISON_STRINGS, null, true, false, 0, -1, 1.5, Infinity, 2 ** 53 + 2, [], {}, [null], { a: '\u0000' }, ['\ud800'], { ['\ud800']: 1 }, { ['n\u0000']: 'x' }];
 
 const TAMPERED_CURSORS = (id: string) => [
   b64(`2031-02-30T00:00:00.000Z|${id}`),

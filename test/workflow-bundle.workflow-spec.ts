@@ -24,7 +24,7 @@ describe('workflow code', () => {
   }, 120000);
 
   // workflows/ may reach only the workflow SDK and pure code: the domain library and the contracts.
-  const allowed = (from: string, spec: string, typeOnly: boolean) =>
+  const allowed = (from: string, spec: string, _typeOnly: boolean) =>
     spec === '@temporalio/workflow' ||
     spec === '@temporalio/common' ||
     (spec.startsWith('.') && (() => {

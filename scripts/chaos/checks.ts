@@ -99,8 +99,8 @@ export async function checkRun(opts: {
   // The engine's processes seal payloads when the environment gives them a key ring: the checks read them with the same.
   const client = new Client({ connection, dataConverter: engineDataConverter(readCodecKeyRing(process.env).ring) });
   const started = Date.now();
-  let casesChecked = 0;
-  let workflowsChecked = 0;
+  let casesChecked: number;
+  let workflowsChecked: number;
   try {
     // 1. Quiescence: every case workflow's seq reaches its row's version, within the settle time.
     const unsettled = new Map<string, Finding>();

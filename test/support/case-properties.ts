@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import type { CaseCore, CaseEvent, Clock } from '../../libs/domain/src/case/clockwork';
 import { nextWakeAt } from '../../libs/domain/src/case/clockwork';
-import type { ActorRef } from '../../libs/domain/src/roles';
 import type { RuleViolation } from '../../libs/domain/src/rule-violation';
 import { DAY_MS, HOUR_MS, addDays, civilDate } from '../../libs/domain/src/time/calendar';
 

@@ -124,7 +124,7 @@ export function installInputRules(app: NestFastifyApplication, options: { maxDep
       done(bodyProblem([{ field: '', rule: RULES.depth, message: `the body nests objects and arrays more than ${maxDepth} deep` }]), undefined);
       return;
     }
-    parse(request as never, text, (err: Error | null, value: unknown) => {
+    void parse(request as never, text, (err: Error | null, value: unknown) => {
       if (err) return done(err, undefined);
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         return done(bodyProblem([{ field: '', rule: RULES.object, message: 'the body must be a JSON object' }]), undefined);

@@ -1,4 +1,3 @@
-import type { CaseRelation } from '../policy';
 import type { CommandSpec, Envelope } from '../case/command-guard';
 import { DOMESTIC_LEGAL_REF, type DomesticState } from './states';
 

@@ -104,10 +104,10 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
       const event = record('REMINDER', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }] });
       return { state: next, events: [event] };
     }
-    case 'CONSENT_NOTICE':
+    case 'CONSENT_NOTICE': {
       next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' }, at, undefined, k.id);
-      const event = record('REMINDER');
-      return { state: next, events: [event] };
+      return { state: next, events: [record('REMINDER')] };
+    }
     case 'CUSTODY': {
       if (k.ruleId === 'PA_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };

@@ -5,18 +5,18 @@
 import type { ActorRef } from '../roles';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import { clockRule } from '../rule-pack';
-import { civilDate, deadlineFrom, zonedInstant } from '../time/calendar';
+import { deadlineFrom } from '../time/calendar';
 import {
-  addClock, invalidField, openTask, refusal, resolveOpenTasks, ruleDue, runCommand, stopClocks, tzOf, withFlag, without,
-  type Act, type CaseContext, type CaseEvent, type CaseRules, type HandlerTable, type Notification, type Outcome, type Step,
+  invalidField, openTask, refusal, ruleDue, runCommand, stopClocks, tzOf, withFlag, without,
+  type Act, type CaseContext, type CaseEvent, type CaseRules, type HandlerTable, type Outcome, type Step,
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import { refreshBasisFlag, stallable, syncRequesterDeadline, transition } from './clocks';
-import { CommandEnvelope, ItemForwarding, MLA_COMMANDS, MlaCommand, REFUSAL_GROUNDS } from './commands';
+import { CommandEnvelope, MLA_COMMANDS, MlaCommand } from './commands';
 import { MLA_FORMAL_REQUEST, acceptedLanguages } from './formal';
 import { executionHandlers } from './execution';
 import type { MlaRequestContent } from './mla-content';
-import { MLA_TERMINAL_STATES, type MlaCaseState, type MlaState } from './states';
+import { MLA_TERMINAL_STATES, type MlaCaseState } from './states';
 
 export interface FilingInput {
   ctx: CaseContext;
