@@ -106,7 +106,9 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     }
     case 'CONSENT_NOTICE': {
       next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' }, at, undefined, k.id);
-      return { state: next, events: [record('REMINDER')] };
+      // record() advances `next` (its seq): take the event before the state.
+      const event = record('REMINDER');
+      return { state: next, events: [event] };
     }
     case 'CUSTODY': {
       if (k.ruleId === 'PA_SOFT') {
