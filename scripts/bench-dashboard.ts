@@ -1,16 +1,15 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT, importPKCS8 } from 'jose';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Client, Pool } from 'pg';
 import { projectRoot } from '../libs/config/src/project-root';
 import type { Actor } from '../libs/domain/src';
 import { MonitoringQueries, createDataSource } from '../libs/persistence/src';
 import { loadSeeds } from '../seeds/loader';
+import { freePort, startEmbeddedPostgres } from './embedded-postgres-process';
 
 /**
  * `npm run bench:dashboard`: loads BENCH_CASES realistic cases (default one million) with their
@@ -22,40 +21,9 @@ import { loadSeeds } from '../seeds/loader';
 const CASES = Number(process.env.BENCH_CASES ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function startPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => {} };
-  const root = projectRoot();
-  const port = await freePort();
-  const dir = join(root, '.data', `bench-pg-${port}`);
-  mkdirSync(join(root, '.data'), { recursive: true });
-  const child = spawn(process.execPath, [join(root, 'scripts/embedded-postgres.mjs'), dir, String(port), '--ephemeral'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const line = out.split('\n').find((l) => l.includes('"ready"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.once('exit', () => reject(new Error('embedded postgres did not start')));
-  });
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return startEmbeddedPostgres({ label: 'bench-pg', stderr: 'inherit' });
 }
 
 /** One million cases across every seeded pair, in SQL so that loading takes minutes, not hours. */
@@ -70,7 +38,8 @@ async function load(pg: Client): Promise<void> {
       FROM states a JOIN states b ON a.code <> b.code
       WHERE EXISTS (SELECT 1 FROM users WHERE state_code = a.code AND 'PROSECUTOR' = ANY(roles))`);
   const pairs = Number((await pg.query(`SELECT count(*) FROM pairs`)).rows[0].count);
-  const states = `ARRAY['DRAFT','PENDING_CA_REVIEW','TRANSMITTED','RECEIVED','ADDITIONAL_INFO_REQUESTED','IN_EXECUTION','EXECUTED','CLOSED','CLOSED','CLOSED','REFUSED','WITHDRAWN']`;
+  const states = `ARRAY['DRAFT','PENDING_CA_REVIEW','TRANSMITTED','RECEIVED','ADDITIONAL_INFO_REQUESTED','IN_EXECUTION','EXECUTED',
+                       'CLOSED','CLOSED','CLOSED','REFUSED','WITHDRAWN']`;
   const batch = 100_000;
   for (let offset = 0; offset < CASES; offset += batch) {
     await pg.query(
@@ -85,8 +54,10 @@ async function load(pg: Client): Promise<void> {
        )
        INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state, legal_basis, rule_pack_version,
          created_by, assistance_types, language, urgency, transmitted, filed_at, created_at, updated_at, last_party_event_at, transmitted_at, received_at,
-         results_at, paused_ms, refusal_ground, requested_by_date, flags, detail, deadline_rules, breached_rules, escalations_raised, escalation_resolution_days)
-       SELECT md5(i::text)::uuid, CASE WHEN h % 10 = 0 THEN 'EXTRADITION' ELSE 'MLA' END, 'bench-' || i, state, 5, requesting, authority, requested, 'UNTOC-2000', 1,
+         results_at, paused_ms, refusal_ground, requested_by_date, flags, detail, deadline_rules, breached_rules, escalations_raised,
+         escalation_resolution_days)
+       SELECT md5(i::text)::uuid, CASE WHEN h % 10 = 0 THEN 'EXTRADITION' ELSE 'MLA' END, 'bench-' || i, state, 5, requesting, authority, requested,
+              'UNTOC-2000', 1,
               creator, '{BANK_RECORDS}', 'fr', 'NORMAL', state NOT IN ('DRAFT', 'PENDING_CA_REVIEW'), filed, filed, filed,
               filed + ((h % 200) || ' days')::interval,
               CASE WHEN state NOT IN ('DRAFT', 'PENDING_CA_REVIEW') THEN filed + ((h % 9) || ' days')::interval END,
@@ -98,7 +69,8 @@ async function load(pg: Client): Promise<void> {
               CASE WHEN h % 7 = 0 THEN '{STALLED}'::text[] ELSE '{}' END, '{}',
               -- the same figures the clocks and tasks inserted below hold, as the projection keeps them
               '{ACK,REQUESTED_REVIEW,REQUESTER_DEADLINE}',
-              ARRAY(SELECT r FROM unnest(ARRAY['ACK','REQUESTED_REVIEW','REQUESTER_DEADLINE']) WITH ORDINALITY u(r, n) WHERE (hashint4(i * n::int) & 2147483647) % 4 = 2),
+              ARRAY(SELECT r FROM unnest(ARRAY['ACK','REQUESTED_REVIEW','REQUESTER_DEADLINE']) WITH ORDINALITY u(r, n)
+                    WHERE (hashint4(i * n::int) & 2147483647) % 4 = 2),
               CASE WHEN i % 10 = 0 THEN 1 ELSE 0 END,
               CASE WHEN i % 10 = 0 AND i % 3 <> 0 THEN ARRAY[(((hashint4(i) & 2147483647) % 400) - ((hashint4(i) & 2147483647) % 300))::real] ELSE '{}' END
        FROM c`,
@@ -106,14 +78,16 @@ async function load(pg: Client): Promise<void> {
     );
     await pg.query(
       `INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at)
-       SELECT md5(i::text)::uuid, s, (ARRAY['FILED','SUBMIT','APPROVE','TRANSMIT','ACKNOWLEDGE'])[s + 1], 'DRAFT', 'DRAFT', 'u-sn-prosecutor', 'PROSECUTOR', 'SN', 'SN-PROS-DAKAR',
+       SELECT md5(i::text)::uuid, s, (ARRAY['FILED','SUBMIT','APPROVE','TRANSMIT','ACKNOWLEDGE'])[s + 1], 'DRAFT', 'DRAFT',
+              'u-sn-prosecutor', 'PROSECUTOR', 'SN', 'SN-PROS-DAKAR',
               now() - ((hashint4(i) & 2147483647) % 1095 || ' days')::interval + (s || ' days')::interval
        FROM generate_series($1::int, $2::int) i, generate_series(0, 4) s`,
       [offset, Math.min(CASES, offset + batch) - 1],
     );
     await pg.query(
       `INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at)
-       SELECT md5(i::text)::uuid, 'clock-' || r, (ARRAY['ACK','REQUESTED_REVIEW','REQUESTER_DEADLINE'])[r], CASE WHEN r = 3 THEN 'REQUESTER_DEADLINE' ELSE 'SLA' END,
+       SELECT md5(i::text)::uuid, 'clock-' || r, (ARRAY['ACK','REQUESTED_REVIEW','REQUESTER_DEADLINE'])[r],
+              CASE WHEN r = 3 THEN 'REQUESTER_DEADLINE' ELSE 'SLA' END,
               (ARRAY['MET','MET','BREACHED','RUNNING'])[1 + (hashint4(i * r) & 2147483647) % 4], now(), now()
        FROM generate_series($1::int, $2::int) i, generate_series(1, 3) r`,
       [offset, Math.min(CASES, offset + batch) - 1],
@@ -165,7 +139,9 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<{ p50: nu
 }
 
 /** Every statement a call runs (the pre-aggregated statistics run two), replayed in order through `pg`. */
-async function captureAll(call: (q: MonitoringQueries) => Promise<unknown>): Promise<{ sql: string; params: unknown[]; more: Array<{ sql: string; params: unknown[] }> }> {
+async function captureAll(
+  call: (q: MonitoringQueries) => Promise<unknown>,
+): Promise<{ sql: string; params: unknown[]; more: Array<{ sql: string; params: unknown[] }> }> {
   const all: Array<{ sql: string; params: unknown[] }> = [];
   const recorder = { query: async (sql: string, params: unknown[] = []) => (all.push({ sql, params }), [{ refreshed_at: new Date() }]) };
   await call(new MonitoringQueries(recorder as never));
@@ -200,17 +176,22 @@ async function main(): Promise<void> {
 
     const refreshStarted = performance.now();
     await new MonitoringQueries(dataSource).refreshStatistics();
-    console.log(`  statistics pre-aggregates refreshed in ${((performance.now() - refreshStarted) / 1000).toFixed(1)} s (the worker does it every STATS_REFRESH_SECONDS)`);
+    const refreshSeconds = ((performance.now() - refreshStarted) / 1000).toFixed(1);
+    console.log(`  statistics pre-aggregates refreshed in ${refreshSeconds} s (the worker does it every STATS_REFRESH_SECONDS)`);
 
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const keyFile = join(projectRoot(), '.data', `bench-key-${process.pid}.pem`);
     writeFileSync(keyFile, await exportSPKI(publicKey));
     const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
-    const token = (sub: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
+    const token = (sub: string) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
     // The API runs in its own process, as in production, so that the load generator does not share its event loop.
     const apiPort = await freePort();
     const api = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/src/main.js')], {
-      env: { ...process.env, DATABASE_URL: pgServer.url, TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'bench', AUTH_AUDIENCE: 'mla-engine', AUTH_PUBLIC_KEY_FILE: keyFile, AUTH_ALGORITHMS: 'ES256', API_PORT: String(apiPort), LOG_LEVEL: 'error' },
+      env: {
+        ...process.env, DATABASE_URL: pgServer.url, TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'bench', AUTH_AUDIENCE: 'mla-engine',
+        AUTH_PUBLIC_KEY_FILE: keyFile, AUTH_ALGORITHMS: 'ES256', API_PORT: String(apiPort), LOG_LEVEL: 'error',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const base = `http://127.0.0.1:${apiPort}`;
@@ -226,7 +207,9 @@ async function main(): Promise<void> {
     const app = { close: async () => { api.kill('SIGTERM'); await new Promise((r) => api.once('exit', r)); } };
 
     const manager: Actor = { userId: 'u-sn-manager', roles: ['MANAGER'], stateCode: 'SN', authorityId: 'SN-CA-DACG', liaisonPostings: [] };
-    const secretariat: Actor = { userId: 'u-wacap-secretariat', roles: ['SECRETARIAT'], stateCode: 'SN', authorityId: 'INT-WACAP-SECRETARIAT', liaisonPostings: [] };
+    const secretariat: Actor = {
+      userId: 'u-wacap-secretariat', roles: ['SECRETARIAT'], stateCode: 'SN', authorityId: 'INT-WACAP-SECRETARIAT', liaisonPostings: [],
+    };
     const now = new Date();
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
@@ -236,31 +219,38 @@ async function main(): Promise<void> {
     const [twelveMonths, nextMonth] = [monthStart(-11), monthStart(1)];
     const cases: Array<{ name: string; actor: Actor; user: string; path: string; sql: () => Promise<{ sql: string; params: unknown[] }>; goal: string }> = [
       {
-        name: 'stalled list (manager, 50 rows)', actor: manager, user: 'u-sn-manager', path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
+        name: 'stalled list (manager, 50 rows)', actor: manager, user: 'u-sn-manager',
+        path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
         sql: () => capture((q) => q.stalled(manager, {}, { days: 30, now, sort: 'idle', direction: 'desc', limit: 50, cursor: null })),
       },
       {
-        name: 'stalled list (network, 50 rows)', actor: secretariat, user: 'u-wacap-secretariat', path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
+        name: 'stalled list (network, 50 rows)', actor: secretariat, user: 'u-wacap-secretariat',
+        path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
         sql: () => capture((q) => q.stalled(secretariat, {}, { days: 30, now, sort: 'idle', direction: 'desc', limit: 50, cursor: null })),
       },
       {
-        name: 'statistics (manager, 12 months, pre-aggregated)', actor: manager, user: 'u-sn-manager', path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
+        name: 'statistics (manager, 12 months, pre-aggregated)', actor: manager, user: 'u-sn-manager',
+        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
         sql: () => captureAll((q) => q.statisticsPreAggregated(manager, {}, { from: twelveMonths, to: nextMonth })),
       },
       {
-        name: 'statistics (network, 12 months, pre-aggregated)', actor: secretariat, user: 'u-wacap-secretariat', path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
+        name: 'statistics (network, 12 months, pre-aggregated)', actor: secretariat, user: 'u-wacap-secretariat',
+        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
         sql: () => captureAll((q) => q.statisticsPreAggregated(secretariat, {}, { from: twelveMonths, to: nextMonth })),
       },
       {
-        name: 'statistics (manager, 365 days, live)', actor: manager, user: 'u-sn-manager', path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}`, goal: 'reported',
+        name: 'statistics (manager, 365 days, live)', actor: manager, user: 'u-sn-manager',
+        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}`, goal: 'reported',
         sql: () => capture((q) => q.statistics(manager, {}, { from: yearAgo, to: tomorrow })),
       },
       {
-        name: 'statistics (network, one pair, one year)', actor: secretariat, user: 'u-wacap-secretariat', path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}&requesting=NG&requested=IT`, goal: '< 150 ms',
+        name: 'statistics (network, one pair, one year)', actor: secretariat, user: 'u-wacap-secretariat',
+        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}&requesting=NG&requested=IT`, goal: '< 150 ms',
         sql: () => capture((q) => q.statistics(secretariat, { requestingState: 'NG', requestedState: 'IT' }, { from: yearAgo, to: tomorrow })),
       },
       {
-        name: 'CSV export (manager, one month)', actor: manager, user: 'u-sn-manager', path: `/monitoring/cases.csv?from=${monthAgo}&to=${tomorrow}`, goal: 'reported',
+        name: 'CSV export (manager, one month)', actor: manager, user: 'u-sn-manager',
+        path: `/monitoring/cases.csv?from=${monthAgo}&to=${tomorrow}`, goal: 'reported',
         sql: () => capture((q) => q.caseRows(manager, {}, { from: monthAgo, to: tomorrow })),
       },
     ];
@@ -281,7 +271,8 @@ async function main(): Promise<void> {
         for (const m of more) await pg.query(m.sql, m.params);
       });
       const ms = (x: number) => `${x.toFixed(1).padStart(6)}ms`;
-      console.log(c.name.padEnd(44), ms(http.p50), ms(http.p99), ms(plain.p50), ms(plain.p99), `${(plain.p50 / http.p50).toFixed(2)}x`.padStart(6), ` ${c.goal}`);
+      const ratio = `${(plain.p50 / http.p50).toFixed(2)}x`.padStart(6);
+      console.log(c.name.padEnd(44), ms(http.p50), ms(http.p99), ms(plain.p50), ms(plain.p99), ratio, ` ${c.goal}`);
       rates.push({ name: c.name, bearer, path: c.path, sql, params, more });
     }
 

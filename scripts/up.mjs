@@ -28,6 +28,11 @@ function runOrDie(cmd, args, env = process.env) {
 function start(name, cmd, args, env = process.env, { quiet = false } = {}) {
   const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', quiet ? 'pipe' : 'inherit', 'inherit'] });
   if (quiet) child.stdout.resume();
+  return track(name, child);
+}
+
+/** Stopped by `shutdown`; when it exits on its own, everything stops. */
+function track(name, child) {
   children.push({ name, child });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) {
@@ -94,21 +99,14 @@ async function main() {
   if (!env.DATABASE_URL) {
     const port = env.PG_PORT ?? '54329';
     log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
-    const pg = start('postgres', process.execPath, [join(ROOT, 'scripts/embedded-postgres.mjs'), join(DATA, 'postgres'), port], env, { quiet: true });
-    env.DATABASE_URL = await new Promise((resolve, reject) => {
-      let out = '';
-      pg.stdout.on('data', (d) => {
-        out += String(d);
-        const line = out.split('\n').find((l) => l.includes('"ready"'));
-        if (line) resolve(JSON.parse(line).url);
-      });
-      pg.once('exit', () => reject(new Error('embedded PostgreSQL did not start')));
+    const { startEmbeddedPostgres } = require(join(ROOT, 'dist/scripts/embedded-postgres-process.js'));
+    const pg = await startEmbeddedPostgres({
+      dataDir: join(DATA, 'postgres'),
+      port: Number(port),
+      stderr: 'inherit',
+      onSpawn: (child) => track('postgres', child),
     });
-    // Migrations run as the role that owns the tables; the worker and the API as one that may only append to the audit trail.
-    const { ensureLocalDatabaseRoles } = require(join(ROOT, 'dist/scripts/local-database-roles.js'));
-    const roles = await ensureLocalDatabaseRoles(env.DATABASE_URL);
-    env.DATABASE_OWNER_URL = roles.ownerUrl;
-    env.DATABASE_URL = roles.engineUrl;
+    env.DATABASE_URL = pg.url;
   }
 
   let temporalUi = env.TEMPORAL_UI_URL ?? null;

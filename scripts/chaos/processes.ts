@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
+import { embeddedPostgresArgs, embeddedPostgresUrl, freePort } from '../embedded-postgres-process';
 
 /** scripts/tools.cjs from the sources: it is not compiled into dist/. */
 function temporalCliPath(root: string): string {
@@ -20,16 +21,7 @@ function temporalCliPath(root: string): string {
  * dies on its own while `supervise` is on.
  */
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface ProcSpec {
   name: string;
@@ -101,7 +93,8 @@ export class ManagedProcess {
       this.log.write(`===== exit code=${code} signal=${signal} ${expected ? '(asked)' : '(on its own)'} =====\n`);
       if (!expected && this.supervise) {
         this.say(`${this.name} exited on its own (${signal ?? code}); restarting it`);
-        void sleep(1000).then(() => (this.closing || this.running ? undefined : this.start().catch((e) => this.say(`${this.name} did not restart: ${String(e)}`))));
+        const restart = () => this.start().catch((e) => this.say(`${this.name} did not restart: ${String(e)}`));
+        void sleep(1000).then(() => (this.closing || this.running ? undefined : restart()));
       }
     });
     await withTimeout(this.spec.ready(this), timeoutMs, `${this.name} was not ready in ${timeoutMs / 1000} s (log: ${this.name}.log)`);
@@ -182,7 +175,7 @@ export function embeddedPostgresSpec(root: string, dataDir: string, port: number
   return {
     name: 'postgres',
     command: process.execPath,
-    args: [join(root, 'scripts/embedded-postgres.mjs'), dataDir, String(port)],
+    args: embeddedPostgresArgs(dataDir, port),
     env: process.env,
     cwd: root,
     stopSignal: 'SIGTERM',
@@ -191,9 +184,7 @@ export function embeddedPostgresSpec(root: string, dataDir: string, port: number
   };
 }
 
-export function postgresUrl(port: number): string {
-  return `postgres://postgres:postgres@127.0.0.1:${port}/mla`;
-}
+export const postgresUrl = embeddedPostgresUrl;
 
 export interface TemporalPorts {
   port: number;
