@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ConfigError, loadWorkerConfig } from '../../../libs/config/src';
+import { ConfigError, loadWorkerConfig, nestLogLevels } from '../../../libs/config/src';
 import { workflowBundlePath } from '../../../libs/temporal/src';
 import { WorkerModule } from './worker.module';
 import { safeLogMeta } from '../../../libs/logging/src';
@@ -20,14 +20,14 @@ async function main(): Promise<void> {
   // The SDK's own log lines in the same JSON shape as the rest; their metadata holds ids, never case content.
   const sdkLevel = ({ debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const)[config.logLevel];
   // The worker's own metrics (workflow task and activity failures, latencies) for Prometheus.
-  const metricsAddress = process.env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464';
+  const metricsAddress = config.metrics.address;
   Runtime.install({
-    telemetryOptions: metricsAddress === 'off' ? undefined : { metrics: { prometheus: { bindAddress: metricsAddress } } },
-    logger: new DefaultLogger(sdkLevel, (entry) =>
-      process.stdout.write(
-        JSON.stringify({ level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(), message: entry.message, ...safeLogMeta(entry.meta) }) + '\n',
-      ),
-    ),
+    telemetryOptions: metricsAddress === null ? undefined : { metrics: { prometheus: { bindAddress: metricsAddress } } },
+    logger: new DefaultLogger(sdkLevel, (entry) => {
+      const timestamp = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+      const line = { level: entry.level.toLowerCase(), context: 'temporal-sdk', timestamp, message: entry.message, ...safeLogMeta(entry.meta) };
+      process.stdout.write(JSON.stringify(line) + '\n');
+    }),
   });
   // No HTTP: an application context only, so that activities get their services by injection.
   const app = await NestFactory.createApplicationContext(
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       personKeySecret: config.personKey.secret,
       statisticsRefreshSeconds: config.statistics.refreshSeconds,
     }),
-    { logger: new ConsoleLogger('worker', { json: true, logLevels: config.logLevel === 'debug' ? ['debug', 'log', 'warn', 'error', 'fatal'] : ['log', 'warn', 'error', 'fatal'] }) },
+    { logger: new ConsoleLogger('worker', { json: true, logLevels: nestLogLevels(config.logLevel) }) },
   );
   app.enableShutdownHooks();
   if (config.personKey.isLocalDefault) {

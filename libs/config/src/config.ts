@@ -66,6 +66,12 @@ export interface AppConfig {
 export interface WorkerConfig extends Pick<AppConfig, 'database' | 'temporal' | 'logLevel'> {
   personKey: PersonKeyConfig;
   statistics: StatisticsConfig;
+  metrics: WorkerMetricsConfig;
+}
+
+export interface WorkerMetricsConfig {
+  /** host:port of the worker's Prometheus endpoint (WORKER_METRICS_ADDRESS, default 127.0.0.1:9464); null when set to `off`. */
+  address: string | null;
 }
 
 export interface PersonKeyConfig {
@@ -89,6 +95,12 @@ export const LOCAL_PERSON_KEY_SECRET = 'local-only-person-key-not-for-deployment
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The levels a Nest logger writes at LOG_LEVEL `level`: that level and every more severe one. */
+export function nestLogLevels(level: LogLevel): Array<'debug' | 'log' | 'warn' | 'error' | 'fatal'> {
+  const severities = ['debug', 'log', 'warn', 'error', 'fatal'] as const;
+  return severities.slice(severities.indexOf(level === 'info' ? 'log' : level));
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -154,6 +166,11 @@ class Reader {
     return value;
   }
 
+  /** host:port, or the word `off` (null). */
+  hostPortOrOff(name: string, fallback: string): string | null {
+    return this.optional(name) === 'off' ? null : this.hostPort(name, fallback);
+  }
+
   integer(name: string, fallback: number, min: number, max: number): number {
     const raw = this.optional(name);
     if (raw === undefined) return fallback;
@@ -170,7 +187,9 @@ class Reader {
     if (raw === undefined) return fallback;
     const m = /^(\d+)(s|m|h|d)?$/.exec(raw);
     const value = m ? Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'] : NaN;
-    if (!(value >= min && value <= max)) this.problems.push(`${name} must be a duration between ${min} s and ${max} s, as 90, 90s, 15m, 12h or 1d (got "${raw}")`);
+    if (!(value >= min && value <= max)) {
+      this.problems.push(`${name} must be a duration between ${min} s and ${max} s, as 90, 90s, 15m, 12h or 1d (got "${raw}")`);
+    }
     return value;
   }
 
@@ -244,7 +263,9 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
 
 function readPersonKey(r: Reader): PersonKeyConfig {
   const secret = r.optional('PERSON_KEY_SECRET');
-  if (secret !== undefined && secret.length < 32) r.problems.push('PERSON_KEY_SECRET must be at least 32 characters (a random secret, kept for the life of the deployment)');
+  if (secret !== undefined && secret.length < 32) {
+    r.problems.push('PERSON_KEY_SECRET must be at least 32 characters (a random secret, kept for the life of the deployment)');
+  }
   return { secret: secret ?? LOCAL_PERSON_KEY_SECRET, isLocalDefault: secret === undefined };
 }
 
@@ -256,6 +277,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     personKey: readPersonKey(r),
     statistics: { refreshSeconds: r.integer('STATS_REFRESH_SECONDS', 300, 0, 31 * 86400) },
+    metrics: { address: r.hostPortOrOff('WORKER_METRICS_ADDRESS', '127.0.0.1:9464') },
   });
 }
 

@@ -1,4 +1,4 @@
-import { ConfigError, LOCAL_PERSON_KEY_SECRET, loadWorkerConfig } from './config';
+import { ConfigError, LOCAL_PERSON_KEY_SECRET, loadWorkerConfig, nestLogLevels } from './config';
 
 describe('worker configuration', () => {
   const db = { DATABASE_URL: 'postgres://u@h:5432/db' };
@@ -28,5 +28,26 @@ describe('worker configuration', () => {
         expect(problems).toContain('STATS_REFRESH_SECONDS');
       }
     }
+  });
+
+  it('serves its metrics on 127.0.0.1:9464 unless told another host:port, or off', () => {
+    expect(loadWorkerConfig(db).metrics.address).toBe('127.0.0.1:9464');
+    expect(loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: '0.0.0.0:9100' }).metrics.address).toBe('0.0.0.0:9100');
+    expect(loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: '[::1]:9100' }).metrics.address).toBe('[::1]:9100');
+    expect(loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: 'off' }).metrics.address).toBeNull();
+  });
+
+  it('refuses a metrics address that is neither host:port nor off, naming the variable', () => {
+    for (const address of ['9464', 'localhost', 'http://127.0.0.1:9464', 'OFF', '127.0.0.1:port']) {
+      expect(() => loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: address })).toThrow(/WORKER_METRICS_ADDRESS must be host:port/);
+    }
+  });
+
+  it('logs at LOG_LEVEL and every more severe level, so warn and error silence the routine lines', () => {
+    expect(nestLogLevels(loadWorkerConfig({ ...db, LOG_LEVEL: 'debug' }).logLevel)).toEqual(['debug', 'log', 'warn', 'error', 'fatal']);
+    expect(nestLogLevels(loadWorkerConfig(db).logLevel)).toEqual(['log', 'warn', 'error', 'fatal']);
+    expect(nestLogLevels(loadWorkerConfig({ ...db, LOG_LEVEL: 'warn' }).logLevel)).toEqual(['warn', 'error', 'fatal']);
+    expect(nestLogLevels(loadWorkerConfig({ ...db, LOG_LEVEL: 'error' }).logLevel)).toEqual(['error', 'fatal']);
+    expect(() => loadWorkerConfig({ ...db, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of debug, info, warn, error/);
   });
 });
