@@ -21,11 +21,18 @@ export async function ensureStatisticsSchedule(client: Client, options: { taskQu
     }
   }
   const spec = { intervals: [{ every: `${options.everySeconds}s` as const }] };
-  const action = { type: 'startWorkflow' as const, workflowType: STATISTICS_REFRESH_WORKFLOW_TYPE, workflowId: STATISTICS_SCHEDULE_ID, taskQueue: options.taskQueue, args: [] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: STATISTICS_REFRESH_WORKFLOW_TYPE,
+    workflowId: STATISTICS_SCHEDULE_ID,
+    taskQueue: options.taskQueue,
+    args: [],
+  };
   // A tick missed while Temporal was away is not worth catching up: the next one refreshes everything.
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' as const };
   try {
-    await client.schedule.create({ scheduleId: STATISTICS_SCHEDULE_ID, spec, action, policies, state: { triggerImmediately: true, note: 'statistics pre-aggregates (STATS_REFRESH_SECONDS)' } });
+    const state = { triggerImmediately: true, note: 'statistics pre-aggregates (STATS_REFRESH_SECONDS)' };
+    await client.schedule.create({ scheduleId: STATISTICS_SCHEDULE_ID, spec, action, policies, state });
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

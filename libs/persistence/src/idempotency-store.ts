@@ -41,9 +41,17 @@ export class IdempotencyStore {
       [actorId, key, operation, caseId, digest, this.options.leaseSeconds],
     );
     if (inserted.length) return { kind: 'RUN' };
-    const [row]: Array<{ request_digest: string; status: string; case_id: string | null; response_status: number | null; response_version: number | null; expired: boolean }> =
+    const [row]: Array<{
+      request_digest: string;
+      status: string;
+      case_id: string | null;
+      response_status: number | null;
+      response_version: number | null;
+      expired: boolean;
+    }> =
       await this.db.query(
-        `SELECT request_digest, status, case_id, response_status, response_version, locked_until <= now() AS expired FROM idempotency_keys WHERE actor_id = $1 AND key = $2`,
+        `SELECT request_digest, status, case_id, response_status, response_version, locked_until <= now() AS expired
+         FROM idempotency_keys WHERE actor_id = $1 AND key = $2`,
         [actorId, key],
       );
     if (!row) return this.claim(actorId, key, operation, digest, caseId);
@@ -101,7 +109,10 @@ export class ProjectionFailureQueries {
   constructor(private readonly db: DataSource) {}
 
   async open(caseId: string): Promise<ProjectionFailureRow | null> {
-    const rows: ProjectionFailureRow[] = await this.db.query(`SELECT ${FAILURE_COLUMNS} FROM case_projection_failures WHERE case_id = $1 AND resolved_at IS NULL`, [caseId]);
+    const rows: ProjectionFailureRow[] = await this.db.query(
+      `SELECT ${FAILURE_COLUMNS} FROM case_projection_failures WHERE case_id = $1 AND resolved_at IS NULL`,
+      [caseId],
+    );
     return rows[0] ?? null;
   }
 

@@ -15,6 +15,7 @@ export class Extradition1764600000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX cases_kind_idx; DROP INDEX cases_extradition_person_idx; ALTER TABLE cases DROP COLUMN linked_case_id, DROP COLUMN person_identifier;`);
+    await q.query(`DROP INDEX cases_kind_idx; DROP INDEX cases_extradition_person_idx;
+      ALTER TABLE cases DROP COLUMN linked_case_id, DROP COLUMN person_identifier;`);
   }
 }

@@ -10,7 +10,10 @@ export class Monitoring1764700000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE cases
-        ADD COLUMN is_open boolean GENERATED ALWAYS AS (state NOT IN ('CLOSED', 'REFUSED', 'WITHDRAWN', 'SURRENDERED', 'RELEASED_NOT_TAKEN_OVER', 'JUDGMENT', 'DISCONTINUED')) STORED,
+        -- The terminal states of every machine: test/terminal-states.int-spec.ts holds this list to the domain's.
+        ADD COLUMN is_open boolean GENERATED ALWAYS AS (
+          state NOT IN ('CLOSED', 'REFUSED', 'WITHDRAWN', 'SURRENDERED', 'RELEASED_NOT_TAKEN_OVER', 'JUDGMENT', 'DISCONTINUED')
+        ) STORED,
         ADD COLUMN transmitted_at timestamptz,
         ADD COLUMN received_at timestamptz,
         ADD COLUMN results_at timestamptz,

@@ -13,8 +13,10 @@ export class StatisticsPreAggregates1764900000000 implements MigrationInterface 
       CREATE MATERIALIZED VIEW stats_monthly AS
         SELECT requesting_state, requested_state, kind, legal_basis, transmitted, date_trunc('month', filed_at)::date AS month,
                count(*) FILTER (WHERE is_open) AS open, count(*) FILTER (WHERE NOT is_open) AS terminal,
-               coalesce(array_agg(extract(epoch FROM received_at - transmitted_at) / 86400) FILTER (WHERE received_at IS NOT NULL AND transmitted_at IS NOT NULL), '{}') AS ack_days,
-               coalesce(array_agg((extract(epoch FROM results_at - received_at) * 1000 - paused_ms) / 86400000) FILTER (WHERE results_at IS NOT NULL AND received_at IS NOT NULL), '{}') AS execution_days,
+               coalesce(array_agg(extract(epoch FROM received_at - transmitted_at) / 86400)
+                          FILTER (WHERE received_at IS NOT NULL AND transmitted_at IS NOT NULL), '{}') AS ack_days,
+               coalesce(array_agg((extract(epoch FROM results_at - received_at) * 1000 - paused_ms) / 86400000)
+                          FILTER (WHERE results_at IS NOT NULL AND received_at IS NOT NULL), '{}') AS execution_days,
                count(*) FILTER (WHERE kind = 'EXTRADITION' AND custody_days IS NOT NULL) AS custody_cases,
                coalesce(sum(custody_days) FILTER (WHERE kind = 'EXTRADITION'), 0) AS custody_total,
                max(custody_days) FILTER (WHERE kind = 'EXTRADITION') AS custody_max,
@@ -37,7 +39,8 @@ export class StatisticsPreAggregates1764900000000 implements MigrationInterface 
       CREATE MATERIALIZED VIEW stats_monthly_refusals AS
         SELECT requesting_state, requested_state, kind, legal_basis, transmitted, date_trunc('month', filed_at)::date AS month, refusal_ground, count(*) AS n
         FROM cases WHERE refusal_ground IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6, 7;
-      CREATE UNIQUE INDEX stats_monthly_refusals_key ON stats_monthly_refusals (requesting_state, requested_state, kind, legal_basis, transmitted, month, refusal_ground);
+      CREATE UNIQUE INDEX stats_monthly_refusals_key
+        ON stats_monthly_refusals (requesting_state, requested_state, kind, legal_basis, transmitted, month, refusal_ground);
 
       CREATE TABLE stats_refreshes (id int PRIMARY KEY CHECK (id = 1), refreshed_at timestamptz NOT NULL);
       INSERT INTO stats_refreshes VALUES (1, now());
