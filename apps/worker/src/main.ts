@@ -44,7 +44,9 @@ async function main(): Promise<void> {
     new Logger('worker').warn('PERSON_KEY_SECRET is not set: person workflow ids use the published local key; set a secret of your own in any deployment');
   }
   if (!config.temporal.codecKeys) {
-    new Logger('worker').warn('TEMPORAL_CODEC_KEYS(_FILE) is not set: workflow inputs, commands and results rest in clear in Temporal; set a key ring in any deployment');
+    new Logger('worker').warn(
+      'TEMPORAL_CODEC_KEYS(_FILE) is not set: workflow inputs, commands and results rest in clear in Temporal; set a key ring in any deployment',
+    );
   }
 }
 
