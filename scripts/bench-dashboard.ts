@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     writeFileSync(keyFile, await exportSPKI(publicKey));
     const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
     const token = (sub: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
+      new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuedAt().setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
     // The API runs in its own process, as in production, so that the load generator does not share its event loop.
     const apiPort = await freePort();
     const api = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/src/main.js')], {
