@@ -39,7 +39,7 @@ export async function startTemporalDevServer(): Promise<Running & { address: str
       await connection.close();
       break;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`temporal dev server did not answer on ${address}: ${String(err)}\n${stderr}`);
+      if (Date.now() > deadline) throw new Error(`temporal dev server did not answer on ${address}: ${String(err)}\n${stderr}`, { cause: err });
       await new Promise((r) => setTimeout(r, 250));
     }
   }

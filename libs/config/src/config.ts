@@ -162,7 +162,7 @@ class Reader {
 
   hostPort(name: string, fallback: string): string {
     const value = this.text(name, fallback);
-    if (value && !/^[A-Za-z0-9.\-\[\]:]+:\d+$/.test(value)) this.problems.push(`${name} must be host:port (got "${value}")`);
+    if (value && !/^[A-Za-z0-9.\-[\]:]+:\d+$/.test(value)) this.problems.push(`${name} must be host:port (got "${value}")`);
     return value;
   }
 
