@@ -14,7 +14,7 @@ const load = (file: string) => JSON.parse(readFileSync(join(DIR, file), 'utf8'))
 /**
  * Committed histories of representative cases replayed against today's workflow code: a change that
  * would break running cases (a new timer, a reordered activity, a renamed message) fails here. Such a
- * change needs patched(); see README "Changing the workflow".
+ * change needs patched(); see docs/workflows.md.
  */
 describe('replay of committed histories', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
