@@ -1,3 +1,5 @@
+// Every setting of the engine, read and validated in one place so that a bad value stops a process with the
+// whole list of problems; its length is the number of settings.
 import { CASES_TASK_QUEUE } from '../../contracts/src/task-queues';
 import { readCodecKeyRing, type CodecKeyRing } from './codec-keys';
 

@@ -1,3 +1,5 @@
+// Query and response schemas of the managers' view: declarations only, one class per shape, kept together
+// so the OpenAPI contract of /monitoring reads in one place; hence the length.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { decodeKey, type Direction, type KeyPart, type MonitoringFilter } from '../../../../libs/persistence/src';

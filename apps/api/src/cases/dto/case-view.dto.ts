@@ -1,3 +1,5 @@
+// Response schemas of the case reads (view, history, timeline, list): declarations only, one class per JSON
+// shape, kept together so the OpenAPI contract of a case reads in one place; hence the length.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FieldProblemDto } from '../../common/openapi';
 
