@@ -1,6 +1,7 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { failureConverterModule } from '../libs/temporal/src/payload-codec';
 import { defaultWorkflowBundle, workflowsEntry } from '../libs/temporal/src/workflow-bundle';
 
 /**
@@ -11,6 +12,8 @@ import { defaultWorkflowBundle, workflowsEntry } from '../libs/temporal/src/work
 export async function buildWorkflowBundle(out: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
+    // Failures the workflows raise (refused commands, update rejections) leave with their messages encoded, as the worker's do.
+    failureConverterPath: failureConverterModule(),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error } as never,
   });
   mkdirSync(dirname(out), { recursive: true });

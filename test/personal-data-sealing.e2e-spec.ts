@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { personKeyOf } from '../activities/person-registry.activities';
 import { LOCAL_PERSON_KEY_SECRET } from '../libs/config/src';
-import { caseWorkflowId, personWorkflowId } from '../libs/contracts/src';
+import { caseCommandUpdate, caseWorkflowId, personWorkflowId } from '../libs/contracts/src';
+import type { CommandEnvelope } from '../libs/domain/src';
 import { ENCRYPTED_ENCODING } from '../libs/temporal/src';
 import { temporalCliPath } from '../scripts/tools.cjs';
 import { Engine, startEngine } from './support/engine';
@@ -25,6 +26,7 @@ const planted = {
   fact: unique('sealed fact '),
   comment: unique('sealed comment '),
   note: unique('sealed note '),
+  poisonedNote: unique('poisoned note '),
 };
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
@@ -114,6 +116,31 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     await engine.settle(ext.id);
     ids.push(caseWorkflowId('MLA', mla.id), caseWorkflowId('EXTRADITION', ext.id), personWorkflowId(personKeyOf(LOCAL_PERSON_KEY_SECRET, 'BJ', planted.identifier)));
   }, 120000);
+
+  it('keeps failure messages and stack traces sealed: the server holds "Encoded failure" and a sealed payload', async () => {
+    // A value Postgres refuses (a NUL byte), sent past the API straight to the workflow: the projection activity fails.
+    const envelope = {
+      command: { type: 'NOTE', text: `${planted.poisonedNote}\u0000` },
+      relation: 'REQUESTING_PROSECUTOR',
+      actor: { userId: 'u-sn-prosecutor', role: 'PROSECUTOR', stateCode: 'SN', authorityId: 'SN-PROS-DAKAR' },
+    } as CommandEnvelope;
+    const answer = await engine.temporal.client.workflow.getHandle(ids[0]).executeUpdate(caseCommandUpdate, { args: [envelope] });
+    expect(answer.readModel).toBe('FAILED');
+    const failures = (json: { events: Array<Record<string, any>> }) =>
+      json.events.flatMap((e) => Object.values(e).filter((v) => v && typeof v === 'object' && v.failure).map((v) => v.failure as Record<string, any>));
+    const rawHistory = JSON.parse(historyToJSON(await raw.workflow.getHandle(ids[0]).fetchHistory()));
+    const stored = failures(rawHistory);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const failure of stored) {
+      expect({ message: failure.message, stackTrace: failure.stackTrace ?? '' }).toEqual({ message: 'Encoded failure', stackTrace: '' });
+      expect(failure.encodedAttributes.metadata.encoding).toBe(b64(ENCRYPTED_ENCODING));
+    }
+    // An administrator opens them through the codec: the activity's failure as the worker reported it, by its facts.
+    const decoded = await engine.request('POST', '/codec/decode', { token: await engine.token('u-admin'), body: { payloads: [stored[0].encodedAttributes] } });
+    expect(decoded.status).toBe(200);
+    const attributes = JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8'));
+    expect(attributes.message).toMatch(/SQLSTATE 22/);
+  }, 60000);
 
   it('stores no planted name, birth date, fact, comment or note in any history the server holds', async () => {
     const listed: string[] = [];

@@ -19,6 +19,7 @@ import { mlaCaseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
 import { ensureLocalDatabaseRoles } from '../../scripts/local-database-roles';
 import { engineDataConverter } from '../../libs/temporal/src';
+import { sanitizingActivityInterceptors } from '../../apps/worker/src/activity-errors';
 import type { CodecKeyRing } from '../../libs/config/src';
 
 /** A fresh key ring per suite, rotated once, so every engine test runs with payloads sealed as in production. */
@@ -104,6 +105,8 @@ export async function startEngine(options: { temporal?: 'dev-server' | 'time-ski
     namespace: 'default',
     taskQueue,
     workflowBundle: { codePath: bundle },
+    // As in production (apps/worker/src/worker.service.ts): activity failures leave by their facts only.
+    interceptors: { activity: [sanitizingActivityInterceptors] },
     activities: {
       ...createCaseProjectionActivities({ dataSource: engineDb }),
       ...createPersonRegistryActivities({ client, taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET }),

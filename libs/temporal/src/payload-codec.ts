@@ -1,5 +1,6 @@
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { CodecKeyRing } from '../../config/src';
 
 /** `encoding` of a sealed payload; anything else is a payload from before sealing and passes through. */
@@ -108,9 +109,15 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter of every client and worker of the engine: sealing when keys are configured, plain otherwise. */
+/** The module exporting the engine's `failureConverter` (failure messages and stack traces as a payload). */
+export const failureConverterModule = () => join(__dirname, 'failure-converter');
+
+/**
+ * The data converter of every client and worker of the engine: sealing when keys are configured, plain
+ * otherwise. Sealing covers failures too: their messages and stack traces travel as a sealed payload.
+ */
 export function engineDataConverter(keys: CodecKeyRing | KeyProvider | undefined): DataConverter {
   if (!keys) return {};
   const provider = 'encryptionKey' in keys ? keys : new StaticKeyProvider(keys);
-  return { payloadCodecs: [new EncryptionCodec(provider)] };
+  return { payloadCodecs: [new EncryptionCodec(provider)], failureConverterPath: failureConverterModule() };
 }
