@@ -43,7 +43,9 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     const refused = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`, {}, 409);
     expect(refused.code).toBe('LEGAL_BASIS_NOT_IN_FORCE');
     await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-override`, { justification: 'Request prepared before the withdrawal took effect' }, 403);
-    const overridden = await sc.call('u-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, {
+    // An administrator of the requesting State: those of other States do not see its cases.
+    await sc.call('u-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, { justification: 'Request prepared before the withdrawal took effect' }, 404);
+    const overridden = await sc.call('u-ng-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, {
       justification: 'Request prepared before the withdrawal took effect',
     });
     expect(overridden.history.at(-1)).toMatchObject({ event: 'OVERRIDE_BASIS', actor: { role: 'ADMIN' } });

@@ -39,7 +39,9 @@ describe('access policy: roles × relations to the case', () => {
   const manager = actor(['MANAGER'], 'NG', 'NG-CA');
   const foreignManager = actor(['MANAGER'], 'SN', 'SN-CA');
   const secretariat = actor(['SECRETARIAT'], 'SN', 'INT-WACAP');
-  const admin = actor(['ADMIN'], 'SN', 'SN-MOJ');
+  const admin = actor(['ADMIN'], 'NG', 'NG-MOJ');
+  const requestedAdmin = actor(['ADMIN'], 'IT', 'IT-MOJ');
+  const foreignAdmin = actor(['ADMIN'], 'SN', 'SN-MOJ');
   const unrelated = actor(['CENTRAL_AUTHORITY'], 'GH', 'GH-CA');
 
   it.each([
@@ -55,7 +57,9 @@ describe('access policy: roles × relations to the case', () => {
     ['manager of a party State', manager, ['MANAGER']],
     ['manager of a third State', foreignManager, []],
     ['network secretariat', secretariat, ['MANAGER']],
-    ['admin', admin, ['ADMIN']],
+    ["an administrator of the requesting State", admin, ['ADMIN']],
+    ["an administrator of the requested State after transmission", requestedAdmin, ['ADMIN']],
+    ['an administrator of a third State', foreignAdmin, []],
     ['unrelated central authority', unrelated, []],
   ])('%s', (_label, who, expected) => {
     expect(relationsOf(who, facts())).toEqual(expected);
@@ -79,6 +83,13 @@ describe('access policy: roles × relations to the case', () => {
     expect(decide(prosecutor, { kind: 'VIEW' }, facts())).toMatchObject({ visibility: 'FULL' });
     expect(decide(lm, { kind: 'VIEW' }, facts())).toMatchObject({ visibility: 'FULL' });
     expect(decide(manager, { kind: 'VIEW' }, facts())).toMatchObject({ visibility: 'SUMMARY' });
+  });
+
+  it("lets an administrator read their own State's cases in full and no other State's", () => {
+    expect(decide(admin, { kind: 'VIEW' }, facts())).toMatchObject({ outcome: 'ALLOW', relation: 'ADMIN', visibility: 'FULL' });
+    expect(decide(foreignAdmin, { kind: 'VIEW' }, facts()).outcome).toBe('NOT_FOUND');
+    expect(decide(foreignAdmin, { kind: 'COMMAND', name: 'OVERRIDE_BASIS', allowedRelations: ['ADMIN'] }, facts()).outcome).toBe('NOT_FOUND');
+    expect(decide(requestedAdmin, { kind: 'VIEW' }, facts({ transmitted: false })).outcome).toBe('NOT_FOUND');
   });
 
   it('answers 404 before 403: an unrelated actor never learns the case exists', () => {

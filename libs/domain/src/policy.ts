@@ -111,7 +111,10 @@ export function relationsOf(actor: Actor, facts: CaseAccessFacts): CaseRelation[
   if (has(actor, 'SECRETARIAT') || (has(actor, 'MANAGER') && (inRequesting || (inRequested && facts.transmitted)))) {
     relations.push('MANAGER');
   }
-  if (has(actor, 'ADMIN')) relations.push('ADMIN');
+  // An administrator acts on reference data and on the cases of their own State, as its central
+  // authority would see them (the requested side from transmission on); other States' cases do not
+  // exist for them: §2 gives administrators no reading of other States' cases, summary or otherwise.
+  if (has(actor, 'ADMIN') && (inRequesting || (inRequested && facts.transmitted))) relations.push('ADMIN');
   return relations;
 }
 

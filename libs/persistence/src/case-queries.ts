@@ -133,7 +133,7 @@ function scopeSql(actor: Actor, params: unknown[], c: (column: string) => string
     return `$${params.length}`;
   };
   const has = (role: string) => actor.roles.includes(role as never);
-  if (has('ADMIN') || has('SECRETARIAT')) return 'TRUE';
+  if (has('SECRETARIAT')) return 'TRUE';
   const clauses: string[] = [];
   let stateParam: string | undefined;
   const actorState = () => (stateParam ??= p(actor.stateCode));
@@ -141,7 +141,8 @@ function scopeSql(actor: Actor, params: unknown[], c: (column: string) => string
     clauses.push(`(${c('requesting_state')} = ${actorState()} AND ${c('requesting_authority_id')} = ${p(actor.authorityId)})`);
     clauses.push(`(${c('kind')} = 'DOMESTIC_PROSECUTION' AND ${c('requested_state')} = ${actorState()})`);
   }
-  if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER')) {
+  // Administrators see their own State's cases as its central authority does (policy.relationsOf).
+  if (has('CENTRAL_AUTHORITY') || has('CENTRAL_AUTHORITY_HEAD') || has('MANAGER') || has('ADMIN')) {
     clauses.push(`(${c('requesting_state')} = ${actorState()} OR (${c('requested_state')} = ${actorState()} AND ${c('transmitted')}))`);
   }
   if (has('EXECUTING_AUTHORITY')) {
