@@ -21,3 +21,4 @@ export * from './domestic-prosecution/commands';
 export { advanceDomestic } from './domestic-prosecution/clocks';
 export * from './domestic-prosecution/machine';
 export * from './terminal-states';
+export * from './visibility';

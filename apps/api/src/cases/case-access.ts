@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Actor, CaseAction, decide, type CaseRelation, type Role, type Visibility } from '../../../../libs/domain/src';
+import { Actor, CaseAction, decide, readerOf, type CaseRelation, type Reader, type Role, type Visibility } from '../../../../libs/domain/src';
 import { CaseQueries, CaseRow, ProjectionFailureQueries, ProjectionFailureRow, accessFactsOf } from '../../../../libs/persistence/src';
 import { ProblemException } from '../common/problem';
-import { presentCase, presentEvent } from './case-presenter';
+import { presentCase, presentHistory } from './case-presenter';
 import { AccessLog } from '../audit/access-log';
 import type { AccessView } from '../../../../libs/persistence/src/access-log';
 
@@ -12,6 +12,8 @@ export interface Access {
   relation: CaseRelation;
   role: Role;
   visibility: Visibility;
+  /** Which classes of fields the actor receives (libs/domain/src/visibility.ts). */
+  reader: Reader;
 }
 
 /** Loads a case and applies the domain policy: 404 when the actor has no relation to it, 403 when the action is not theirs. */
@@ -32,10 +34,9 @@ export class CaseAccess {
     return this.accessLog.record(actor, view, caseIds);
   }
 
-  /** Visibility of a row already selected by the actor's list scope; SUMMARY when the policy sees no full relation. */
-  visibility(actor: Actor, row: CaseRow): Visibility {
-    const decision = decide(actor, { kind: 'VIEW' }, accessFactsOf(row));
-    return decision.outcome === 'ALLOW' ? decision.visibility : 'SUMMARY';
+  /** How the actor reads a row already selected by their list scope; a bare summary when the policy sees no relation. */
+  reader(actor: Actor, row: CaseRow): Reader {
+    return readerOf(actor, accessFactsOf(row)) ?? { visibility: 'SUMMARY', classes: new Set() };
   }
 
   /**
@@ -43,12 +44,12 @@ export class CaseAccess {
    * With `minVersion`, a client reading its own write is told to retry (503) until Postgres shows it.
    */
   async view(actor: Actor, caseId: string, minVersion?: number) {
-    const { row, visibility } = await this.require(actor, caseId, { kind: 'VIEW' });
+    const { row, reader } = await this.require(actor, caseId, { kind: 'VIEW' });
     if (row.flags.includes('PROJECTION_FAILED')) throw readModelBehind(caseId, row.version, 'FAILED');
     if (minVersion !== undefined && row.version < minVersion) throw readModelBehind(caseId, row.version, 'BEHIND');
     const history = await this.queries.history(caseId);
     await this.logRead(actor, 'CASE', [caseId]);
-    return { ...presentCase(row, visibility), history: history.map(presentEvent) };
+    return { ...presentCase(row, reader), history: presentHistory(history, reader) };
   }
 
   async require(actor: Actor, caseId: string, action: CaseAction): Promise<Access> {
@@ -66,7 +67,7 @@ export class CaseAccess {
       case 'FORBIDDEN':
         throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.reason);
       case 'ALLOW':
-        return { row, relation: decision.relation, role: decision.role, visibility: decision.visibility };
+        return { row, relation: decision.relation, role: decision.role, visibility: decision.visibility, reader: this.reader(actor, row) };
     }
   }
 }

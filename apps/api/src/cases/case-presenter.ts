@@ -1,16 +1,30 @@
-import type { Visibility } from '../../../../libs/domain/src';
+import { visibleFlags, type FieldClass, type Reader } from '../../../../libs/domain/src';
 import type { CaseEventRow, CaseRow, CaseTaskRow } from '../../../../libs/persistence/src';
 
-/** What a reader with only SUMMARY visibility (focal points, managers) does not receive. */
-const FULL_ONLY = ['subjectOfProceedings', 'factsSummary', 'purpose', 'persons', 'deadlineReason'] as const;
+/** The class of each case column that is more than bookkeeping (libs/domain/src/visibility.ts). */
+const CASE_FIELD_CLASSES: Record<string, FieldClass> = {
+  subjectOfProceedings: 'content',
+  factsSummary: 'content',
+  purpose: 'content',
+  deadlineReason: 'content',
+  persons: 'persons',
+};
 
-export function presentCase(row: CaseRow, visibility: Visibility) {
+/** Events that are the conflict itself (linking the requests, the requested CA's choice). */
+const CONFLICT_EVENTS: ReadonlySet<string> = new Set(['LINK_CONFLICT', 'RECORD_CONFLICT_CHOICE']);
+/** Events whose comment is a note rather than a comment on a life-cycle step. */
+const NOTE_EVENTS: ReadonlySet<string> = new Set(['NOTE', 'RECORD_EXECUTION']);
+
+/** `value` when the reader may read `cls`, else nothing (the field is left out of the answer). */
+const only = <T>(reader: Reader, cls: FieldClass, value: T): T | undefined => (reader.classes.has(cls) ? value : undefined);
+
+export function presentCase(row: CaseRow, reader: Reader) {
   const view = {
     id: row.id,
     kind: row.kind,
     state: row.state,
     version: row.version,
-    flags: row.flags,
+    flags: visibleFlags(row.flags, reader),
     requestingState: row.requestingState,
     requestingAuthorityId: row.requestingAuthorityId,
     requestedState: row.requestedState,
@@ -34,13 +48,18 @@ export function presentCase(row: CaseRow, visibility: Visibility) {
     lastPartyEventAt: row.lastPartyEventAt?.toISOString(),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    visibility,
+    visibility: reader.visibility,
   };
-  if (visibility === 'SUMMARY') for (const key of FULL_ONLY) delete (view as Partial<typeof view>)[key];
+  for (const [key, cls] of Object.entries(CASE_FIELD_CLASSES)) if (!reader.classes.has(cls)) delete (view as Record<string, unknown>)[key];
   return view;
 }
 
-export function presentEvent(e: CaseEventRow) {
+/** The audit history as the reader may see it: conflict events only for whom the conflict is, comments, notes and data by class. */
+export function presentHistory(history: readonly CaseEventRow[], reader: Reader) {
+  return history.filter((e) => !CONFLICT_EVENTS.has(e.event) || reader.classes.has('conflict')).map((e) => presentEvent(e, reader));
+}
+
+export function presentEvent(e: CaseEventRow, reader: Reader) {
   return {
     seq: e.seq,
     event: e.event,
@@ -49,21 +68,21 @@ export function presentEvent(e: CaseEventRow) {
     actor: { id: e.actorId, role: e.actorRole, stateCode: e.actorState, authorityId: e.actorAuthorityId },
     at: e.at.toISOString(),
     legalRef: e.legalRef,
-    comment: e.comment,
-    data: e.data ?? undefined,
-    notify: e.notify ?? undefined,
+    comment: only(reader, NOTE_EVENTS.has(e.event) ? 'notes' : 'comments', e.comment),
+    data: only(reader, 'data', e.data ?? undefined),
+    notify: only(reader, 'data', e.notify ?? undefined),
   };
 }
 
 const iso = (ms: number | undefined | null) => (ms === undefined || ms === null ? null : new Date(ms).toISOString());
 
 /** "Where is our request and what is late?" in one answer. */
-export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: CaseTaskRow[], visibility: Visibility) {
+export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: CaseTaskRow[], reader: Reader) {
   const detail = row.detail ?? {};
   return {
     caseId: row.id,
     state: row.state,
-    flags: row.flags,
+    flags: visibleFlags(row.flags, reader),
     requestingState: row.requestingState,
     requestedState: row.requestedState,
     legalBasis: row.legalBasis,
@@ -91,35 +110,45 @@ export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: Ca
       level: t.level,
       addressee: t.addressee,
       addresseeStates: t.addresseeStates,
-      reason: t.reason,
+      // A request for information carries its details in the task's reason.
+      reason: t.kind === 'INFO_RESPONSE' ? only(reader, 'comments', t.reason) : t.reason,
       createdAt: t.createdAt.toISOString(),
       dueAt: t.dueAt?.toISOString() ?? null,
       status: t.status,
       resolvedAt: t.resolvedAt?.toISOString() ?? null,
       resolutionDays: t.resolvedAt ? Math.round((t.resolvedAt.getTime() - t.createdAt.getTime()) / 86_400_000) : null,
     })),
-    items: detail.items ?? [],
+    items: (detail.items ?? []).map((i: Record<string, unknown>) => ({ ...i, note: only(reader, 'notes', i.note) })),
     metrics: detail.metrics ?? null,
-    transmission: detail.transmission ? { ...detail.transmission, at: iso(detail.transmission.at) } : null,
-    postponement: detail.postponement ?? null,
-    refusal: detail.refusal ?? null,
-    basisOverride: detail.basisOverride ? { ...detail.basisOverride, at: iso(detail.basisOverride.at) } : null,
+    transmission: detail.transmission
+      ? { ...detail.transmission, at: iso(detail.transmission.at), reference: only(reader, 'documents', detail.transmission.reference) }
+      : null,
+    postponement: detail.postponement ? { ...detail.postponement, reasons: only(reader, 'comments', detail.postponement.reasons) } : null,
+    refusal: detail.refusal ? { ...detail.refusal, reasons: only(reader, 'comments', detail.refusal.reasons) } : null,
+    basisOverride: detail.basisOverride
+      ? { ...detail.basisOverride, at: iso(detail.basisOverride.at), justification: only(reader, 'comments', detail.basisOverride.justification) }
+      : null,
     kind: row.kind,
     linkedCaseId: row.linkedCaseId ?? null,
     extradition:
       row.kind === 'EXTRADITION'
         ? {
-            formalRequest: detail.formalRequest,
+            formalRequest: detail.formalRequest && {
+              ...detail.formalRequest,
+              transmission: detail.formalRequest.transmission && {
+                ...detail.formalRequest.transmission,
+                reference: only(reader, 'documents', detail.formalRequest.transmission.reference),
+              },
+            },
             custody: detail.custody,
             surrender: detail.surrender ?? null,
             courtDecision: detail.courtDecision ?? null,
-            conflict: detail.conflict,
-            provisionalArrest: detail.provisionalArrest ?? null,
+            conflict: only(reader, 'conflict', detail.conflict),
+            provisionalArrest: detail.provisionalArrest
+              ? { ...detail.provisionalArrest, reference: only(reader, 'documents', detail.provisionalArrest.reference) }
+              : null,
           }
         : undefined,
-    events: history.map((e) => {
-      const p = presentEvent(e);
-      return visibility === 'SUMMARY' ? { ...p, comment: undefined } : p;
-    }),
+    events: presentHistory(history, reader),
   };
 }

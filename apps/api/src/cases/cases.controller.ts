@@ -49,7 +49,7 @@ export class CasesController {
   async list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery) {
     const page = await this.access.queries.list(actor, q.limit, q.cursor ? decodeCursor(q.cursor) : null);
     await this.access.logRead(actor, 'LIST', page.items.map((row) => row.id));
-    return { items: page.items.map((row) => presentCase(row, this.access.visibility(actor, row))), nextCursor: page.nextCursor };
+    return { items: page.items.map((row) => presentCase(row, this.access.reader(actor, row))), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -68,10 +68,10 @@ export class CasesController {
   })
   @ReadResponses(TimelineDto, 403, 404)
   async timeline(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    const { row, visibility } = await this.access.require(actor, id, { kind: 'VIEW' });
+    const { row, reader } = await this.access.require(actor, id, { kind: 'VIEW' });
     const [history, tasks] = await Promise.all([this.access.queries.history(id), this.access.queries.tasks(id)]);
     await this.access.logRead(actor, 'TIMELINE', [id]);
-    return presentTimeline(row, history, tasks, visibility);
+    return presentTimeline(row, history, tasks, reader);
   }
 
   @Patch(':id')

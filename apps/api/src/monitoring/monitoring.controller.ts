@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
-import { mayOperate, type Actor } from '../../../../libs/domain/src';
+import { mayOperate, visibleFlagsInScope, type Actor } from '../../../../libs/domain/src';
 import { MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { FileResponses, Problems, ReadResponses } from '../common/openapi';
@@ -39,7 +39,7 @@ export class MonitoringController {
   @ReadResponses(StalledPageDto, 400)
   stalled(@CurrentActor() actor: Actor, @Query() q: StalledQuery) {
     const o = { days: q.days, sort: q.sort, direction: q.order, limit: q.limit, cursor: q.after(STALLED_KEY), now: new Date() };
-    return this.queries.stalled(actor, q.filter(), o);
+    return withVisibleFlags(actor, this.queries.stalled(actor, q.filter(), o));
   }
 
   @Get('deadlines')
@@ -47,7 +47,7 @@ export class MonitoringController {
   @ReadResponses(DeadlinePageDto, 400)
   deadlines(@CurrentActor() actor: Actor, @Query() q: DeadlinesQuery) {
     const o = { status: q.status, withinDays: q.withinDays, direction: q.order, limit: q.limit, cursor: q.after(DEADLINES_KEY), today: today() };
-    return this.queries.deadlines(actor, q.filter(), o);
+    return withVisibleFlags(actor, this.queries.deadlines(actor, q.filter(), o));
   }
 
   @Get('escalations')
@@ -130,7 +130,14 @@ export class MonitoringController {
         const columns = Object.keys(rows[0]);
         let chunk = header ? '' : `${columns.join(',')}\n`;
         header = true;
-        for (const row of rows) chunk += columns.map((c) => csv(row[c])).join(',') + '\n';
+        for (const row of rows) {
+          const flags = visibleFlagsInScope(actor, {
+            requestingState: String(row.requesting_state),
+            requestedState: String(row.requested_state),
+            flags: String(row.flags ?? '').split(' ').filter(Boolean),
+          });
+          chunk += columns.map((c) => csv(c === 'flags' ? flags.join(' ') : row[c])).join(',') + '\n';
+        }
         yield chunk;
       }
       if (!header) yield 'id\n';
@@ -147,6 +154,15 @@ export class MonitoringController {
     }
     return { filter: q.filter(), period };
   }
+}
+
+/** A list page with each row's flags as the actor may see them (the conflict only for the requested central authority). */
+async function withVisibleFlags<T extends { requestingState: string; requestedState: string; flags: string[] }>(
+  actor: Actor,
+  page: Promise<{ items: T[]; nextCursor: string | null }>,
+) {
+  const { items, nextCursor } = await page;
+  return { items: items.map((row) => ({ ...row, flags: visibleFlagsInScope(actor, row) })), nextCursor };
 }
 
 function csv(value: unknown): string {
