@@ -29,6 +29,14 @@ export class ReferenceQueries {
     return rows[0]?.version ?? null;
   }
 
+  /** The directory's State and kind of each authority id (those it does not know are absent). */
+  async authorities(ids: readonly string[]): Promise<Map<string, { stateCode: string; kind: string }>> {
+    const rows: Array<{ id: string; stateCode: string; kind: string }> = ids.length
+      ? await this.db.query(`SELECT id, state_code AS "stateCode", kind FROM authorities WHERE id = ANY($1::text[])`, [[...ids]])
+      : [];
+    return new Map(rows.map((r) => [r.id, { stateCode: r.stateCode, kind: r.kind }]));
+  }
+
   async stateInfo(code: string): Promise<{ code: string; timeZone: string; languages: string[]; groups: string[] } | null> {
     const rows = await this.db.query(`SELECT code, time_zone AS "timeZone", languages, groups FROM states WHERE code = $1`, [code]);
     return rows[0] ?? null;

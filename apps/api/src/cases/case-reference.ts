@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CaseContext, FieldProblem, LegalBasisSnapshot } from '../../../../libs/domain/src';
+import type { AuthorityDirectory, CaseContext, FieldProblem, LegalBasisSnapshot } from '../../../../libs/domain/src';
 import { ReferenceQueries } from '../../../../libs/persistence/src';
 
 /**
@@ -34,6 +34,12 @@ export class CaseReference {
       requestedStateLanguages: to.languages,
       network: await this.reference.networkFor(requesting, requested, today),
     };
+  }
+
+  /** What the directory says of the authorities items are forwarded to: the facts the case checks them against. */
+  async directoryOf(ids: readonly string[]): Promise<AuthorityDirectory> {
+    const known = await this.reference.authorities([...new Set(ids)]);
+    return Object.fromEntries(ids.map((id) => [id, known.get(id) ?? null]));
   }
 
   async basisFor(instrumentId: string, today: string, states: string[], problems: FieldProblem[], field = 'legalBasis', covers = 'MLA'): Promise<LegalBasisSnapshot | null> {

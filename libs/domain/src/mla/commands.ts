@@ -37,8 +37,8 @@ export type MlaCommand =
   | { type: 'REFUSE'; ground: RefusalGround; reasons: string }
   | { type: 'POSTPONE'; reviewDate: string; reasons: string }
   | { type: 'RESUME'; comment?: string }
-  | { type: 'ACCEPT'; forward?: ItemForwarding[]; comment?: string }
-  | { type: 'FORWARD_ITEMS'; forward: ItemForwarding[]; comment?: string }
+  | { type: 'ACCEPT'; forward?: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
+  | { type: 'FORWARD_ITEMS'; forward: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
   | { type: 'RECORD_EXECUTION'; itemId: string; note?: string }
   | { type: 'TRANSMIT_RESULTS'; itemIds?: string[]; reference: string; comment?: string }
   | { type: 'CONFIRM_RECEIPT'; comment?: string }
@@ -50,6 +50,16 @@ export interface ItemForwarding {
   itemIds: string[];
   executingAuthorityId: string;
 }
+
+/**
+ * What the directory says of each authority a forwarding names (null: not in the directory), resolved
+ * by the API before the command reaches the case. Commands recorded before items were checked against
+ * the directory carry none and replay as they were taken.
+ */
+export type AuthorityDirectory = Record<string, { stateCode: string; kind: string } | null>;
+
+/** Kinds of authority that execute requests (domain brief §2): prosecutors, judges, police and financial units, courts. */
+export const EXECUTING_AUTHORITY_KINDS: ReadonlySet<string> = new Set(['PROSECUTION', 'INVESTIGATING_JUDGE', 'POLICE', 'FINANCIAL_UNIT', 'COURT']);
 
 export type CommandEnvelope = Envelope<MlaCommand>;
 

@@ -3,7 +3,7 @@
 import { addClock, invalidField, openTask, refusal, resolveOpenTasks, type Act, type Notification, type Refused } from '../case/clockwork';
 import { civilDate, zonedInstant } from '../time/calendar';
 import { transition } from './clocks';
-import { REFUSAL_GROUNDS, type ItemForwarding, type MlaCommand } from './commands';
+import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
 import type { MlaItem } from './mla-content';
 import type { MlaCaseState, MlaState } from './states';
 
@@ -13,10 +13,28 @@ type A = Act<MlaCaseState>;
 const notifyRequesting = (s: MlaCaseState, message: string): Notification[] => [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message }];
 const notifyRequested = (s: MlaCaseState, message: string): Notification[] => [{ stateCode: s.ctx.requestedState, addressee: 'REQUESTED_CA', message }];
 
-function forward(s: MlaCaseState, forwarding: ItemForwarding[], at: number): { ok: true; state: MlaCaseState } | Refused {
+/**
+ * Items go to executing authorities of the requested State that the directory knows (UNTOC art. 18(13):
+ * the requested State's central authority forwards to its own competent authorities).
+ */
+function directoryProblem(s: MlaCaseState, id: string, field: string, directory: AuthorityDirectory): Refused | null {
+  const authority = directory[id];
+  if (!authority) return invalidField(field, 'known_authority', `${id} is not an authority of the directory`);
+  if (authority.stateCode !== s.ctx.requestedState) {
+    return invalidField(field, 'requested_state_authority', `${id} is an authority of ${authority.stateCode}: items are forwarded only to authorities of the requested State ${s.ctx.requestedState}`);
+  }
+  if (!EXECUTING_AUTHORITY_KINDS.has(authority.kind)) {
+    return invalidField(field, 'executing_authority', `${id} is a ${authority.kind.toLowerCase().replace(/_/g, ' ')}, not an executing authority`);
+  }
+  return null;
+}
+
+function forward(s: MlaCaseState, forwarding: ItemForwarding[], at: number, directory?: AuthorityDirectory): { ok: true; state: MlaCaseState } | Refused {
   let items = s.items;
-  for (const f of forwarding) {
+  for (const [index, f] of forwarding.entries()) {
     if (!f.executingAuthorityId?.trim()) return { ...invalidField('forward.executingAuthorityId', 'required', 'executingAuthorityId required') };
+    const problem = directory && directoryProblem(s, f.executingAuthorityId, `forward[${index}].executingAuthorityId`, directory);
+    if (problem) return problem;
     for (const id of f.itemIds) {
       const item = items.find((i) => i.id === id);
       if (!item) return refusal('INVALID', 'INVALID_COMMAND', `no item ${id} in this request`, { errors: [{ field: 'forward.itemIds', rule: 'known_item', message: `no item ${id}` }] });
@@ -77,13 +95,13 @@ export const executionHandlers = {
   },
   RESUME: (s: MlaCaseState, c: Cmd<'RESUME'>, { at, emit }: A) => emit(transition(s, 'IN_EXECUTION', at), 'IN_EXECUTION', { comment: c.comment }),
   ACCEPT: (s: MlaCaseState, c: Cmd<'ACCEPT'>, { at, emit }: A) => {
-    const forwarded = forward(s, c.forward ?? [], at);
+    const forwarded = forward(s, c.forward ?? [], at, c.directory);
     if (!forwarded.ok) return forwarded;
     const data = c.forward?.length ? { forward: c.forward } : undefined;
     return emit(transition(forwarded.state, 'IN_EXECUTION', at), 'IN_EXECUTION', { comment: c.comment, data, notify: notifyRequesting(s, 'request accepted for execution') });
   },
   FORWARD_ITEMS: (s: MlaCaseState, c: Cmd<'FORWARD_ITEMS'>, { at, emit }: A) => {
-    const forwarded = forward(s, c.forward, at);
+    const forwarded = forward(s, c.forward, at, c.directory);
     if (!forwarded.ok) return forwarded;
     return emit(forwarded.state, s.status, { comment: c.comment, data: { forward: c.forward } });
   },

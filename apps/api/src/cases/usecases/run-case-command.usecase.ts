@@ -40,6 +40,7 @@ export class RunCaseCommand {
     const { row, relation, role } = await this.access.require(actor, caseId, action);
     if (row.kind !== kind) throw notFound(caseId);
     if (kind === 'MLA') await this.resolveBasis(command as MlaCommand, row);
+    if (kind === 'MLA') await this.resolveDirectory(command as MlaCommand);
     try {
       const outcome = await this.gateway.command(
         caseId,
@@ -57,6 +58,13 @@ export class RunCaseCommand {
         throw ProblemException.of(409, 'CASE_TERMINAL', `the case is ${row.state}, a terminal state: no further command is accepted`);
       }
       throw err;
+    }
+  }
+
+  /** A forwarding carries what the directory says of its authorities: the case forwards only to the requested State's executing authorities. */
+  private async resolveDirectory(command: MlaCommand): Promise<void> {
+    if ((command.type === 'ACCEPT' || command.type === 'FORWARD_ITEMS') && command.forward?.length) {
+      command.directory = await this.filing.directoryOf(command.forward.map((f) => f.executingAuthorityId).filter((id) => typeof id === 'string'));
     }
   }
 
