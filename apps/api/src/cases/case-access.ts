@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Actor, CaseAction, decide, readerOf, type CaseRelation, type Reader, type Role, type Visibility } from '../../../../libs/domain/src';
 import { CaseQueries, CaseRow, ProjectionFailureQueries, ProjectionFailureRow, accessFactsOf } from '../../../../libs/persistence/src';
 import { ProblemException } from '../common/problem';
-import { presentCase, presentHistory } from './case-presenter';
+import { presentCaseView } from './case-presenter';
 import { AccessLog } from '../audit/access-log';
 import type { AccessView } from '../../../../libs/persistence/src/access-log';
 
@@ -49,7 +49,7 @@ export class CaseAccess {
     if (minVersion !== undefined && row.version < minVersion) throw readModelBehind(caseId, row.version, 'BEHIND');
     const history = await this.queries.history(caseId);
     await this.logRead(actor, 'CASE', [caseId]);
-    return { ...presentCase(row, reader), history: presentHistory(history, reader) };
+    return presentCaseView(row, history, reader);
   }
 
   async require(actor: Actor, caseId: string, action: CaseAction): Promise<Access> {

@@ -54,6 +54,11 @@ export function presentCase(row: CaseRow, reader: Reader) {
   return view;
 }
 
+/** One case with its audit history, as GET /cases/:id and every command answer it. */
+export function presentCaseView(row: CaseRow, history: readonly CaseEventRow[], reader: Reader) {
+  return { ...presentCase(row, reader), history: presentHistory(history, reader) };
+}
+
 /** The audit history as the reader may see it: conflict events only for whom the conflict is, comments, notes and data by class. */
 export function presentHistory(history: readonly CaseEventRow[], reader: Reader) {
   return history.filter((e) => !CONFLICT_EVENTS.has(e.event) || reader.classes.has('conflict')).map((e) => presentEvent(e, reader));
