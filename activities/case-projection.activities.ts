@@ -59,20 +59,29 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
   }
   const s = record.snapshot;
   const lastAt = record.events.reduce((max, e) => (e.at > max ? e.at : max), record.events[0]?.at ?? s.lastPartyEventAt);
+  // The content comes only with a batch that changed it (or files the case): absent, the stored content stands.
+  const c = s.columns;
+  if (c) {
+    await tx.query(
+      `UPDATE cases SET assistance_types = $3, subject_of_proceedings = $4, facts_summary = $5, purpose = $6, persons = $7::jsonb,
+         language = $8, urgency = $9, requested_by_date = $10, deadline_reason = $11, person_identifier = COALESCE($12, person_identifier),
+         linked_case_id = COALESCE($13::uuid, linked_case_id)
+       WHERE id = $1 AND version < $2`,
+      [
+        record.caseId, s.version, c.assistanceTypes, c.subjectOfProceedings ?? null, c.factsSummary ?? null, c.purpose ?? null,
+        JSON.stringify(c.persons), c.language, c.urgency, c.requestedByDate ?? null, c.deadlineReason ?? null, c.personIdentifier ?? null,
+        c.linkedCaseId ?? null,
+      ],
+    );
+  }
   await tx.query(
     `UPDATE cases SET state = $2, version = $3, flags = $4, transmitted = $5, executing_authority_ids = $6,
-       escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, assistance_types = $10,
-       subject_of_proceedings = $11, facts_summary = $12, purpose = $13, persons = $14::jsonb, language = $15, urgency = $16,
-       requested_by_date = $17, deadline_reason = $18, detail = $19::jsonb, last_party_event_at = $20,
-       updated_at = GREATEST(updated_at, $21::timestamptz), person_identifier = COALESCE($22, person_identifier),
-       linked_case_id = COALESCE($23::uuid, linked_case_id)
+       escalated_to_focal_points_of = $7, legal_basis = $8, rule_pack_version = $9, detail = $10::jsonb, last_party_event_at = $11,
+       updated_at = GREATEST(updated_at, $12::timestamptz)
      WHERE id = $1 AND version < $3`,
     [
       record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
-      s.legalBasis, s.rulePackVersion, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null,
-      s.columns.factsSummary ?? null, s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language,
-      s.columns.urgency, s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, JSON.stringify(s.detail),
-      s.lastPartyEventAt, lastAt, s.columns.personIdentifier ?? null, s.columns.linkedCaseId ?? null,
+      s.legalBasis, s.rulePackVersion, JSON.stringify(s.detail), s.lastPartyEventAt, lastAt,
     ],
   );
   const m = s.milestones;
@@ -229,8 +238,8 @@ export function classify(err: unknown): Error {
 /** What an operator's re-drive with `sanitize` stores instead of text Postgres refuses. */
 export function sanitizeRecord(record: CaseEventsRecord): CaseEventsRecord {
   const clean = sanitizeValue(record) as CaseEventsRecord;
-  const date = clean.snapshot.columns.requestedByDate;
-  if (date !== undefined && !isCalendarDate(date)) clean.snapshot.columns = { ...clean.snapshot.columns, requestedByDate: undefined };
+  const date = clean.snapshot.columns?.requestedByDate;
+  if (date !== undefined && !isCalendarDate(date)) clean.snapshot.columns = { ...clean.snapshot.columns!, requestedByDate: undefined };
   return clean;
 }
 
@@ -250,6 +259,7 @@ function isCalendarDate(value: string): boolean {
 async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
   const f = record.filing!;
   const s = record.snapshot;
+  if (!s.columns) throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'a filing batch came without the case content' });
   await tx.query(
     `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state,
        legal_basis, rule_pack_version, created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons,

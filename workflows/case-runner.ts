@@ -1,4 +1,4 @@
-import { caseRecord, iso, type RecordShape } from './case-record';
+import { caseRecord, contentDigest, iso, type RecordShape } from './case-record';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -130,6 +130,8 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
   let failure: ProjectionFailureInfo | undefined = continued?.projectionFailure;
   let failures = failure ? 1 : 0;
   let sanitize = continued?.sanitize ?? false;
+  /** The content Postgres holds for the case, as a digest: batches carry the content only when it differs. */
+  let projectedContentDigest = continued?.projectedContentDigest;
   const recent = new Map<string, CaseStatus>(continued?.recentUpdates ?? []);
 
   const readModel = (): ReadModelState => (failure ? 'FAILED' : projectedSeq >= s.seq ? 'CURRENT' : 'BEHIND');
@@ -164,12 +166,18 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
       pending = [];
       if (machine.react && fresh.length) await machine.react(input, s, fresh);
       const events = [...unprojected, ...fresh];
-      const record = caseRecord(machine.record, input, s, events, workflowInfo().workflowId);
+      const redriving = sanitize && unprojected.length > 0;
+      const record: CaseEventsRecord = caseRecord(machine.record, input, s, events, workflowInfo().workflowId);
       if (sanitize) record.sanitize = true;
+      // Personal data crosses to the activity (and rests in its input) only when Postgres does not hold it yet:
+      // compared with what was last written, so a batch kept after a failure still carries a change it made.
+      const digest = contentDigest(record.snapshot.columns!);
+      if (!record.filing && !redriving && digest === projectedContentDigest) delete record.snapshot.columns;
       const fromSeq = events[0].seq;
       const toSeq = events[events.length - 1].seq;
       try {
         await project(record, fromSeq, toSeq);
+        projectedContentDigest = digest;
         unprojected = [];
         projectedSeq = toSeq;
         failure = undefined;
@@ -276,7 +284,7 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
       // A batch Postgres has not taken travels on with the case: nothing is lost at the boundary.
       return continueAsNew({
         ...input,
-        continued: { state: s, filedRecorded: true, unprojected, projectedSeq, projectionFailure: failure, sanitize, recentUpdates: [...recent] },
+        continued: { state: s, filedRecorded: true, unprojected, projectedSeq, projectionFailure: failure, sanitize, recentUpdates: [...recent], projectedContentDigest },
       });
     }
   }

@@ -63,6 +63,8 @@ export interface ContinuedCase<S> {
   /** An operator chose to store the case with unstorable text made storable. */
   sanitize?: boolean;
   recentUpdates?: Array<[string, CaseStatus]>;
+  /** Digest of the content columns Postgres last took; absent in runs from before it was kept (content is then sent again). */
+  projectedContentDigest?: string;
 }
 
 /** Why the read model of a case is behind; names no personal data (no SQL parameters, no content). */
@@ -83,7 +85,11 @@ export interface CaseSnapshot {
   transmitted: boolean;
   executingAuthorityIds: string[];
   escalatedToFocalPointsOf: string[];
-  columns: CaseColumns;
+  /**
+   * The case's content (persons, facts, purpose …): only with the batch that files the case, with a
+   * batch in which it changed, and with an operator's re-drive; absent, the stored content stands.
+   */
+  columns?: CaseColumns;
   /** Milestones managers' figures are computed from (ISO instants). */
   milestones?: { transmittedAt?: string; receivedAt?: string; resultsAt?: string; pausedMs?: number; refusalGround?: string; custodyDays?: number };
   legalBasis: string;
