@@ -1,10 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { ROOT } from '../scripts/tools.cjs';
+import type { JWK } from 'jose';
 import { Engine, startEngine } from './support/engine';
+import { clientCredentialsToken, signingKey, startOpenIdProvider } from './support/openid-provider';
 import { freePort } from './support/servers';
 
 // The OIDC path for real: a certified OpenID provider (oidc-provider) issues JWT access tokens
@@ -17,49 +13,24 @@ const CLIENT = 'u-sn-ca'; // a client_credentials token's subject is the client 
 
 describe('authentication through an OpenID provider', () => {
   let engine: Engine;
-  let provider: ChildProcess | undefined;
   let port: number;
   let issuer: string;
-  const dir = mkdtempSync(join(tmpdir(), 'oidc-'));
 
-  const key = async (kid: string): Promise<JWK> => ({ ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)), kid, alg: 'ES256', use: 'sig' });
+  const key = signingKey;
+  let running: { stop(): Promise<void> } | undefined;
 
   async function startProvider(keys: JWK[]): Promise<void> {
     await stopProvider();
-    const file = join(dir, 'provider.json');
-    writeFileSync(file, JSON.stringify({ keys, clients: [CLIENT], audience: AUDIENCE }));
-    const child = spawn(process.execPath, [join(ROOT, 'test/support/oidc-provider.mjs'), String(port), file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr!.resume();
-    provider = child;
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += String(d);
-        if (out.includes('"ready"')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`the OpenID provider exited (${code})`)));
-    });
+    running = await startOpenIdProvider(port, { keys, clients: [CLIENT], audience: AUDIENCE });
   }
 
   async function stopProvider(): Promise<void> {
-    const child = provider;
-    provider = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    const provider = running;
+    running = undefined;
+    await provider?.stop();
   }
 
-  async function tokenFromProvider(): Promise<string> {
-    const res = await fetch(`${issuer}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${CLIENT}:${CLIENT}-secret`).toString('base64')}` },
-      body: new URLSearchParams({ grant_type: 'client_credentials', resource: AUDIENCE, scope: 'api' }),
-    });
-    const body = (await res.json()) as { access_token?: string };
-    expect(res.status).toBe(200);
-    return body.access_token!;
-  }
+  const tokenFromProvider = () => clientCredentialsToken(issuer, CLIENT, AUDIENCE);
 
   const kidOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid;
   const me = async (token: string) => (await engine.request('GET', '/me', { token })).status;
@@ -74,7 +45,6 @@ describe('authentication through an OpenID provider', () => {
   afterAll(async () => {
     await stopProvider();
     await engine?.stop();
-    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it('accepts a token the provider issued, and refuses the local issuer\'s tokens and a forged one', async () => {

@@ -1,5 +1,7 @@
-// Managers' dashboard: plain ES modules, no build step. It talks to the engine's own API with the
-// bearer token the user pastes (kept for the tab only, in sessionStorage).
+// Managers' dashboard: plain ES modules, no build step. It talks to the engine's own API with a bearer
+// token kept for the tab only (sessionStorage): one the OpenID provider issued after the user signed
+// in there (authorization code with PKCE, when the engine names a client id for the dashboard), or
+// one the user pastes (local use).
 
 const I18N = {
   en: {
@@ -14,6 +16,9 @@ const I18N = {
     'login.help': 'Paste a bearer token issued for you (locally: npm run token -- u-sn-manager).',
     'login.submit': 'Sign in',
     'login.failed': 'This token was not accepted.',
+    'login.oidc': 'Sign in with your organisation’s account',
+    'login.oidcFailed': 'Signing in through the identity provider did not succeed; try again.',
+    'login.or': 'Or, for local use:',
     'stalled.title': 'Stalled cases',
     'stalled.help': 'Open cases with no act by either party for {days} days.',
     'deadlines.title': "Requester's deadlines passed or due within 7 days",
@@ -43,6 +48,9 @@ const I18N = {
     'login.help': 'Collez le jeton qui vous a été délivré (en local : npm run token -- u-sn-manager).',
     'login.submit': 'Se connecter',
     'login.failed': "Ce jeton n'a pas été accepté.",
+    'login.oidc': 'Se connecter avec le compte de votre organisation',
+    'login.oidcFailed': 'La connexion par le fournisseur d\u2019identité n\u2019a pas abouti ; réessayez.',
+    'login.or': 'Ou, en local :',
     'stalled.title': 'Dossiers bloqués',
     'stalled.help': 'Dossiers ouverts sans acte de l\u2019une ou l\u2019autre partie depuis {days} jours.',
     'deadlines.title': 'Délais du requérant dépassés ou échus sous 7 jours',
@@ -235,11 +243,71 @@ function barChart(pairs, value, title) {
   return root;
 }
 
-function login() {
+// --- Sign-in through the OpenID provider: authorization code with PKCE (RFC 7636), public client. ---
+
+let signInConfig;
+/** The engine's answer to "how do users sign in here": the provider's endpoints and client id, or null. */
+async function openIdConfig() {
+  signInConfig ??= fetch('/dashboard/config.json')
+    .then((res) => (res.ok ? res.json() : { openId: null }))
+    .then((body) => body.openId ?? null)
+    .catch(() => null);
+  return signInConfig;
+}
+
+const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const randomText = (n) => base64url(crypto.getRandomValues(new Uint8Array(n)));
+/** The dashboard's own address, without query or hash: what the provider sends the user back to. */
+const redirectUri = () => new URL('./', `${location.origin}${location.pathname}`).href;
+
+async function startOpenIdSignIn(oidc) {
+  const verifier = randomText(32);
+  const state = randomText(16);
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  sessionStorage.setItem('oidc', JSON.stringify({ verifier, state }));
+  const url = new URL(oidc.authorizationEndpoint);
+  const params = { response_type: 'code', client_id: oidc.clientId, redirect_uri: redirectUri(), scope: oidc.scope, state, code_challenge: challenge, code_challenge_method: 'S256', resource: oidc.resource };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  location.assign(url.href);
+}
+
+/**
+ * Back from the provider (`?code=…&state=…`, or `?error=…`): the code and the verifier kept for this
+ * tab buy the access token. The code leaves the address bar at once. Returns an error message, or null.
+ */
+async function completeOpenIdSignIn() {
+  const params = new URLSearchParams(location.search);
+  if (!params.has('code') && !params.has('error')) return null;
+  const saved = JSON.parse(sessionStorage.getItem('oidc') || 'null');
+  sessionStorage.removeItem('oidc');
+  history.replaceState(null, '', `${location.pathname}#/stalled`);
+  const oidc = await openIdConfig();
+  if (!oidc || !saved || params.get('error') || params.get('state') !== saved.state) return t('login.oidcFailed');
+  const body = new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri(), client_id: oidc.clientId, code_verifier: saved.verifier, resource: oidc.resource });
+  try {
+    const res = await fetch(oidc.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const token = res.ok ? (await res.json()).access_token : undefined;
+    if (!token) return t('login.oidcFailed');
+    const me = await fetch('/me', { headers: { authorization: `Bearer ${token}` } });
+    if (!me.ok) return t('login.failed');
+    sessionStorage.setItem('token', token);
+    return null;
+  } catch {
+    return t('login.oidcFailed');
+  }
+}
+
+function login(message) {
   document.getElementById('nav').hidden = true;
   const input = el('textarea', { id: 'token', 'aria-label': 'token' });
-  const error = el('p', { class: 'error', id: 'login-error' });
-  main.replaceChildren(el('div', { class: 'card login' },
+  const error = el('p', { class: 'error', id: 'login-error', text: message ?? '' });
+  const card = el('div', { class: 'card login' });
+  main.replaceChildren(card);
+  void openIdConfig().then((oidc) => {
+    if (!oidc || !card.isConnected) return;
+    card.prepend(el('p', {}, el('button', { id: 'oidc-sign-in', type: 'button', text: t('login.oidc'), onclick: () => startOpenIdSignIn(oidc) })), el('p', { class: 'muted', text: t('login.or') }));
+  });
+  card.append(
     el('h2', { text: t('login.title') }), el('p', { class: 'muted', text: t('login.help') }), input,
     el('p', {}, el('button', { id: 'login-submit', text: t('login.submit'), onclick: async () => {
       sessionStorage.setItem('token', input.value.trim());
@@ -247,16 +315,16 @@ function login() {
       if (!res.ok) { sessionStorage.removeItem('token'); error.textContent = t('login.failed'); return; }
       location.hash = '#/stalled';
       route();
-    } })), error));
+    } })), error);
 }
 
 let routeSeq = 0;
 
 /** Renders the view of the current hash; a slower, superseded view never overwrites a newer one. */
-async function route() {
+async function route(message) {
   const mine = ++routeSeq;
   translateStatic();
-  if (!sessionStorage.getItem('token')) return login();
+  if (!sessionStorage.getItem('token')) return login(message);
   document.getElementById('nav').hidden = false;
   const [, view = 'stalled', arg] = location.hash.split('/');
   document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.getAttribute('href') === `#/${view}`));
@@ -278,5 +346,5 @@ document.getElementById('logout').addEventListener('click', () => {
   location.hash = '';
   route();
 });
-window.addEventListener('hashchange', route);
-route();
+window.addEventListener('hashchange', () => route());
+completeOpenIdSignIn().then((message) => route(message ?? undefined));

@@ -10,6 +10,7 @@ import { OperationsController } from './operations/operations.controller';
 import { UsersController } from './operations/users.controller';
 import { TemporalClientModule } from '../../../libs/temporal/src';
 import { AuthGuard } from './auth/auth.guard';
+import { DASHBOARD_SIGN_IN, DashboardSignInController } from './auth/dashboard-sign-in.controller';
 import { AUTH_THROTTLE, AuthThrottle } from './auth/auth-throttle';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
@@ -28,10 +29,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule, CodecModule.forConfig(config)],
-      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController, AuditController],
+      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController, AuditController, DashboardSignInController],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
+        { provide: DASHBOARD_SIGN_IN, useValue: config.auth },
         { provide: AUTH_THROTTLE, useValue: new AuthThrottle(config.api.rateLimit) },
         EngineMetrics,
         { provide: APP_GUARD, useClass: AuthGuard },

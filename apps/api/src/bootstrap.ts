@@ -36,7 +36,8 @@ export async function createApi(config: AppConfig, logger: LoggerService | false
   // Before any route exists: every body, query and path parameter passes the input rules first.
   installInputRules(app, { bodyLimit: BODY_LIMIT });
   // Security headers, no-store on data, the request log and the store of the authentication-failure limits.
-  await installHttpHardening(app);
+  // The dashboard's sign-in exchanges its code at the OpenID provider: that origin, and no other, may be called.
+  await installHttpHardening(app, { connectOrigins: config.auth.dashboardClientId ? [new URL(config.auth.issuer).origin] : [] });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -21,6 +21,13 @@ describe('configuration', () => {
     }
   });
 
+  it('signs the dashboard in through the issuer only when a client id names it, and then wants the issuer as a URL', () => {
+    expect(loadApiConfig(valid).auth.dashboardClientId).toBeUndefined();
+    const oidc = loadApiConfig({ ...valid, AUTH_ISSUER: 'https://id.example.gov', AUTH_DASHBOARD_CLIENT_ID: 'mla-dashboard' });
+    expect(oidc.auth).toMatchObject({ dashboardClientId: 'mla-dashboard', dashboardScopes: 'openid' });
+    expect(() => loadApiConfig({ ...valid, AUTH_DASHBOARD_CLIENT_ID: 'mla-dashboard' })).toThrow(/AUTH_ISSUER must be the OpenID provider's URL/);
+  });
+
   it('lets the worker run without auth settings but not without a database', () => {
     expect(() => loadWorkerConfig({ DATABASE_URL: valid.DATABASE_URL })).not.toThrow();
     expect(() => loadWorkerConfig({})).toThrow(/DATABASE_URL is required/);

@@ -33,6 +33,13 @@ export interface AuthConfig {
   clockToleranceSeconds?: number;
   /** How long keys fetched from AUTH_JWKS_URL are trusted before they are fetched again (AUTH_JWKS_CACHE, default 10m). */
   jwksCacheSeconds?: number;
+  /**
+   * The dashboard's public client at the OpenID provider (AUTH_DASHBOARD_CLIENT_ID): set, the dashboard
+   * signs users in with the authorization code flow and PKCE at AUTH_ISSUER; unset, by pasted token only.
+   */
+  dashboardClientId?: string;
+  /** Scopes the dashboard asks for (AUTH_DASHBOARD_SCOPES, default `openid`). */
+  dashboardScopes?: string;
 }
 
 /** Throttling of authentication failures, per client address and per claimed subject. */
@@ -246,8 +253,12 @@ function readAuth(r: Reader): AuthConfig {
     r.problems.push('one of AUTH_JWKS_URL (an OIDC provider\'s key set) or AUTH_PUBLIC_KEY_FILE (a PEM public key) is required');
   }
   if (jwksUrl) r.url('AUTH_JWKS_URL', ['https:', 'http:']);
+  const dashboardClientId = r.optional('AUTH_DASHBOARD_CLIENT_ID');
+  const issuer = r.text('AUTH_ISSUER', 'mla-engine-local');
+  // The dashboard finds the provider's endpoints from the issuer's discovery document: the issuer must be its URL.
+  if (dashboardClientId && !URL.canParse(issuer)) r.problems.push("AUTH_DASHBOARD_CLIENT_ID is set: AUTH_ISSUER must be the OpenID provider's URL (https://…)");
   return {
-    issuer: r.text('AUTH_ISSUER', 'mla-engine-local'),
+    issuer,
     audience: r.text('AUTH_AUDIENCE', 'mla-engine'),
     jwksUrl,
     publicKeyFile,
@@ -255,6 +266,8 @@ function readAuth(r: Reader): AuthConfig {
     maxTokenAgeSeconds: r.duration('AUTH_MAX_TOKEN_AGE', 12 * 3600, 60, 31 * 86400),
     clockToleranceSeconds: r.duration('AUTH_CLOCK_TOLERANCE', 30, 0, 600),
     jwksCacheSeconds: r.duration('AUTH_JWKS_CACHE', 600, 1, 86400),
+    dashboardClientId,
+    dashboardScopes: r.text('AUTH_DASHBOARD_SCOPES', 'openid'),
   };
 }
 

@@ -4,20 +4,24 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import { installRequestLog } from './request-log';
 
-/** The dashboard and the API: scripts, styles, images and calls from the engine's own origin only; never framed. */
-const DIRECTIVES = {
+/**
+ * The dashboard and the API: scripts, styles, images and calls from the engine's own origin only;
+ * never framed. The one other origin the dashboard may call is the OpenID provider's, to exchange a
+ * sign-in code for a token (`connectOrigins`).
+ */
+const directives = (connectOrigins: string[]) => ({
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:'],
-  connectSrc: ["'self'"],
+  connectSrc: ["'self'", ...connectOrigins],
   fontSrc: ["'self'"],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
   upgradeInsecureRequests: null,
-};
+});
 
 /** Swagger UI at /docs writes its own inline <style> blocks; it gets that, and nothing else more. */
 export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -28,10 +32,10 @@ export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self'
  * files (API responses carry case data and personal data), the request log, and the store behind the
  * throttling of authentication failures (`@fastify/rate-limit`, counted by the AuthGuard).
  */
-export async function installHttpHardening(app: NestFastifyApplication): Promise<void> {
+export async function installHttpHardening(app: NestFastifyApplication, options: { connectOrigins?: string[] } = {}): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   await app.register(helmet as never, {
-    contentSecurityPolicy: { useDefaults: false, directives: DIRECTIVES },
+    contentSecurityPolicy: { useDefaults: false, directives: directives(options.connectOrigins ?? []) },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
