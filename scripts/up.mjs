@@ -106,7 +106,11 @@ async function main() {
       stderr: 'inherit',
       onSpawn: (child) => track('postgres', child),
     });
-    env.DATABASE_URL = pg.url;
+    // Migrations run as the role that owns the tables; the worker and the API as one that may only append to the audit trail.
+    const { ensureLocalDatabaseRoles } = require(join(ROOT, 'dist/scripts/local-database-roles.js'));
+    const roles = await ensureLocalDatabaseRoles(pg.url);
+    env.DATABASE_OWNER_URL = roles.ownerUrl;
+    env.DATABASE_URL = roles.engineUrl;
   }
 
   let temporalUi = env.TEMPORAL_UI_URL ?? null;
