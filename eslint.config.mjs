@@ -30,7 +30,29 @@ export default tseslint.config(
     files: ['apps/api/dashboard/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { window: 'readonly', document: 'readonly', location: 'readonly', navigator: 'readonly', sessionStorage: 'readonly', fetch: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', EventSource: 'readonly', history: 'readonly', Intl: 'readonly', HTMLElement: 'readonly', customElements: 'readonly', CSS: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        navigator: 'readonly',
+        sessionStorage: 'readonly',
+        btoa: 'readonly',
+        atob: 'readonly',
+        crypto: 'readonly',
+        TextEncoder: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        EventSource: 'readonly',
+        history: 'readonly',
+        Intl: 'readonly',
+        HTMLElement: 'readonly',
+        customElements: 'readonly',
+        CSS: 'readonly',
+      },
     },
   },
   {
@@ -42,7 +64,10 @@ export default tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'workflows are deterministic: reach the world through activities' })),
           patterns: [
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'typeorm', 'pg', '@nestjs/*'], message: 'workflows import only @temporalio/workflow, libs/domain and libs/contracts' },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'typeorm', 'pg', '@nestjs/*'],
+              message: 'workflows import only @temporalio/workflow, libs/domain and libs/contracts',
+            },
           ],
         },
       ],
@@ -50,7 +75,23 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', fetch: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', AbortController: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        AbortController: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

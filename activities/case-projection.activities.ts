@@ -68,8 +68,18 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
          linked_case_id = COALESCE($13::uuid, linked_case_id)
        WHERE id = $1 AND version < $2`,
       [
-        record.caseId, s.version, c.assistanceTypes, c.subjectOfProceedings ?? null, c.factsSummary ?? null, c.purpose ?? null,
-        JSON.stringify(c.persons), c.language, c.urgency, c.requestedByDate ?? null, c.deadlineReason ?? null, c.personIdentifier ?? null,
+        record.caseId,
+        s.version,
+        c.assistanceTypes,
+        c.subjectOfProceedings ?? null,
+        c.factsSummary ?? null,
+        c.purpose ?? null,
+        JSON.stringify(c.persons),
+        c.language,
+        c.urgency,
+        c.requestedByDate ?? null,
+        c.deadlineReason ?? null,
+        c.personIdentifier ?? null,
         c.linkedCaseId ?? null,
       ],
     );
@@ -80,8 +90,18 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
        updated_at = GREATEST(updated_at, $12::timestamptz)
      WHERE id = $1 AND version < $3`,
     [
-      record.caseId, s.state, s.version, s.flags, s.transmitted, s.executingAuthorityIds, s.escalatedToFocalPointsOf,
-      s.legalBasis, s.rulePackVersion, JSON.stringify(s.detail), s.lastPartyEventAt, lastAt,
+      record.caseId,
+      s.state,
+      s.version,
+      s.flags,
+      s.transmitted,
+      s.executingAuthorityIds,
+      s.escalatedToFocalPointsOf,
+      s.legalBasis,
+      s.rulePackVersion,
+      JSON.stringify(s.detail),
+      s.lastPartyEventAt,
+      lastAt,
     ],
   );
   const m = s.milestones;
@@ -89,7 +109,16 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
     await tx.query(
       `UPDATE cases SET transmitted_at = $2, received_at = $3, results_at = $4, paused_ms = $5, refusal_ground = $6, custody_days = $7
        WHERE id = $1 AND version = $8`,
-      [record.caseId, m.transmittedAt ?? null, m.receivedAt ?? null, m.resultsAt ?? null, m.pausedMs ?? 0, m.refusalGround ?? null, m.custodyDays ?? null, s.version],
+      [
+        record.caseId,
+        m.transmittedAt ?? null,
+        m.receivedAt ?? null,
+        m.resultsAt ?? null,
+        m.pausedMs ?? 0,
+        m.refusalGround ?? null,
+        m.custodyDays ?? null,
+        s.version,
+      ],
     );
   }
   const clocks = (s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? [];
@@ -115,14 +144,25 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
          started_at = EXCLUDED.started_at, legal_ref = EXCLUDED.legal_ref
        WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
              (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)`,
-      [record.caseId, k.id, k.ruleId, k.kind, k.status, new Date(k.startedAt), new Date(k.breachAt), k.stoppedAt !== undefined ? new Date(k.stoppedAt) : null, k.legalRef ?? null],
+      [
+        record.caseId,
+        k.id,
+        k.ruleId,
+        k.kind,
+        k.status,
+        new Date(k.startedAt),
+        new Date(k.breachAt),
+        k.stoppedAt !== undefined ? new Date(k.stoppedAt) : null,
+        k.legalRef ?? null,
+      ],
     );
   }
   // The batch is written: whatever failure the operators were shown for this case is over.
-  await tx.query(
-    `UPDATE case_projection_failures SET resolved_at = now(), resolution = $3 WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2`,
-    [record.caseId, s.version, record.sanitize ? 'SANITIZED' : 'WRITTEN'],
-  );
+  await tx.query(`UPDATE case_projection_failures SET resolved_at = now(), resolution = $3 WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2`, [
+    record.caseId,
+    s.version,
+    record.sanitize ? 'SANITIZED' : 'WRITTEN',
+  ]);
 }
 
 /**
@@ -145,9 +185,22 @@ async function insertEvents(tx: EntityManager, record: CaseEventsRecord): Promis
        ON CONFLICT (case_id, seq) DO NOTHING
        RETURNING seq`,
       [
-        row.caseId, row.seq, row.event, row.fromState, row.toState, row.actorId, row.actorRole, row.actorState, row.actorAuthorityId,
-        e.at, row.legalRef, row.comment, row.data === null ? null : JSON.stringify(row.data), row.notify === null ? null : JSON.stringify(row.notify),
-        prev, hash,
+        row.caseId,
+        row.seq,
+        row.event,
+        row.fromState,
+        row.toState,
+        row.actorId,
+        row.actorRole,
+        row.actorState,
+        row.actorAuthorityId,
+        e.at,
+        row.legalRef,
+        row.comment,
+        row.data === null ? null : JSON.stringify(row.data),
+        row.notify === null ? null : JSON.stringify(row.notify),
+        prev,
+        hash,
       ],
     );
     prev = inserted.length === 0 ? await assertSameEvent(tx, record.caseId, e) : hash;
@@ -157,9 +210,20 @@ async function insertEvents(tx: EntityManager, record: CaseEventsRecord): Promis
 /** What the row stores, as the chain reads it back. */
 function auditRowOf(caseId: string, e: RecordedEvent): AuditRowContent {
   return {
-    caseId, seq: e.seq, event: e.type, fromState: e.seq === 0 ? null : e.from, toState: e.to, actorId: e.actor.userId, actorRole: e.actor.role,
-    actorState: e.actor.stateCode || null, actorAuthorityId: e.actor.authorityId || null, at: e.at, legalRef: e.legalRef ?? null,
-    comment: e.comment ?? null, data: e.data ? e.data : null, notify: e.notify?.length ? e.notify : null,
+    caseId,
+    seq: e.seq,
+    event: e.type,
+    fromState: e.seq === 0 ? null : e.from,
+    toState: e.to,
+    actorId: e.actor.userId,
+    actorRole: e.actor.role,
+    actorState: e.actor.stateCode || null,
+    actorAuthorityId: e.actor.authorityId || null,
+    at: e.at,
+    legalRef: e.legalRef ?? null,
+    comment: e.comment ?? null,
+    data: e.data ? e.data : null,
+    notify: e.notify?.length ? e.notify : null,
   };
 }
 
@@ -208,8 +272,18 @@ async function recordFailure(db: DataSource, f: ProjectionFailureRecord): Promis
          requested_state = COALESCE(case_projection_failures.requested_state, EXCLUDED.requested_state),
          created_by = COALESCE(case_projection_failures.created_by, EXCLUDED.created_by)`,
       [
-        f.caseId, f.workflowId, f.filing?.kind ?? null, f.filing?.requestingState ?? null, f.filing?.requestingAuthorityId ?? null,
-        f.filing?.requestedState ?? null, f.filing?.createdBy ?? null, f.fromSeq, f.toSeq, f.reason, f.sqlState ?? null, f.at,
+        f.caseId,
+        f.workflowId,
+        f.filing?.kind ?? null,
+        f.filing?.requestingState ?? null,
+        f.filing?.requestingAuthorityId ?? null,
+        f.filing?.requestedState ?? null,
+        f.filing?.createdBy ?? null,
+        f.fromSeq,
+        f.toSeq,
+        f.reason,
+        f.sqlState ?? null,
+        f.at,
       ],
     );
     await tx.query(
@@ -244,7 +318,8 @@ export function sanitizeRecord(record: CaseEventsRecord): CaseEventsRecord {
 }
 
 function sanitizeValue(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  if (typeof value === 'string')
+    return value.replace(/\u0000/g, '').replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
   if (Array.isArray(value)) return value.map(sanitizeValue);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [sanitizeValue(k) as string, sanitizeValue(v)]));
   return value;
@@ -259,7 +334,8 @@ function isCalendarDate(value: string): boolean {
 async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
   const f = record.filing!;
   const s = record.snapshot;
-  if (!s.columns) throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'a filing batch came without the case content' });
+  if (!s.columns)
+    throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'a filing batch came without the case content' });
   await tx.query(
     `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state,
        legal_basis, rule_pack_version, created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons,
@@ -267,10 +343,25 @@ async function insertCase(tx: EntityManager, record: CaseEventsRecord): Promise<
      VALUES ($1, $19, $2, 'DRAFT', -1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14, $15, $16, $17, '{}', '{}', $18, $18, $18, $18)
      ON CONFLICT (id) DO NOTHING`,
     [
-      record.caseId, record.workflowId, f.requestingState, f.requestingAuthorityId, f.requestedState, s.legalBasis, s.rulePackVersion,
-      f.createdBy, s.columns.assistanceTypes, s.columns.subjectOfProceedings ?? null, s.columns.factsSummary ?? null,
-      s.columns.purpose ?? null, JSON.stringify(s.columns.persons), s.columns.language, s.columns.urgency,
-      s.columns.requestedByDate ?? null, s.columns.deadlineReason ?? null, f.filedAt, f.kind,
+      record.caseId,
+      record.workflowId,
+      f.requestingState,
+      f.requestingAuthorityId,
+      f.requestedState,
+      s.legalBasis,
+      s.rulePackVersion,
+      f.createdBy,
+      s.columns.assistanceTypes,
+      s.columns.subjectOfProceedings ?? null,
+      s.columns.factsSummary ?? null,
+      s.columns.purpose ?? null,
+      JSON.stringify(s.columns.persons),
+      s.columns.language,
+      s.columns.urgency,
+      s.columns.requestedByDate ?? null,
+      s.columns.deadlineReason ?? null,
+      f.filedAt,
+      f.kind,
     ],
   );
 }

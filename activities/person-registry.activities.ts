@@ -69,7 +69,8 @@ export function createPersonRegistryActivities({ client, taskQueue, personKeySec
         return 'LINKED';
       } catch (err) {
         // LINK_CONFLICT is refused only once the case has reached a terminal state.
-        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RULE_VIOLATION_FAILURE) return 'CASE_ENDED';
+        if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === RULE_VIOLATION_FAILURE)
+          return 'CASE_ENDED';
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
       // Not found may also be a run handing over to the next one (continue-as-new): retry unless it has ended.

@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`audit verification failed to run: ${err instanceof Error ? `${err.name}${(err as { code?: string }).code ? ` (SQLSTATE ${(err as { code?: string }).code})` : ''}: ${err.message}` : String(err)}\n`);
+    process.stderr.write(
+      `audit verification failed to run: ${err instanceof Error ? `${err.name}${(err as { code?: string }).code ? ` (SQLSTATE ${(err as { code?: string }).code})` : ''}: ${err.message}` : String(err)}\n`,
+    );
     process.exit(2);
   },
 );

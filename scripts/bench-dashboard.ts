@@ -184,13 +184,27 @@ async function main(): Promise<void> {
     writeFileSync(keyFile, await exportSPKI(publicKey));
     const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
     const token = (sub: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuedAt().setSubject(sub).setIssuer('bench').setAudience('mla-engine').setExpirationTime('2h').sign(signing);
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuedAt()
+        .setSubject(sub)
+        .setIssuer('bench')
+        .setAudience('mla-engine')
+        .setExpirationTime('2h')
+        .sign(signing);
     // The API runs in its own process, as in production, so that the load generator does not share its event loop.
     const apiPort = await freePort();
     const api = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/src/main.js')], {
       env: {
-        ...process.env, DATABASE_URL: pgServer.url, TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'bench', AUTH_AUDIENCE: 'mla-engine',
-        AUTH_PUBLIC_KEY_FILE: keyFile, AUTH_ALGORITHMS: 'ES256', API_PORT: String(apiPort), LOG_LEVEL: 'error',
+        ...process.env,
+        DATABASE_URL: pgServer.url,
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        AUTH_ISSUER: 'bench',
+        AUTH_AUDIENCE: 'mla-engine',
+        AUTH_PUBLIC_KEY_FILE: keyFile,
+        AUTH_ALGORITHMS: 'ES256',
+        API_PORT: String(apiPort),
+        LOG_LEVEL: 'error',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -204,11 +218,20 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    const app = { close: async () => { api.kill('SIGTERM'); await new Promise((r) => api.once('exit', r)); } };
+    const app = {
+      close: async () => {
+        api.kill('SIGTERM');
+        await new Promise((r) => api.once('exit', r));
+      },
+    };
 
     const manager: Actor = { userId: 'u-sn-manager', roles: ['MANAGER'], stateCode: 'SN', authorityId: 'SN-CA-DACG', liaisonPostings: [] };
     const secretariat: Actor = {
-      userId: 'u-wacap-secretariat', roles: ['SECRETARIAT'], stateCode: 'SN', authorityId: 'INT-WACAP-SECRETARIAT', liaisonPostings: [],
+      userId: 'u-wacap-secretariat',
+      roles: ['SECRETARIAT'],
+      stateCode: 'SN',
+      authorityId: 'INT-WACAP-SECRETARIAT',
+      liaisonPostings: [],
     };
     const now = new Date();
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -219,38 +242,59 @@ async function main(): Promise<void> {
     const [twelveMonths, nextMonth] = [monthStart(-11), monthStart(1)];
     const cases: Array<{ name: string; actor: Actor; user: string; path: string; sql: () => Promise<{ sql: string; params: unknown[] }>; goal: string }> = [
       {
-        name: 'stalled list (manager, 50 rows)', actor: manager, user: 'u-sn-manager',
-        path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
+        name: 'stalled list (manager, 50 rows)',
+        actor: manager,
+        user: 'u-sn-manager',
+        path: '/monitoring/stalled?limit=50',
+        goal: 'p99 < 50 ms, >= 0.8x SQL',
         sql: () => capture((q) => q.stalled(manager, {}, { days: 30, now, sort: 'idle', direction: 'desc', limit: 50, cursor: null })),
       },
       {
-        name: 'stalled list (network, 50 rows)', actor: secretariat, user: 'u-wacap-secretariat',
-        path: '/monitoring/stalled?limit=50', goal: 'p99 < 50 ms, >= 0.8x SQL',
+        name: 'stalled list (network, 50 rows)',
+        actor: secretariat,
+        user: 'u-wacap-secretariat',
+        path: '/monitoring/stalled?limit=50',
+        goal: 'p99 < 50 ms, >= 0.8x SQL',
         sql: () => capture((q) => q.stalled(secretariat, {}, { days: 30, now, sort: 'idle', direction: 'desc', limit: 50, cursor: null })),
       },
       {
-        name: 'statistics (manager, 12 months, pre-aggregated)', actor: manager, user: 'u-sn-manager',
-        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
+        name: 'statistics (manager, 12 months, pre-aggregated)',
+        actor: manager,
+        user: 'u-sn-manager',
+        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`,
+        goal: '< 150 ms',
         sql: () => captureAll((q) => q.statisticsPreAggregated(manager, {}, { from: twelveMonths, to: nextMonth })),
       },
       {
-        name: 'statistics (network, 12 months, pre-aggregated)', actor: secretariat, user: 'u-wacap-secretariat',
-        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`, goal: '< 150 ms',
+        name: 'statistics (network, 12 months, pre-aggregated)',
+        actor: secretariat,
+        user: 'u-wacap-secretariat',
+        path: `/monitoring/statistics?from=${twelveMonths}&to=${nextMonth}`,
+        goal: '< 150 ms',
         sql: () => captureAll((q) => q.statisticsPreAggregated(secretariat, {}, { from: twelveMonths, to: nextMonth })),
       },
       {
-        name: 'statistics (manager, 365 days, live)', actor: manager, user: 'u-sn-manager',
-        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}`, goal: 'reported',
+        name: 'statistics (manager, 365 days, live)',
+        actor: manager,
+        user: 'u-sn-manager',
+        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}`,
+        goal: 'reported',
         sql: () => capture((q) => q.statistics(manager, {}, { from: yearAgo, to: tomorrow })),
       },
       {
-        name: 'statistics (network, one pair, one year)', actor: secretariat, user: 'u-wacap-secretariat',
-        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}&requesting=NG&requested=IT`, goal: '< 150 ms',
+        name: 'statistics (network, one pair, one year)',
+        actor: secretariat,
+        user: 'u-wacap-secretariat',
+        path: `/monitoring/statistics?from=${yearAgo}&to=${tomorrow}&requesting=NG&requested=IT`,
+        goal: '< 150 ms',
         sql: () => capture((q) => q.statistics(secretariat, { requestingState: 'NG', requestedState: 'IT' }, { from: yearAgo, to: tomorrow })),
       },
       {
-        name: 'CSV export (manager, one month)', actor: manager, user: 'u-sn-manager',
-        path: `/monitoring/cases.csv?from=${monthAgo}&to=${tomorrow}`, goal: 'reported',
+        name: 'CSV export (manager, one month)',
+        actor: manager,
+        user: 'u-sn-manager',
+        path: `/monitoring/cases.csv?from=${monthAgo}&to=${tomorrow}`,
+        goal: 'reported',
         sql: () => capture((q) => q.caseRows(manager, {}, { from: monthAgo, to: tomorrow })),
       },
     ];

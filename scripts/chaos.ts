@@ -7,9 +7,7 @@ import { projectRoot } from '../libs/config/src/project-root';
 import { checkRun, type CheckResult } from './chaos/checks';
 import { ChaosHttp } from './chaos/client';
 import { PAIRS, caOf, driveCase, prosecutorOf, type CaseRun } from './chaos/load';
-import {
-  ManagedProcess, apiSpec, embeddedPostgresSpec, freePort, postgresUrl, temporalDevServerSpec, workerSpec, type ExitRecord,
-} from './chaos/processes';
+import { ManagedProcess, apiSpec, embeddedPostgresSpec, freePort, postgresUrl, temporalDevServerSpec, workerSpec, type ExitRecord } from './chaos/processes';
 import { ensureLocalKeyPair, mintToken } from './local-auth';
 
 /**
@@ -150,9 +148,22 @@ async function main(): Promise<number> {
   const users = new Set<string>();
   for (const p of PAIRS) [prosecutorOf(p.requesting), caOf(p.requesting), caOf(p.requested)].forEach((u) => users.add(u));
   const tokens = new Map<string, string>();
-  for (const u of users) tokens.set(u, await mintToken({ privateKeyFile: keys.privateKeyFile, subject: u, issuer: 'mla-engine-local', audience: 'mla-engine', ttlSeconds: 6 * 3600 }));
-  const http = new ChaosHttp({ apis: apiPorts.map((p) => `http://127.0.0.1:${p}`), timeoutMs: config.httpTimeout * 1000, deadlineMs: config.requestDeadline * 1000 });
-  const runs: CaseRun[] = Array.from({ length: config.filings }, (_, i) => ({ index: i, pair: PAIRS[i % PAIRS.length], marker: `chaos ${runId} filing ${i}`, ops: [] }));
+  for (const u of users)
+    tokens.set(
+      u,
+      await mintToken({ privateKeyFile: keys.privateKeyFile, subject: u, issuer: 'mla-engine-local', audience: 'mla-engine', ttlSeconds: 6 * 3600 }),
+    );
+  const http = new ChaosHttp({
+    apis: apiPorts.map((p) => `http://127.0.0.1:${p}`),
+    timeoutMs: config.httpTimeout * 1000,
+    deadlineMs: config.requestDeadline * 1000,
+  });
+  const runs: CaseRun[] = Array.from({ length: config.filings }, (_, i) => ({
+    index: i,
+    pair: PAIRS[i % PAIRS.length],
+    marker: `chaos ${runId} filing ${i}`,
+    ops: [],
+  }));
 
   // Faults, one at a time, in rotation, while the clients run (and afterwards until each kind happened often enough).
   const faults: FaultRecord[] = [];
@@ -202,7 +213,9 @@ async function main(): Promise<number> {
   const progress = setInterval(() => {
     const ops = runs.flatMap((r) => r.ops);
     const filed = runs.filter((r) => r.ops[0]?.acked).length;
-    say(`progress: ${Math.min(nextCase, runs.length)}/${runs.length} cases started, ${filed} filings and ${ops.filter((o) => o.kind !== 'FILE' && o.acked).length} commands acknowledged`);
+    say(
+      `progress: ${Math.min(nextCase, runs.length)}/${runs.length} cases started, ${filed} filings and ${ops.filter((o) => o.kind !== 'FILE' && o.acked).length} commands acknowledged`,
+    );
   }, 15_000);
   const loadStarted = Date.now();
   await Promise.all(
@@ -254,12 +267,21 @@ async function main(): Promise<number> {
     requests: {
       sent: ops.length,
       acknowledged: ops.filter((o) => o.acked).length,
-      unacknowledged: ops.filter((o) => !o.acked).map((o) => ({ key: o.key, kind: o.kind, outcome: o.outcome, trail: o.trail, observedApplied: !!o.observedApplied })).slice(0, 200),
+      unacknowledged: ops
+        .filter((o) => !o.acked)
+        .map((o) => ({ key: o.key, kind: o.kind, outcome: o.outcome, trail: o.trail, observedApplied: !!o.observedApplied }))
+        .slice(0, 200),
       retried: ops.filter((o) => o.attempts > 1).length,
       ackLatencyMs: latency(ops),
-      slowest: [...ops].sort((a, b) => b.ms - a.ms).slice(0, 20).map((o) => ({ key: o.key, kind: o.kind, ms: o.ms, acked: o.acked, trail: o.trail })),
+      slowest: [...ops]
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 20)
+        .map((o) => ({ key: o.key, kind: o.kind, ms: o.ms, acked: o.acked, trail: o.trail })),
       outcomes: Object.fromEntries([...http.outcomes].sort((a, b) => b[1] - a[1])),
-      chainsStoppedEarly: runs.filter((r) => r.stopped).map((r) => ({ case: r.index, caseId: r.caseId, why: r.stopped })).slice(0, 200),
+      chainsStoppedEarly: runs
+        .filter((r) => r.stopped)
+        .map((r) => ({ case: r.index, caseId: r.caseId, why: r.stopped }))
+        .slice(0, 200),
     },
     faults,
     unexpectedExits: exits.filter((e) => !e.expected),
@@ -275,13 +297,18 @@ async function main(): Promise<number> {
   writeFileSync(reportFile, JSON.stringify(report, null, 2));
   if (!failed && !config.keepData) rmSync(dataDir, { recursive: true, force: true });
   console.log(`report: ${relative(ROOT, reportFile)}${failed || config.keepData ? `; data kept in ${relative(ROOT, dataDir)}` : ''}`);
-  console.log(`chaos: ${result.figures.acknowledged} acknowledged, ${result.figures.lost} lost, ${result.figures.duplicated} duplicated, ${result.figures.stuck} stuck`);
+  console.log(
+    `chaos: ${result.figures.acknowledged} acknowledged, ${result.figures.lost} lost, ${result.figures.duplicated} duplicated, ${result.figures.stuck} stuck`,
+  );
   return failed ? 1 : 0;
 }
 
 /** Time from the first attempt to the acknowledgment, over acknowledged requests. */
 function latency(ops: Array<{ acked: boolean; ms: number }>): { p50: number; p90: number; p99: number; max: number } {
-  const ms = ops.filter((o) => o.acked).map((o) => o.ms).sort((a, b) => a - b);
+  const ms = ops
+    .filter((o) => o.acked)
+    .map((o) => o.ms)
+    .sort((a, b) => a - b);
   const at = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))] ?? 0;
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: ms.at(-1) ?? 0 };
 }
@@ -289,19 +316,29 @@ function latency(ops: Array<{ acked: boolean; ms: number }>): { p50: number; p90
 function printSummary(result: CheckResult, runs: CaseRun[], faults: FaultRecord[], loadMs: number, http: ChaosHttp): void {
   const ops = runs.flatMap((r) => r.ops);
   console.log('\n== chaos summary ==');
-  console.log(`load: ${ops.length} POSTs (${runs.length} filings) in ${(loadMs / 1000).toFixed(0)} s by ${config.clients} clients; ${ops.filter((o) => o.acked).length} acknowledged`);
+  console.log(
+    `load: ${ops.length} POSTs (${runs.length} filings) in ${(loadMs / 1000).toFixed(0)} s by ${config.clients} clients; ${ops.filter((o) => o.acked).length} acknowledged`,
+  );
   const kinds = new Map<string, number[]>();
   for (const f of faults) kinds.set(`${f.action} ${f.kind}`, [...(kinds.get(`${f.action} ${f.kind}`) ?? []), f.backInMs]);
   console.log(`faults: ${[...kinds].map(([k, v]) => `${k} ×${v.length} (back in ${(Math.max(...v) / 1000).toFixed(1)} s max)`).join(', ')}`);
   const own = exits.filter((e) => !e.expected);
   if (own.length) console.log(`processes that exited on their own (restarted): ${own.map((e) => `${e.name} ${e.signal ?? e.code} at ${e.at}`).join('; ')}`);
   const l = latency(ops);
-  console.log(`time to acknowledgment (retries included): p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${(l.max / 1000).toFixed(1)} s; ${ops.filter((o) => o.attempts > 1).length} request(s) needed more than one attempt`);
+  console.log(
+    `time to acknowledgment (retries included): p50 ${l.p50} ms, p90 ${l.p90} ms, p99 ${l.p99} ms, max ${(l.max / 1000).toFixed(1)} s; ${ops.filter((o) => o.attempts > 1).length} request(s) needed more than one attempt`,
+  );
   const slow = [...ops].sort((a, b) => b.ms - a.ms)[0];
   if (slow && slow.ms > 10_000) console.log(`slowest: ${slow.kind} ${(slow.ms / 1000).toFixed(1)} s: ${slow.trail}`);
-  console.log(`answers: ${[...http.outcomes].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ×${v}`).join(', ')}`);
+  console.log(
+    `answers: ${[...http.outcomes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ×${v}`)
+      .join(', ')}`,
+  );
   console.log('by request kind (sent / acked / 202 / unacked but applied / lost / duplicated):');
-  for (const [kind, k] of Object.entries(result.byKind)) console.log(`  ${kind.padEnd(13)} ${[k.sent, k.acked, k.acked202, k.observedApplied, k.lost, k.duplicated].map((n) => String(n).padStart(6)).join(' ')}`);
+  for (const [kind, k] of Object.entries(result.byKind))
+    console.log(`  ${kind.padEnd(13)} ${[k.sent, k.acked, k.acked202, k.observedApplied, k.lost, k.duplicated].map((n) => String(n).padStart(6)).join(' ')}`);
   const stopped = runs.filter((r) => r.stopped);
   if (stopped.length) {
     const why = new Map<string, number>();
@@ -309,9 +346,16 @@ function printSummary(result: CheckResult, runs: CaseRun[], faults: FaultRecord[
       const w = r.stopped!.replace(/[0-9a-f-]{36}/g, '<id>');
       why.set(w, (why.get(w) ?? 0) + 1);
     }
-    console.log(`chains stopped early: ${stopped.length} (${[...why].slice(0, 6).map(([w, n]) => `${n}× ${w}`).join('; ')})`);
+    console.log(
+      `chains stopped early: ${stopped.length} (${[...why]
+        .slice(0, 6)
+        .map(([w, n]) => `${n}× ${w}`)
+        .join('; ')})`,
+    );
   }
-  console.log(`settle: ${(result.settleMs / 1000).toFixed(0)} s; ${result.casesChecked} cases in Postgres, ${result.workflowsChecked} case workflows in Temporal`);
+  console.log(
+    `settle: ${(result.settleMs / 1000).toFixed(0)} s; ${result.casesChecked} cases in Postgres, ${result.workflowsChecked} case workflows in Temporal`,
+  );
   for (const n of result.notes) console.log(`note: ${n}`);
   for (const [name, list] of Object.entries(result.findings)) {
     if (!list.length) continue;

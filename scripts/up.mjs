@@ -119,13 +119,33 @@ async function main() {
     const port = env.TEMPORAL_PORT ?? '7233';
     const uiPort = env.TEMPORAL_UI_PORT ?? '8233';
     log(`starting the Temporal dev server on 127.0.0.1:${port} (state in .data/temporal.db)`);
-    start('temporal', cli, [
-      'server', 'start-dev', '--ip', '127.0.0.1', '--port', port, '--ui-port', uiPort,
-      '--db-filename', join(DATA, 'temporal.db'), '--log-level', 'warn',
-      '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF',
-      // The UI shows sealed payloads; it decodes them through the API's codec endpoint, with an administrator's token.
-      '--ui-codec-endpoint', `http://127.0.0.1:${env.API_PORT ?? '3000'}/codec`,
-    ], env, { quiet: true });
+    start(
+      'temporal',
+      cli,
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        port,
+        '--ui-port',
+        uiPort,
+        '--db-filename',
+        join(DATA, 'temporal.db'),
+        '--log-level',
+        'warn',
+        '--sqlite-pragma',
+        'journal_mode=WAL',
+        '--sqlite-pragma',
+        'synchronous=OFF',
+        // The UI shows sealed payloads; it decodes them through the API's codec endpoint, with an administrator's token.
+        '--ui-codec-endpoint',
+        `http://127.0.0.1:${env.API_PORT ?? '3000'}/codec`,
+      ],
+      env,
+      { quiet: true },
+    );
     env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     temporalUi = `http://127.0.0.1:${uiPort}`;
     await waitFor('Temporal', async () => (await fetch(`${temporalUi}/api/v1/namespaces`)).ok);

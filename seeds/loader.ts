@@ -45,31 +45,69 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
   const authorities = read<{ id: string; stateCode: string; name: string; kind: string }>(dir, 'authorities.json');
   const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[] }>(dir, 'users.json');
   const focalPoints = read<{ id: string; stateCode: string; authorityId: string; kind: string; userId?: string | null }>(dir, 'focal-points.json');
-  const postings = read<{ id: string; homeState: string; hostState: string; from: string; to: string | null; userId?: string | null; city?: string | null }>(dir, 'liaison-postings.json');
+  const postings = read<{ id: string; homeState: string; hostState: string; from: string; to: string | null; userId?: string | null; city?: string | null }>(
+    dir,
+    'liaison-postings.json',
+  );
   const instruments = read<InstrumentFile>(dir, 'instruments.json');
 
   return [
-    { name: 'states', key: ['code'], columns: ['code', 'name', 'time_zone', 'languages', 'groups'], casts: { languages: 'text[]', groups: 'text[]' },
-      rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]) },
-    { name: 'authorities', key: ['id'], columns: ['id', 'state_code', 'name', 'kind'],
-      rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]) },
+    {
+      name: 'states',
+      key: ['code'],
+      columns: ['code', 'name', 'time_zone', 'languages', 'groups'],
+      casts: { languages: 'text[]', groups: 'text[]' },
+      rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]),
+    },
+    { name: 'authorities', key: ['id'], columns: ['id', 'state_code', 'name', 'kind'], rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]) },
     ...(demoUsers
-      ? [{ name: 'users', key: ['id'], columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'], casts: { roles: 'text[]' },
-          rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]) }]
+      ? [
+          {
+            name: 'users',
+            key: ['id'],
+            columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'],
+            casts: { roles: 'text[]' },
+            rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]),
+          },
+        ]
       : []),
     // Without the demo users, the links to them are left out: a deployment's own links are kept as they are.
-    { name: 'focal_points', key: ['id'], columns: ['id', 'state_code', 'authority_id', 'kind', ...(demoUsers ? ['user_id'] : [])],
-      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, ...(demoUsers ? [f.userId ?? null] : [])]) },
-    { name: 'liaison_postings', key: ['id'], columns: ['id', 'home_state', 'host_state', 'valid_from', 'valid_to', 'city', ...(demoUsers ? ['user_id'] : [])], casts: { valid_from: 'date', valid_to: 'date' },
-      rows: postings.map((p) => [p.id, p.homeState, p.hostState, p.from, p.to, p.city ?? null, ...(demoUsers ? [p.userId ?? null] : [])]) },
-    { name: 'instruments', key: ['id'], columns: ['id', 'name', 'covers'], casts: { covers: 'text[]' },
-      rows: instruments.map((i) => [i.id, i.name, i.covers]) },
-    { name: 'instrument_parties', key: ['instrument_id', 'state_code'], columns: ['instrument_id', 'state_code', 'party_from', 'party_to'], casts: { party_from: 'date', party_to: 'date' },
-      rows: instruments.flatMap((i) => i.parties.map((p) => [i.id, p.stateCode, p.from, p.to])) },
-    { name: 'rule_packs', key: ['instrument_id', 'version'], columns: ['instrument_id', 'version', 'effective_from', 'verified', 'rules'], casts: { version: 'int', effective_from: 'date', verified: 'boolean', rules: 'jsonb' },
+    {
+      name: 'focal_points',
+      key: ['id'],
+      columns: ['id', 'state_code', 'authority_id', 'kind', ...(demoUsers ? ['user_id'] : [])],
+      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, ...(demoUsers ? [f.userId ?? null] : [])]),
+    },
+    {
+      name: 'liaison_postings',
+      key: ['id'],
+      columns: ['id', 'home_state', 'host_state', 'valid_from', 'valid_to', 'city', ...(demoUsers ? ['user_id'] : [])],
+      casts: { valid_from: 'date', valid_to: 'date' },
+      rows: postings.map((p) => [p.id, p.homeState, p.hostState, p.from, p.to, p.city ?? null, ...(demoUsers ? [p.userId ?? null] : [])]),
+    },
+    {
+      name: 'instruments',
+      key: ['id'],
+      columns: ['id', 'name', 'covers'],
+      casts: { covers: 'text[]' },
+      rows: instruments.map((i) => [i.id, i.name, i.covers]),
+    },
+    {
+      name: 'instrument_parties',
+      key: ['instrument_id', 'state_code'],
+      columns: ['instrument_id', 'state_code', 'party_from', 'party_to'],
+      casts: { party_from: 'date', party_to: 'date' },
+      rows: instruments.flatMap((i) => i.parties.map((p) => [i.id, p.stateCode, p.from, p.to])),
+    },
+    {
+      name: 'rule_packs',
+      key: ['instrument_id', 'version'],
+      columns: ['instrument_id', 'version', 'effective_from', 'verified', 'rules'],
+      casts: { version: 'int', effective_from: 'date', verified: 'boolean', rules: 'jsonb' },
       rows: instruments.flatMap((i) =>
         i.rulePacks.map(({ version, effectiveFrom, verified, ...rules }) => [i.id, version, effectiveFrom, verified, JSON.stringify(rules)]),
-      ) },
+      ),
+    },
   ];
 }
 
@@ -93,8 +131,15 @@ async function upsert(tx: EntityManager, table: Table): Promise<number> {
   for (let i = 0; i < table.rows.length; i += 200) {
     const chunk = table.rows.slice(i, i + 200);
     const params: unknown[] = [];
-    const values = chunk.map((row) =>
-      `(${row.map((v, j) => { params.push(v); const cast = casts[columns[j]]; return cast ? `$${params.length}::${cast}` : `$${params.length}`; }).join(', ')})`,
+    const values = chunk.map(
+      (row) =>
+        `(${row
+          .map((v, j) => {
+            params.push(v);
+            const cast = casts[columns[j]];
+            return cast ? `$${params.length}::${cast}` : `$${params.length}`;
+          })
+          .join(', ')})`,
     );
     const result = await tx.query(
       `INSERT INTO ${name} AS t (${columns.join(', ')}) VALUES ${values.join(', ')}

@@ -12,9 +12,7 @@ async function main(): Promise<void> {
     // Demo users only on request (SEED_DEMO_USERS=true: `npm start` on its local issuer, the tests), never by default.
     const demoUsers = process.env.SEED_DEMO_USERS?.trim().toLowerCase() === 'true';
     const changed = await loadSeeds(dataSource, undefined, { demoUsers });
-    process.stdout.write(
-      JSON.stringify({ context: 'seed', demoUsers, migrationsApplied: migrations.map((m) => m.name), rowsChanged: changed }) + '\n',
-    );
+    process.stdout.write(JSON.stringify({ context: 'seed', demoUsers, migrationsApplied: migrations.map((m) => m.name), rowsChanged: changed }) + '\n');
   } finally {
     await dataSource.destroy();
   }

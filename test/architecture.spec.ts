@@ -18,21 +18,28 @@ function sources(dir: string): string[] {
 
 /** Every module a file imports or re-exports: packages by name, relative paths resolved from the root. */
 export function importsOf(file: string, text = readFileSync(join(ROOT, file), 'utf8')): string[] {
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3] ?? m[4],
-  );
+  const specifiers = [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\brequire\s*\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]);
   return specifiers.map((s) => (s.startsWith('.') ? relative(ROOT, resolve(ROOT, dirname(file), s)) : s));
 }
 
 const inside = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
 
 function offending(folder: string, allowed: (target: string) => boolean): string[] {
-  return sources(folder).flatMap((file) => importsOf(file).filter((target) => !allowed(target)).map((target) => `${file} → ${target}`));
+  return sources(folder).flatMap((file) =>
+    importsOf(file)
+      .filter((target) => !allowed(target))
+      .map((target) => `${file} → ${target}`),
+  );
 }
 
 describe('dependency direction', () => {
   it('reads relative and package imports, re-exports and requires', () => {
-    const text = "import { a } from './a';\nimport type { B } from '../b';\nexport * from './c';\nexport { d } from 'pkg';\nconst e = require('../../e');\nimport 'side';\n";
+    const text =
+      "import { a } from './a';\nimport type { B } from '../b';\nexport * from './c';\nexport { d } from 'pkg';\nconst e = require('../../e');\nimport 'side';\n";
     expect(importsOf('libs/x/src/f.ts', text)).toEqual(['libs/x/src/a', 'libs/x/b', 'libs/x/src/c', 'pkg', 'libs/e', 'side']);
   });
 

@@ -58,9 +58,20 @@ describe('the audit-trust migration on an existing database', () => {
     expect(rows[1].prev_hash).toBe(rows[0].hash);
     expect(rows[2].prev_hash).toBe(rows[1].hash);
     const asWritten = {
-      caseId, seq: 1, event: 'SUBMITTED', fromState: 'DRAFT', toState: 'PENDING_CA_REVIEW', actorId: 'u-sn-prosecutor', actorRole: 'PROSECUTOR',
-      actorState: 'SN', actorAuthorityId: 'SN-PROS-DAKAR', at: '2026-03-01T10:01:00.123Z', legalRef: null, comment: 'checked twice',
-      data: { z: 1, a: { y: [1, 2], b: 'x' } }, notify: ['SN-CA-DACG'],
+      caseId,
+      seq: 1,
+      event: 'SUBMITTED',
+      fromState: 'DRAFT',
+      toState: 'PENDING_CA_REVIEW',
+      actorId: 'u-sn-prosecutor',
+      actorRole: 'PROSECUTOR',
+      actorState: 'SN',
+      actorAuthorityId: 'SN-PROS-DAKAR',
+      at: '2026-03-01T10:01:00.123Z',
+      legalRef: null,
+      comment: 'checked twice',
+      data: { z: 1, a: { y: [1, 2], b: 'x' } },
+      notify: ['SN-CA-DACG'],
     };
     expect(rows[1].hash).toBe(auditRowHash(asWritten, rows[0].hash));
     expect(await verifyAuditTrail(db)).toEqual({ casesChecked: 1, rowsChecked: 3, broken: [] });
@@ -76,8 +87,15 @@ describe('the audit-trust migration on an existing database', () => {
              has_table_privilege('mla_engine', 'cases', 'UPDATE') AS update_cases, has_table_privilege('mla_engine', 'states', 'UPDATE') AS update_states,
              (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'mla_engine') AS can_login`);
     expect(privileges).toEqual({
-      insert_events: true, select_events: true, update_events: false, delete_events: false, truncate_events: false, delete_log: false,
-      update_cases: true, update_states: false, can_login: false,
+      insert_events: true,
+      select_events: true,
+      update_events: false,
+      delete_events: false,
+      truncate_events: false,
+      delete_log: false,
+      update_cases: true,
+      update_states: false,
+      can_login: false,
     });
     const [trigger] = await db.query(`SELECT tgenabled FROM pg_trigger WHERE tgname = 'case_events_no_update'`);
     expect(trigger.tgenabled).toBe('O');

@@ -132,7 +132,11 @@ describe('audit trail and access log', () => {
     const res = await verify();
     expect(res.status).toBe(200);
     expect(res.body.intact).toBe(false);
-    const broken = (res.body.chain.broken as Array<{ caseId: string; seq: number; problem: string }>).map(({ caseId, seq, problem }) => ({ caseId, seq, problem }));
+    const broken = (res.body.chain.broken as Array<{ caseId: string; seq: number; problem: string }>).map(({ caseId, seq, problem }) => ({
+      caseId,
+      seq,
+      problem,
+    }));
     expect(broken.sort((a, b) => a.caseId.localeCompare(b.caseId))).toEqual(
       [
         { caseId: ids.edited, seq: 2, problem: 'CONTENT_CHANGED' },
@@ -169,10 +173,11 @@ describe('audit trail and access log', () => {
     expect(csv.status).toBe(200);
     expect(typeof csv.body === 'string' ? csv.body : '').toContain(caseId);
 
-    const rows: Array<{ actor_id: string; actor_role: string; actor_state: string; actor_authority_id: string; view: string; case_ids: string[] }> = await engine.db.query(
-      `SELECT actor_id, actor_role, actor_state, actor_authority_id, view, case_ids::text[] AS case_ids FROM access_log WHERE id > $1 AND actor_id = 'u-sn-prosecutor' ORDER BY id`,
-      [last],
-    );
+    const rows: Array<{ actor_id: string; actor_role: string; actor_state: string; actor_authority_id: string; view: string; case_ids: string[] }> =
+      await engine.db.query(
+        `SELECT actor_id, actor_role, actor_state, actor_authority_id, view, case_ids::text[] AS case_ids FROM access_log WHERE id > $1 AND actor_id = 'u-sn-prosecutor' ORDER BY id`,
+        [last],
+      );
     const who = { actor_id: 'u-sn-prosecutor', actor_role: 'PROSECUTOR', actor_state: 'SN', actor_authority_id: 'SN-PROS-DAKAR' };
     expect(rows).toEqual([
       { ...who, view: 'CASE', case_ids: [caseId] },
@@ -195,7 +200,9 @@ describe('audit trail and access log', () => {
       expect(item).toMatchObject({ actor: { userId: 'u-sn-prosecutor', role: 'PROSECUTOR', stateCode: 'SN' } });
       expect(item.caseIds).toContain(caseId);
     }
-    const future = await engine.request('GET', `/operations/access-log?caseId=${caseId}&from=${new Date(Date.now() + 3_600_000).toISOString()}`, { token: dpo });
+    const future = await engine.request('GET', `/operations/access-log?caseId=${caseId}&from=${new Date(Date.now() + 3_600_000).toISOString()}`, {
+      token: dpo,
+    });
     expect(future.body.items).toEqual([]);
     const paged = await engine.request('GET', `/operations/access-log?limit=1`, { token: dpo });
     expect(paged.body.items).toHaveLength(1);

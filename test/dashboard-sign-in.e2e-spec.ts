@@ -24,7 +24,15 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
     const issuer = `http://127.0.0.1:${port}`;
     [engine, browser] = await Promise.all([
       startEngine({
-        auth: { issuer, audience: AUDIENCE, jwksUrl: `${issuer}/jwks`, publicKeyFile: undefined, algorithms: ['ES256'], dashboardClientId: DASHBOARD_CLIENT, dashboardScopes: 'openid api' },
+        auth: {
+          issuer,
+          audience: AUDIENCE,
+          jwksUrl: `${issuer}/jwks`,
+          publicKeyFile: undefined,
+          algorithms: ['ES256'],
+          dashboardClientId: DASHBOARD_CLIENT,
+          dashboardScopes: 'openid api',
+        },
       }),
       launchBrowser(),
     ]);
@@ -36,7 +44,16 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
     });
     // A case carried to TRANSMITTED by the provider's tokens, then left without any party act for 45 days.
     const [p, ca] = await Promise.all(['u-sn-prosecutor', 'u-sn-ca'].map((c) => clientCredentialsToken(issuer, c, AUDIENCE)));
-    const body = { requestedState: 'GH', legalBasis: 'ECOWAS-MLA-1992', assistanceTypes: ['BANK_RECORDS'], subjectOfProceedings: 'smuggling', factsSummary: 'payments', purpose: 'trace proceeds', persons: [], language: 'en' };
+    const body = {
+      requestedState: 'GH',
+      legalBasis: 'ECOWAS-MLA-1992',
+      assistanceTypes: ['BANK_RECORDS'],
+      subjectOfProceedings: 'smuggling',
+      factsSummary: 'payments',
+      purpose: 'trace proceeds',
+      persons: [],
+      language: 'en',
+    };
     const filed = await engine.request('POST', '/cases', { token: p, body });
     expect(filed.status).toBe(201);
     stalledId = filed.body.id;
@@ -53,7 +70,7 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
     await engine?.stop();
   }, 60000);
 
-  it('tells the dashboard where to sign in: the provider\'s endpoints, the public client id, the engine\'s audience', async () => {
+  it("tells the dashboard where to sign in: the provider's endpoints, the public client id, the engine's audience", async () => {
     const res = await engine.request('GET', '/dashboard/config.json');
     expect(res.status).toBe(200);
     expect(res.body.openId).toEqual({
@@ -90,12 +107,19 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
     expect(await row.textContent()).toContain('SN → GH');
     // The code left the address bar; the token is the provider's, for the engine, about the manager.
     expect(page.url()).toBe(`${engine.baseUrl}/dashboard/#/stalled`);
-    const token = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null; clear(): void } }).sessionStorage.getItem('token'));
+    const token = await page.evaluate(() =>
+      (globalThis as unknown as { sessionStorage: { getItem(key: string): string | null; clear(): void } }).sessionStorage.getItem('token'),
+    );
     const claims = JSON.parse(Buffer.from(token!.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ iss: provider.issuer, sub: 'u-sn-manager', aud: AUDIENCE });
     // It went by authorization code with PKCE (S256), asking for the engine's audience.
     const authorize = new URL(seen.find((u) => u.startsWith(provider.issuer) && u.includes('response_type=code'))!);
-    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ client_id: DASHBOARD_CLIENT, code_challenge_method: 'S256', resource: AUDIENCE, redirect_uri: `${engine.baseUrl}/dashboard/` });
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      client_id: DASHBOARD_CLIENT,
+      code_challenge_method: 'S256',
+      resource: AUDIENCE,
+      redirect_uri: `${engine.baseUrl}/dashboard/`,
+    });
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 

@@ -7,7 +7,7 @@ import { Engine, startEngine } from './support/engine';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
-describe('managers\' dashboard in a real headless browser', () => {
+describe("managers' dashboard in a real headless browser", () => {
   let engine: Engine;
   let browser: Browser;
   let page: Page;
@@ -18,7 +18,18 @@ describe('managers\' dashboard in a real headless browser', () => {
     [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
     // A real case, carried to TRANSMITTED, then left without any party act for 45 days.
     const [p, ca] = await Promise.all([engine.token('u-sn-prosecutor'), engine.token('u-sn-ca')]);
-    const body = { requestedState: 'GH', legalBasis: 'ECOWAS-MLA-1992', assistanceTypes: ['BANK_RECORDS'], subjectOfProceedings: 'smuggling', factsSummary: 'payments', purpose: 'trace proceeds', persons: [], language: 'en', requestedByDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10), deadlineReason: 'trial' };
+    const body = {
+      requestedState: 'GH',
+      legalBasis: 'ECOWAS-MLA-1992',
+      assistanceTypes: ['BANK_RECORDS'],
+      subjectOfProceedings: 'smuggling',
+      factsSummary: 'payments',
+      purpose: 'trace proceeds',
+      persons: [],
+      language: 'en',
+      requestedByDate: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10),
+      deadlineReason: 'trial',
+    };
     stalledId = (await engine.request('POST', '/cases', { token: p, body })).body.id;
     await engine.request('POST', `/cases/${stalledId}/submit`, { token: p, body: {} });
     await engine.request('POST', `/cases/${stalledId}/approve`, { token: ca, body: {} });

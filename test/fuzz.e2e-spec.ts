@@ -13,7 +13,16 @@ const RUNS_PER_OPERATION = 40;
 const REQUEST_TIMEOUT_MS = 20000;
 const CONCURRENCY = 3;
 
-type Schema = { $ref?: string; type?: string; format?: string; enum?: unknown[]; items?: Schema; properties?: Record<string, Schema>; required?: string[]; allOf?: Schema[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  format?: string;
+  enum?: unknown[];
+  items?: Schema;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+};
 type Operation = { method: string; path: string; body?: Schema; query: Array<{ name: string; schema?: Schema }>; params: string[] };
 type Body = { json: unknown } | { raw: string } | undefined;
 type Attempt = { op: string; method: string; url: string; user: string | null; headers: Record<string, string>; body: Body };
@@ -24,7 +33,8 @@ const enc = (s: string) =>
   [...s]
     .map((ch) => {
       const cp = ch.charCodeAt(0);
-      if (ch.length === 1 && cp >= 0xd800 && cp <= 0xdfff) return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      if (ch.length === 1 && cp >= 0xd800 && cp <= 0xdfff)
+        return [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join('');
       return encodeURIComponent(ch);
     })
     .join('');
@@ -63,7 +73,24 @@ const POISON_STRINGS = [
   '1e309',
   '-1',
 ];
-const POISON_VALUES: unknown[] = [...POISON_STRINGS, null, true, false, 0, -1, 1.5, Infinity, 2 ** 53 + 2, [], {}, [null], { a: '\u0000' }, ['\ud800'], { ['\ud800']: 1 }, { ['n\u0000']: 'x' }];
+const POISON_VALUES: unknown[] = [
+  ...POISON_STRINGS,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  Infinity,
+  2 ** 53 + 2,
+  [],
+  {},
+  [null],
+  { a: '\u0000' },
+  ['\ud800'],
+  { ['\ud800']: 1 },
+  { ['n\u0000']: 'x' },
+];
 
 const TAMPERED_CURSORS = (id: string) => [
   b64(`2031-02-30T00:00:00.000Z|${id}`),
@@ -85,12 +112,39 @@ const TAMPERED_CURSORS = (id: string) => [
 
 const deepBody = (depth: number) => `{"text":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 const deepObject = (depth: number) => `{"text":"x","a":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
-const RAW_BODIES = [deepBody(10000), deepObject(40), deepBody(33), '{"text":"a\\u0000b"}', '{"text":"\\ud800"}', '{"\\ud800":1}', '{"__proto__":{"x":1}}', '{', '[]', 'null', '"string"', '12', '{"text":"x"}'.repeat(2), ''];
+const RAW_BODIES = [
+  deepBody(10000),
+  deepObject(40),
+  deepBody(33),
+  '{"text":"a\\u0000b"}',
+  '{"text":"\\ud800"}',
+  '{"\\ud800":1}',
+  '{"__proto__":{"x":1}}',
+  '{',
+  '[]',
+  'null',
+  '"string"',
+  '12',
+  '{"text":"x"}'.repeat(2),
+  '',
+];
 
 describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real Postgres)', () => {
   let engine: Engine;
   const tokens: Record<string, string> = {};
-  const users = ['u-sn-prosecutor', 'u-sn-ca', 'u-gh-ca', 'u-gh-executing', 'u-ng-prosecutor', 'u-ng-ca', 'u-bj-ca', 'u-wacap-secretariat', 'u-admin', 'u-fr-lm-sn', 'u-sn-manager'];
+  const users = [
+    'u-sn-prosecutor',
+    'u-sn-ca',
+    'u-gh-ca',
+    'u-gh-executing',
+    'u-ng-prosecutor',
+    'u-ng-ca',
+    'u-bj-ca',
+    'u-wacap-secretariat',
+    'u-admin',
+    'u-fr-lm-sn',
+    'u-sn-manager',
+  ];
   let mlaId: string;
   let extraditionId: string;
   let sacrificial: { mla: string; extradition: string };
@@ -131,7 +185,8 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
     const original = filter.catch;
     jest.spyOn(filter, 'catch').mockImplementation(function (this: ProblemDetailsFilter, exception: unknown, host) {
       const status = (exception as { getStatus?: () => number })?.getStatus?.() ?? 500;
-      if (status >= 500) serverErrors.push(exception instanceof Error ? (exception.stack ?? exception.message).split('\n').slice(0, 4).join(' | ') : String(exception));
+      if (status >= 500)
+        serverErrors.push(exception instanceof Error ? (exception.stack ?? exception.message).split('\n').slice(0, 4).join(' | ') : String(exception));
       return original.call(this, exception, host);
     });
     engine = await startEngine();
@@ -171,10 +226,11 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
   function resolve(schema: Schema | undefined, doc: any, seen = 0): Schema {
     if (!schema) return {};
     if (schema.$ref && seen < 10) return resolve(doc.components.schemas[schema.$ref.split('/').pop()!], doc, seen + 1);
-    if (schema.allOf) return schema.allOf.reduce<Schema>((acc, s) => {
-      const r = resolve(s, doc, seen + 1);
-      return { ...acc, ...r, properties: { ...(acc.properties ?? {}), ...(r.properties ?? {}) }, required: [...(acc.required ?? []), ...(r.required ?? [])] };
-    }, {});
+    if (schema.allOf)
+      return schema.allOf.reduce<Schema>((acc, s) => {
+        const r = resolve(s, doc, seen + 1);
+        return { ...acc, ...r, properties: { ...(acc.properties ?? {}), ...(r.properties ?? {}) }, required: [...(acc.required ?? []), ...(r.required ?? [])] };
+      }, {});
     return schema;
   }
 
@@ -187,10 +243,15 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
     const s = resolve(schema, doc);
     let valid: fc.Arbitrary<unknown>;
     if (s.enum) valid = fc.constantFrom(...s.enum);
-    else if (s.type === 'string' && s.format === 'date') valid = fc.oneof(fc.constantFrom('2031-02-28', '2032-02-29', '2030-11-01'), fc.date({ min: new Date('1950-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+    else if (s.type === 'string' && s.format === 'date')
+      valid = fc.oneof(
+        fc.constantFrom('2031-02-28', '2032-02-29', '2030-11-01'),
+        fc.date({ min: new Date('1950-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      );
     else if (s.type === 'string' && s.format === 'date-time') valid = fc.constantFrom(new Date(Date.now() - 60000).toISOString(), '2020-01-01T00:00:00Z');
     else if (s.type === 'string' && s.format === 'uuid') valid = fc.constantFrom(mlaId, extraditionId, randomUUID());
-    else if (s.type === 'string') valid = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('fr', 'en', 'GH', 'BJ', 'ECOWAS-MLA-1992', 'a reason with\na line break'));
+    else if (s.type === 'string')
+      valid = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('fr', 'en', 'GH', 'BJ', 'ECOWAS-MLA-1992', 'a reason with\na line break'));
     else if (s.type === 'integer' || s.type === 'number') valid = fc.oneof(fc.integer({ min: -5, max: 400 }), fc.double());
     else if (s.type === 'boolean') valid = fc.boolean();
     else if (s.type === 'array') valid = depth > 4 ? fc.constant([]) : fc.array(valueFor(s.items, doc, depth + 1, clean), { maxLength: 3 });
@@ -202,8 +263,15 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
           ? fc.constant({})
           : fc
               .tuple(
-                fc.record(Object.fromEntries(keys.map((k) => [k, valueFor(props[k], doc, depth + 1, clean)])), { requiredKeys: s.required?.filter((k) => keys.includes(k)) ?? [] }),
-                clean ? fc.constant(null) : fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('surprise', '\ud800', 'n\u0000', '__proto__', 'constructor'), poison) }),
+                fc.record(Object.fromEntries(keys.map((k) => [k, valueFor(props[k], doc, depth + 1, clean)])), {
+                  requiredKeys: s.required?.filter((k) => keys.includes(k)) ?? [],
+                }),
+                clean
+                  ? fc.constant(null)
+                  : fc.oneof(
+                      { weight: 6, arbitrary: fc.constant(null) },
+                      { weight: 1, arbitrary: fc.tuple(fc.constantFrom('surprise', '\ud800', 'n\u0000', '__proto__', 'constructor'), poison) },
+                    ),
               )
               .map(([o, extra]) => (extra ? { ...o, [extra[0]]: extra[1] } : o));
     } else valid = anyJson;
@@ -214,7 +282,12 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
     const real = name === 'itemId' ? fc.constantFrom('item-1', 'BANK_RECORDS-1') : fc.constantFrom(mlaId, extraditionId, mlaId, extraditionId);
     return fc.oneof(
       { weight: 5, arbitrary: real },
-      { weight: 1, arbitrary: fc.constantFrom(randomUUID(), NIL_UUID, 'not-a-uuid', '------------------------------------', '00000000-0000-0000-0000-00000000000G', 'x'.repeat(3000)).map(enc) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .constantFrom(randomUUID(), NIL_UUID, 'not-a-uuid', '------------------------------------', '00000000-0000-0000-0000-00000000000G', 'x'.repeat(3000))
+          .map(enc),
+      },
       { weight: 1, arbitrary: fc.constantFrom('%00', 'a%00b', '%ED%A0%80', '%C0%80', '%FF', '%01', '..%2F..') },
     );
   }
@@ -247,7 +320,19 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
       body: bodyArb,
       user: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...users) }, { weight: 1, arbitrary: fc.constant(null) }),
       key: fc.oneof({ weight: 6, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('key-1', 'x'.repeat(300), 'with space', '') }),
-      contentType: fc.oneof({ weight: 10, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data') }),
+      contentType: fc.oneof(
+        { weight: 10, arbitrary: fc.constant(null) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(
+            'application/json; charset=utf-8',
+            'text/plain',
+            'application/x-www-form-urlencoded',
+            'application/json; charset=latin1',
+            'multipart/form-data',
+          ),
+        },
+      ),
     });
     return fc.sample(arb, { seed: SEED + index, numRuns: RUNS_PER_OPERATION }).map((s) => {
       let path = op.path;
@@ -268,7 +353,14 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
 
   /** The issue's poison inputs, aimed explicitly at the operations they froze or crashed. */
   function corpus(): Attempt[] {
-    const a = (op: string, method: string, url: string, user: string, body?: Body): Attempt => ({ op, method, url, user, headers: body ? { 'content-type': 'application/json' } : {}, body });
+    const a = (op: string, method: string, url: string, user: string, body?: Body): Attempt => ({
+      op,
+      method,
+      url,
+      user,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body,
+    });
     const out: Attempt[] = [];
     for (const text of ['a\u0000b', '\u0000', 'x\ud800', '\udc00', 'bell\u0007']) {
       out.push(a('POST /cases/{id}/notes', 'POST', `/cases/${mlaId}/notes`, 'u-sn-prosecutor', { json: { text } }));
@@ -277,16 +369,29 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
       out.push(a('POST /cases', 'POST', '/cases', 'u-sn-prosecutor', { json: mlaFiling({ factsSummary: text }) }));
       out.push(a('POST /extraditions', 'POST', '/extraditions', 'u-ng-prosecutor', { json: extraditionFiling({ offence: text }) }));
     }
-    for (const persons of [[{ role: 'SUSPECT', name: 'x\ud800' }], [{ role: 'SUSPECT', name: 'ok', ['\udc00']: 1 }], [{ role: 'SUSPECT', name: 'ok', location: 'a\u0000' }], [['\ud800']]]) {
+    for (const persons of [
+      [{ role: 'SUSPECT', name: 'x\ud800' }],
+      [{ role: 'SUSPECT', name: 'ok', ['\udc00']: 1 }],
+      [{ role: 'SUSPECT', name: 'ok', location: 'a\u0000' }],
+      [['\ud800']],
+    ]) {
       out.push(a('POST /cases', 'POST', '/cases', 'u-sn-prosecutor', { json: mlaFiling({ persons }) }));
       out.push(a('PATCH /cases/{id}', 'PATCH', `/cases/${mlaId}`, 'u-sn-prosecutor', { json: { persons } }));
     }
     for (const date of ['2031-02-30', '0000-01-01', '2024-02-30', '10000-01-01']) {
       out.push(a('PATCH /cases/{id}', 'PATCH', `/cases/${mlaId}`, 'u-sn-prosecutor', { json: { requestedByDate: date, deadlineReason: 'detention' } }));
-      out.push(a('POST /cases', 'POST', '/cases', 'u-sn-prosecutor', { json: mlaFiling({ requestedByDate: date, deadlineReason: 'detention', persons: [{ role: 'SUSPECT', name: 'B', dateOfBirth: date }] }) }));
+      out.push(
+        a('POST /cases', 'POST', '/cases', 'u-sn-prosecutor', {
+          json: mlaFiling({ requestedByDate: date, deadlineReason: 'detention', persons: [{ role: 'SUSPECT', name: 'B', dateOfBirth: date }] }),
+        }),
+      );
       out.push(a('POST /cases/{id}/postpone', 'POST', `/cases/${mlaId}/postpone`, 'u-gh-ca', { json: { reviewDate: date, reasons: 'r' } }));
       out.push(a('POST /extraditions/{id}/surrender-date', 'POST', `/extraditions/${extraditionId}/surrender-date`, 'u-bj-ca', { json: { agreedDate: date } }));
-      out.push(a('POST /extraditions/{id}/force-majeure', 'POST', `/extraditions/${extraditionId}/force-majeure`, 'u-bj-ca', { json: { newDate: date, reason: 'storm' } }));
+      out.push(
+        a('POST /extraditions/{id}/force-majeure', 'POST', `/extraditions/${extraditionId}/force-majeure`, 'u-bj-ca', {
+          json: { newDate: date, reason: 'storm' },
+        }),
+      );
       out.push(a('POST /cases/{id}/notes', 'POST', `/cases/${mlaId}/notes`, 'u-sn-prosecutor', { json: { text: 'dated', occurredAt: `${date}T10:00:00Z` } }));
       for (const q of ['from', 'to']) {
         out.push(a('GET /monitoring/statistics', 'GET', `/monitoring/statistics?${q}=${date}`, 'u-wacap-secretariat'));
@@ -297,14 +402,17 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
     }
     for (const cursor of TAMPERED_CURSORS(mlaId)) {
       out.push(a('GET /cases', 'GET', `/cases?cursor=${enc(cursor)}`, 'u-sn-prosecutor'));
-      for (const list of ['stalled', 'deadlines', 'escalations']) out.push(a(`GET /monitoring/${list}`, 'GET', `/monitoring/${list}?cursor=${enc(cursor)}`, 'u-wacap-secretariat'));
+      for (const list of ['stalled', 'deadlines', 'escalations'])
+        out.push(a(`GET /monitoring/${list}`, 'GET', `/monitoring/${list}?cursor=${enc(cursor)}`, 'u-wacap-secretariat'));
     }
     for (const id of ['not-a-uuid', '------------------------------------', NIL_UUID, '00000000-0000-0000-0000-00000000000g']) {
       out.push(a('GET /cases/{id}', 'GET', `/cases/${id}`, 'u-sn-prosecutor'));
       out.push(a('POST /cases/{id}/notes', 'POST', `/cases/${id}/notes`, 'u-sn-prosecutor', { json: { text: 'x' } }));
-      out.push(a('POST /extraditions/{id}/conflict-choice', 'POST', `/extraditions/${extraditionId}/conflict-choice`, 'u-bj-ca', {
-        json: { preferredCaseId: id, factors: { seriousness: 'a', placeOfOffence: 'b', datesOfRequests: 'c', nationality: 'd', reExtradition: 'e' } },
-      }));
+      out.push(
+        a('POST /extraditions/{id}/conflict-choice', 'POST', `/extraditions/${extraditionId}/conflict-choice`, 'u-bj-ca', {
+          json: { preferredCaseId: id, factors: { seriousness: 'a', placeOfOffence: 'b', datesOfRequests: 'c', nationality: 'd', reExtradition: 'e' } },
+        }),
+      );
     }
     for (const raw of [deepBody(10000), deepObject(100), JSON.stringify({ text: 'x'.repeat(10 * 1024 * 1024) })]) {
       out.push(a('POST /cases/{id}/notes', 'POST', `/cases/${mlaId}/notes`, 'u-sn-prosecutor', { raw }));
@@ -369,7 +477,10 @@ describe('HTTP fuzzing from the OpenAPI document (real Temporal dev server, real
     // Every touched case still takes a valid command and its projection catches up.
     const mlaNote = await engine.request('POST', `/cases/${mlaId}/notes`, { token: tokens['u-sn-prosecutor'], body: { text: 'after the fuzzing' } });
     expect({ status: mlaNote.status, event: mlaNote.body.history?.at(-1)?.event }).toEqual({ status: 200, event: 'NOTE' });
-    const extNote = await engine.request('POST', `/extraditions/${extraditionId}/notes`, { token: tokens['u-ng-prosecutor'], body: { text: 'after the fuzzing' } });
+    const extNote = await engine.request('POST', `/extraditions/${extraditionId}/notes`, {
+      token: tokens['u-ng-prosecutor'],
+      body: { text: 'after the fuzzing' },
+    });
     expect({ status: extNote.status, event: extNote.body.history?.at(-1)?.event }).toEqual({ status: 200, event: 'NOTE' });
     for (const id of [mlaId, extraditionId, sacrificial.mla, sacrificial.extradition]) await engine.settle(id);
   }, 600000);

@@ -51,10 +51,25 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
   }
 
   it('refuses a NUL byte or another control character in a text field, and allows tabs and line breaks', async () => {
-    expectProblem(await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'before\u0000after' } }), 400, 'text', 'no_control_characters');
-    expectProblem(await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'bell\u0007' } }), 400, 'text', 'no_control_characters');
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'before\u0000after' } }),
+      400,
+      'text',
+      'no_control_characters',
+    );
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'bell\u0007' } }),
+      400,
+      'text',
+      'no_control_characters',
+    );
     // Raw text, as a client would write it: the escape decodes to NUL.
-    expectProblem(await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: '{"text":"a\\u0000b"}' }), 400, 'text', 'no_control_characters');
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: '{"text":"a\\u0000b"}' }),
+      400,
+      'text',
+      'no_control_characters',
+    );
     const ok = await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'line one\n\tline two\r\n' } });
     expect(ok.status).toBe(200);
     notes++;
@@ -63,25 +78,69 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
 
   it('refuses an unpaired surrogate in persons, in values and in keys, at any depth', async () => {
     const before = await countCases();
-    expectProblem(await engine.request('POST', '/cases', { token: prosecutor, body: filing({ persons: [{ role: 'SUSPECT', name: 'x\ud800' }] }) }), 400, 'persons[0].name', 'well_formed_unicode');
     expectProblem(
-      await engine.request('POST', '/cases', { token: prosecutor, body: '{"requestedState":"GH","persons":[{"role":"SUSPECT","name":"A"},{"role":"SUSPECT","\\udc00":"x"}]}' }),
+      await engine.request('POST', '/cases', { token: prosecutor, body: filing({ persons: [{ role: 'SUSPECT', name: 'x\ud800' }] }) }),
+      400,
+      'persons[0].name',
+      'well_formed_unicode',
+    );
+    expectProblem(
+      await engine.request('POST', '/cases', {
+        token: prosecutor,
+        body: '{"requestedState":"GH","persons":[{"role":"SUSPECT","name":"A"},{"role":"SUSPECT","\\udc00":"x"}]}',
+      }),
       400,
       'persons[1].\\udc00',
       'well_formed_unicode',
     );
-    expectProblem(await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { persons: [{ role: 'SUSPECT', name: 'ok', location: '\udfff lone low' }] } }), 400, 'persons[0].location', 'well_formed_unicode');
+    expectProblem(
+      await engine.request('PATCH', `/cases/${caseId}`, {
+        token: prosecutor,
+        body: { persons: [{ role: 'SUSPECT', name: 'ok', location: '\udfff lone low' }] },
+      }),
+      400,
+      'persons[0].location',
+      'well_formed_unicode',
+    );
     expect(await countCases()).toBe(before);
     await stillMoves();
   });
 
   it('refuses impossible calendar dates and instants in bodies (PATCH requestedByDate 2031-02-30 no longer freezes a case)', async () => {
-    expectProblem(await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { requestedByDate: '2031-02-30', deadlineReason: 'detention' } }), 400, 'requestedByDate', 'calendar_date');
-    expectProblem(await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { requestedByDate: '0000-01-01' } }), 400, 'requestedByDate', 'calendar_date');
-    expectProblem(await engine.request('POST', '/cases', { token: prosecutor, body: filing({ persons: [{ role: 'SUSPECT', name: 'B', dateOfBirth: '1990-02-30' }] }) }), 400, 'persons.0.dateOfBirth', 'calendar_date');
-    expectProblem(await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'dated', occurredAt: '2031-02-30T10:00:00Z' } }), 400, 'occurredAt', 'iso_instant');
-    expectProblem(await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'dated', occurredAt: '0000-01-01T00:00:00Z' } }), 400, 'occurredAt', 'iso_instant');
-    const amended = await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { requestedByDate: '2032-02-29', deadlineReason: 'accused in pre-trial detention' } });
+    expectProblem(
+      await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { requestedByDate: '2031-02-30', deadlineReason: 'detention' } }),
+      400,
+      'requestedByDate',
+      'calendar_date',
+    );
+    expectProblem(
+      await engine.request('PATCH', `/cases/${caseId}`, { token: prosecutor, body: { requestedByDate: '0000-01-01' } }),
+      400,
+      'requestedByDate',
+      'calendar_date',
+    );
+    expectProblem(
+      await engine.request('POST', '/cases', { token: prosecutor, body: filing({ persons: [{ role: 'SUSPECT', name: 'B', dateOfBirth: '1990-02-30' }] }) }),
+      400,
+      'persons.0.dateOfBirth',
+      'calendar_date',
+    );
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'dated', occurredAt: '2031-02-30T10:00:00Z' } }),
+      400,
+      'occurredAt',
+      'iso_instant',
+    );
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: { text: 'dated', occurredAt: '0000-01-01T00:00:00Z' } }),
+      400,
+      'occurredAt',
+      'iso_instant',
+    );
+    const amended = await engine.request('PATCH', `/cases/${caseId}`, {
+      token: prosecutor,
+      body: { requestedByDate: '2032-02-29', deadlineReason: 'accused in pre-trial detention' },
+    });
     expect(amended.status).toBe(200);
     expect(amended.body.content?.requestedByDate ?? amended.body.requestedByDate).toBe('2032-02-29');
     await stillMoves();
@@ -90,7 +149,13 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
   it('refuses tampered cursors with 400 naming cursor, never a 500 from Postgres', async () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64url');
     const id = caseId;
-    for (const cursor of [b64(`2031-02-30T00:00:00.000Z|${id}`), b64(`2025-01-01T00:00:00.000Z|${id}|x`), b64('2025-01-01T00:00:00.000Z|------------------------------------'), 'not a cursor', b64(`99999-01-01T00:00:00.000Z|${id}`)]) {
+    for (const cursor of [
+      b64(`2031-02-30T00:00:00.000Z|${id}`),
+      b64(`2025-01-01T00:00:00.000Z|${id}|x`),
+      b64('2025-01-01T00:00:00.000Z|------------------------------------'),
+      'not a cursor',
+      b64(`99999-01-01T00:00:00.000Z|${id}`),
+    ]) {
       expectProblem(await engine.request('GET', `/cases?cursor=${encodeURIComponent(cursor)}`, { token: prosecutor }), 400, 'cursor', 'format');
     }
     const key = (v: unknown) => b64(JSON.stringify(v));
@@ -112,9 +177,19 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
     expectProblem(await engine.request('GET', '/monitoring/statistics?from=2031-02-30', { token: secretariat }), 400, 'from', 'calendar_date');
     expectProblem(await engine.request('GET', '/monitoring/statistics?to=0000-01-01', { token: secretariat }), 400, 'to', 'calendar_date');
     expectProblem(await engine.request('GET', '/monitoring/cases.csv?from=2024-02-30', { token: secretariat }), 400, 'from', 'calendar_date');
-    expectProblem(await engine.request('GET', '/reference/legal-bases?requesting=SN&requested=GH&kind=MLA&date=2031-02-30', { token: secretariat }), 400, 'date', 'calendar_date');
+    expectProblem(
+      await engine.request('GET', '/reference/legal-bases?requesting=SN&requested=GH&kind=MLA&date=2031-02-30', { token: secretariat }),
+      400,
+      'date',
+      'calendar_date',
+    );
     expectProblem(await engine.request('GET', '/monitoring/stalled?legalBasis=a%00b', { token: secretariat }), 400, 'legalBasis', 'no_control_characters');
-    expectProblem(await engine.request('POST', `/cases/${caseId}/items/a%01b/executed`, { token: prosecutor, body: {} }), 400, 'itemId', 'no_control_characters');
+    expectProblem(
+      await engine.request('POST', `/cases/${caseId}/items/a%01b/executed`, { token: prosecutor, body: {} }),
+      400,
+      'itemId',
+      'no_control_characters',
+    );
     const fine = await engine.request('GET', '/monitoring/statistics?from=2024-02-29&to=2025-01-01', { token: secretariat });
     expect(fine.status).toBe(200);
     await stillMoves();
@@ -130,7 +205,11 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
     expect(huge.body).toMatchObject({ status: 413, code: 'BODY_TOO_LARGE' });
     const notObject = await engine.request('POST', `/cases/${caseId}/notes`, { token: prosecutor, body: '"just a string"' });
     expectProblem(notObject, 400, '', 'json_object');
-    const text = await fetch(`${engine.baseUrl}/cases/${caseId}/notes`, { method: 'POST', headers: { authorization: `Bearer ${prosecutor}`, 'content-type': 'text/plain' }, body: '{"text":"x"}' });
+    const text = await fetch(`${engine.baseUrl}/cases/${caseId}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${prosecutor}`, 'content-type': 'text/plain' },
+      body: '{"text":"x"}',
+    });
     expect({ status: text.status, body: await text.json() }).toMatchObject({ status: 415, body: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' } });
     await stillMoves();
   });
@@ -141,18 +220,33 @@ describe('input rules through HTTP: poison inputs are refused and cases keep mov
     const extraditionProsecutor = await engine.token('u-ng-prosecutor');
     const ext = await engine.request('POST', '/extraditions', {
       token: extraditionProsecutor,
-      body: { requestedState: 'BJ', legalBasis: 'ECOWAS-EXT-1994', person: { role: 'ACCUSED', name: 'Person E', identifier: 'PASS-INPUT-RULES' }, offence: 'Smuggling', purpose: 'PROSECUTION', language: 'en' },
+      body: {
+        requestedState: 'BJ',
+        legalBasis: 'ECOWAS-EXT-1994',
+        person: { role: 'ACCUSED', name: 'Person E', identifier: 'PASS-INPUT-RULES' },
+        offence: 'Smuggling',
+        purpose: 'PROSECUTION',
+        language: 'en',
+      },
     });
     expect([200, 201]).toContain(ext.status);
     const bjCa = await engine.token('u-bj-ca');
     const factors = { seriousness: 'a', placeOfOffence: 'b', datesOfRequests: 'c', nationality: 'd', reExtradition: 'e' };
     expectProblem(
-      await engine.request('POST', `/extraditions/${ext.body.id}/conflict-choice`, { token: bjCa, body: { preferredCaseId: '------------------------------------', factors } }),
+      await engine.request('POST', `/extraditions/${ext.body.id}/conflict-choice`, {
+        token: bjCa,
+        body: { preferredCaseId: '------------------------------------', factors },
+      }),
       400,
       'preferredCaseId',
       'case_id',
     );
-    expectProblem(await engine.request('POST', `/extraditions/${ext.body.id}/surrender-date`, { token: bjCa, body: { agreedDate: '2031-02-30' } }), 400, 'agreedDate', 'calendar_date');
+    expectProblem(
+      await engine.request('POST', `/extraditions/${ext.body.id}/surrender-date`, { token: bjCa, body: { agreedDate: '2031-02-30' } }),
+      400,
+      'agreedDate',
+      'calendar_date',
+    );
     const note = await engine.request('POST', `/extraditions/${ext.body.id}/notes`, { token: extraditionProsecutor, body: { text: 'still moving' } });
     expect(note.status).toBe(200);
     await engine.settle(ext.body.id);

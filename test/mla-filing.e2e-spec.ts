@@ -84,7 +84,12 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
   it('files, submits and approves a request; every transition leaves an audit row', async () => {
     const filed = await engine.request('POST', '/cases', { token: prosecutor, body: filing() });
     expect(filed.status).toBe(201);
-    expect(filed.body).toMatchObject({ state: 'DRAFT', requestingState: 'SN', requestedState: 'GH', rulePack: { instrumentId: 'ECOWAS-MLA-1992', version: 1 } });
+    expect(filed.body).toMatchObject({
+      state: 'DRAFT',
+      requestingState: 'SN',
+      requestedState: 'GH',
+      rulePack: { instrumentId: 'ECOWAS-MLA-1992', version: 1 },
+    });
     const id = filed.body.id;
     expect(filed.headers.get('location')).toBe(`/cases/${id}`);
 
@@ -175,7 +180,11 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
     const admin = await engine.token('u-admin');
     const repinned = await engine.request('POST', `/cases/${id}/rule-pack`, { token: admin, body: justification });
     expect(repinned.status).toBe(200);
-    expect(repinned.body.history.at(-1)).toMatchObject({ event: 'REPIN_RULE_PACK', actor: { id: 'u-admin', role: 'ADMIN' }, comment: justification.justification });
+    expect(repinned.body.history.at(-1)).toMatchObject({
+      event: 'REPIN_RULE_PACK',
+      actor: { id: 'u-admin', role: 'ADMIN' },
+      comment: justification.justification,
+    });
   });
 
   it('refuses every command once the case is withdrawn (terminal)', async () => {
@@ -188,7 +197,7 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
     expect(late.body.code).toBe('CASE_TERMINAL');
   });
 
-  it('lists only the actor\'s cases, newest first, with keyset pagination', async () => {
+  it("lists only the actor's cases, newest first, with keyset pagination", async () => {
     const all = await engine.request('GET', '/cases?limit=100', { token: prosecutor });
     expect(all.status).toBe(200);
     const ids: string[] = all.body.items.map((c: { id: string }) => c.id);

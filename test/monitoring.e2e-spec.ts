@@ -37,16 +37,36 @@ async function seed(db: Engine['db'], s: Seed): Promise<string> {
        results_at, paused_ms, refusal_ground, custody_days, requested_by_date)
      VALUES ($1::uuid, $2, 'seed-' || $1::text, $3, 1, $4, $5, $6, $7, 1, $8, '{OTHER}', 'fr', 'NORMAL', $9, $10, $10, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
     [
-      id, s.kind ?? 'MLA', s.state, s.pair[0], s.authority, s.pair[1], s.legalBasis ?? 'UNTOC-2000', s.createdBy, s.transmitted !== undefined,
-      at(s.filed), s.lastPartyEventAt ?? at(s.results ?? s.received ?? s.transmitted ?? s.filed), s.transmitted ? at(s.transmitted) : null,
-      s.received ? at(s.received) : null, s.results ? at(s.results) : null, (s.pausedDays ?? 0) * DAY, s.refusal ?? null, s.custodyDays ?? null,
+      id,
+      s.kind ?? 'MLA',
+      s.state,
+      s.pair[0],
+      s.authority,
+      s.pair[1],
+      s.legalBasis ?? 'UNTOC-2000',
+      s.createdBy,
+      s.transmitted !== undefined,
+      at(s.filed),
+      s.lastPartyEventAt ?? at(s.results ?? s.received ?? s.transmitted ?? s.filed),
+      s.transmitted ? at(s.transmitted) : null,
+      s.received ? at(s.received) : null,
+      s.results ? at(s.results) : null,
+      (s.pausedDays ?? 0) * DAY,
+      s.refusal ?? null,
+      s.custodyDays ?? null,
       s.requestedByDate ?? null,
     ],
   );
   for (const [i, [ruleId, status]] of (s.clocks ?? []).entries()) {
     // The STALLED clock is a flag, not a deadline: the statistics leave it out.
     const kind = ruleId === 'STALLED_AFTER' ? 'STALL' : ruleId === 'REQUESTER_DEADLINE' ? 'REQUESTER_DEADLINE' : 'SLA';
-    await db.query(`INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at) VALUES ($1, $2, $3, $4, $5, now(), now())`, [id, `clock-${i}`, ruleId, kind, status]);
+    await db.query(`INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at) VALUES ($1, $2, $3, $4, $5, now(), now())`, [
+      id,
+      `clock-${i}`,
+      ruleId,
+      kind,
+      status,
+    ]);
   }
   for (const [i, t] of (s.tasks ?? []).entries()) {
     await db.query(
@@ -69,7 +89,7 @@ async function seed(db: Engine['db'], s: Seed): Promise<string> {
   return id;
 }
 
-describe('managers\' view: stalled cases, deadlines, escalations, statistics and CSV', () => {
+describe("managers' view: stalled cases, deadlines, escalations, statistics and CSV", () => {
   let engine: Engine;
   const ids: Record<string, string> = {};
   const get = async (user: string, path: string) => engine.request('GET', path, { token: await engine.token(user) });
@@ -78,22 +98,86 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
     engine = await startEngine();
     const sn = { authority: 'SN-PROS-DAKAR', createdBy: 'u-sn-prosecutor', pair: ['SN', 'ML'] as [string, string] };
     // A: acknowledged in 2 days, executed in 48 days of which 7 paused → 41 net.
-    ids.A = await seed(engine.db, { ...sn, state: 'CLOSED', filed: '2026-01-05', transmitted: '2026-01-10', received: '2026-01-12', results: '2026-03-01', pausedDays: 7,
-      clocks: [['ACK', 'MET'], ['REQUESTED_REVIEW', 'MET'], ['REQUESTER_DEADLINE', 'MET']] });
+    ids.A = await seed(engine.db, {
+      ...sn,
+      state: 'CLOSED',
+      filed: '2026-01-05',
+      transmitted: '2026-01-10',
+      received: '2026-01-12',
+      results: '2026-03-01',
+      pausedDays: 7,
+      clocks: [
+        ['ACK', 'MET'],
+        ['REQUESTED_REVIEW', 'MET'],
+        ['REQUESTER_DEADLINE', 'MET'],
+      ],
+    });
     // B: acknowledged in 10 days (ACK breached), executed in 49, its deadline breached; one L3 escalation resolved in 10 days.
-    ids.B = await seed(engine.db, { ...sn, state: 'CLOSED', filed: '2026-01-20', transmitted: '2026-02-01', received: '2026-02-11', results: '2026-04-01',
-      clocks: [['ACK', 'BREACHED'], ['REQUESTED_REVIEW', 'MET'], ['REQUESTER_DEADLINE', 'BREACHED']], tasks: [{ level: 3, created: at('2026-03-01'), resolved: at('2026-03-11') }] });
+    ids.B = await seed(engine.db, {
+      ...sn,
+      state: 'CLOSED',
+      filed: '2026-01-20',
+      transmitted: '2026-02-01',
+      received: '2026-02-11',
+      results: '2026-04-01',
+      clocks: [
+        ['ACK', 'BREACHED'],
+        ['REQUESTED_REVIEW', 'MET'],
+        ['REQUESTER_DEADLINE', 'BREACHED'],
+      ],
+      tasks: [{ level: 3, created: at('2026-03-01'), resolved: at('2026-03-11') }],
+    });
     // C: acknowledged in 4 days, refused.
-    ids.C = await seed(engine.db, { ...sn, state: 'REFUSED', filed: '2026-02-01', transmitted: '2026-02-10', received: '2026-02-14', refusal: 'ESSENTIAL_INTERESTS', clocks: [['ACK', 'MET'], ['STALLED_AFTER', 'BREACHED']] });
+    ids.C = await seed(engine.db, {
+      ...sn,
+      state: 'REFUSED',
+      filed: '2026-02-01',
+      transmitted: '2026-02-10',
+      received: '2026-02-14',
+      refusal: 'ESSENTIAL_INTERESTS',
+      clocks: [
+        ['ACK', 'MET'],
+        ['STALLED_AFTER', 'BREACHED'],
+      ],
+    });
     // D: open, acknowledged in 4 days, no party act for 60 days, deadline passed 5 days ago, an L1 escalation open for 20 days.
-    ids.D = await seed(engine.db, { ...sn, authority: 'SN-CA-DACG', createdBy: 'u-sn-ca', state: 'IN_EXECUTION', filed: '2026-03-01', transmitted: '2026-03-02', received: '2026-03-06',
-      lastPartyEventAt: ago(60), requestedByDate: dateIn(-5), tasks: [{ level: 1, created: ago(20) }] });
+    ids.D = await seed(engine.db, {
+      ...sn,
+      authority: 'SN-CA-DACG',
+      createdBy: 'u-sn-ca',
+      state: 'IN_EXECUTION',
+      filed: '2026-03-01',
+      transmitted: '2026-03-02',
+      received: '2026-03-06',
+      lastPartyEventAt: ago(60),
+      requestedByDate: dateIn(-5),
+      tasks: [{ level: 1, created: ago(20) }],
+    });
     // E (NG→NE): transmitted, never acknowledged, idle 40 days, deadline in 3 days.
-    ids.E = await seed(engine.db, { pair: ['NG', 'NE'], authority: 'NG-PROS-DPP', createdBy: 'u-ng-prosecutor', state: 'TRANSMITTED', filed: '2026-05-01', transmitted: '2026-05-02',
-      lastPartyEventAt: ago(40), requestedByDate: dateIn(3) });
+    ids.E = await seed(engine.db, {
+      pair: ['NG', 'NE'],
+      authority: 'NG-PROS-DPP',
+      createdBy: 'u-ng-prosecutor',
+      state: 'TRANSMITTED',
+      filed: '2026-05-01',
+      transmitted: '2026-05-02',
+      lastPartyEventAt: ago(40),
+      requestedByDate: dateIn(3),
+    });
     // F (NG→BJ extradition): 18 days in custody.
-    ids.F = await seed(engine.db, { pair: ['NG', 'BJ'], authority: 'NG-PROS-DPP', createdBy: 'u-ng-prosecutor', kind: 'EXTRADITION', legalBasis: 'ECOWAS-EXT-1994', state: 'JUDICIAL_PHASE',
-      filed: '2026-06-01', transmitted: '2026-06-02', received: '2026-06-20', custodyDays: 18, lastPartyEventAt: ago(1) });
+    ids.F = await seed(engine.db, {
+      pair: ['NG', 'BJ'],
+      authority: 'NG-PROS-DPP',
+      createdBy: 'u-ng-prosecutor',
+      kind: 'EXTRADITION',
+      legalBasis: 'ECOWAS-EXT-1994',
+      state: 'JUDICIAL_PHASE',
+      filed: '2026-06-01',
+      transmitted: '2026-06-02',
+      received: '2026-06-20',
+      custodyDays: 18,
+      lastPartyEventAt: ago(1),
+    });
   }, 180000);
 
   afterAll(async () => {
@@ -134,13 +218,17 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
     const network = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2026-12-31');
     const networkPre = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2027-01-01');
     expect(networkPre.body.pairs).toEqual(network.body.pairs);
-    expect(network.body.pairs.map((x: { requestingState: string; requestedState: string }) => `${x.requestingState}>${x.requestedState}`)).toEqual(['NG>BJ', 'NG>NE', 'SN>ML']);
+    expect(network.body.pairs.map((x: { requestingState: string; requestedState: string }) => `${x.requestingState}>${x.requestedState}`)).toEqual([
+      'NG>BJ',
+      'NG>NE',
+      'SN>ML',
+    ]);
     expect(network.body.pairs[0].custody).toEqual({ cases: 1, totalDays: 18, maxDays: 18 });
     const onlyFirstQuarter = await get('u-wacap-secretariat', '/monitoring/statistics?from=2026-01-01&to=2026-02-01');
     expect(onlyFirstQuarter.body.pairs[0]).toMatchObject({ open: 0, terminal: 2 });
   });
 
-  it('lists stalled cases (no party act for N days) within each actor\'s scope, longest idle first', async () => {
+  it("lists stalled cases (no party act for N days) within each actor's scope, longest idle first", async () => {
     const manager = await get('u-sn-manager', '/monitoring/stalled');
     expect(manager.body.items.map((c: { id: string }) => c.id)).toEqual([ids.D]);
     expect(manager.body.items[0]).toMatchObject({ idleDays: 60, state: 'IN_EXECUTION' });
@@ -175,7 +263,12 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
     expect(cases.headers.get('content-type')).toContain('text/csv');
     const lines = String(cases.body).trim().split('\n');
     expect(lines[0]).toContain('id,kind,state,requesting_state,requested_state');
-    expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual([ids.A, ids.B, ids.C, ids.D].sort());
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[0])
+        .sort(),
+    ).toEqual([ids.A, ids.B, ids.C, ids.D].sort());
     const rowA = lines.find((l) => l.startsWith(ids.A))!.split(',');
     const header = lines[0].split(',');
     expect(rowA[header.indexOf('ack_days')]).toBe('2.0');
@@ -195,7 +288,7 @@ describe('managers\' view: stalled cases, deadlines, escalations, statistics and
   });
 });
 
-describe('operators\' metrics', () => {
+describe("operators' metrics", () => {
   let engine: Engine;
   beforeAll(async () => {
     engine = await startEngine();
@@ -206,7 +299,10 @@ describe('operators\' metrics', () => {
 
   it('exposes cases by state, clocks breached, open escalations and HTTP latency in Prometheus format, to operators only', async () => {
     const prosecutor = await engine.token('u-sn-prosecutor');
-    await engine.request('POST', '/cases', { token: prosecutor, body: { requestedState: 'GH', legalBasis: 'UNTOC-2000', assistanceTypes: ['OTHER'], persons: [], language: 'en' } });
+    await engine.request('POST', '/cases', {
+      token: prosecutor,
+      body: { requestedState: 'GH', legalBasis: 'UNTOC-2000', assistanceTypes: ['OTHER'], persons: [], language: 'en' },
+    });
     expect((await engine.request('GET', '/metrics', { token: prosecutor })).status).toBe(403);
     expect((await engine.request('GET', '/metrics')).status).toBe(401);
     const res = await engine.request('GET', '/metrics', { token: await engine.token('u-admin') });

@@ -39,7 +39,9 @@ describe('authentication through an OpenID provider', () => {
     port = await freePort();
     issuer = `http://127.0.0.1:${port}`;
     await startProvider([await key('k1')]);
-    engine = await startEngine({ auth: { issuer, audience: AUDIENCE, jwksUrl: `${issuer}/jwks`, publicKeyFile: undefined, algorithms: ['ES256'], jwksCacheSeconds: 1 } });
+    engine = await startEngine({
+      auth: { issuer, audience: AUDIENCE, jwksUrl: `${issuer}/jwks`, publicKeyFile: undefined, algorithms: ['ES256'], jwksCacheSeconds: 1 },
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -47,7 +49,7 @@ describe('authentication through an OpenID provider', () => {
     await engine?.stop();
   }, 60_000);
 
-  it('accepts a token the provider issued, and refuses the local issuer\'s tokens and a forged one', async () => {
+  it("accepts a token the provider issued, and refuses the local issuer's tokens and a forged one", async () => {
     const token = await tokenFromProvider();
     expect(kidOf(token)).toBe('k1');
     const answer = await engine.request('GET', '/me', { token });

@@ -25,8 +25,18 @@ interface Route {
   isPublic: boolean;
 }
 
-const METHODS: Record<number, string> = { [RequestMethod.GET]: 'get', [RequestMethod.POST]: 'post', [RequestMethod.PATCH]: 'patch', [RequestMethod.PUT]: 'put', [RequestMethod.DELETE]: 'delete' };
-const join2 = (...parts: string[]) => `/${parts.flatMap((p) => p.split('/')).filter(Boolean).join('/')}`;
+const METHODS: Record<number, string> = {
+  [RequestMethod.GET]: 'get',
+  [RequestMethod.POST]: 'post',
+  [RequestMethod.PATCH]: 'patch',
+  [RequestMethod.PUT]: 'put',
+  [RequestMethod.DELETE]: 'delete',
+};
+const join2 = (...parts: string[]) =>
+  `/${parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/')}`;
 
 /** Every route of every controller the application registered, as Nest's router mapped it. */
 function routesOf(app: INestApplication): Route[] {
@@ -81,7 +91,8 @@ export function contractGaps(routes: Route[], doc: OpenAPIObject): string[] {
       if (Number(status) < 400 || (route.isPublic && status === '503')) continue;
       if (r.content?.['application/problem+json']?.schema?.$ref !== PROBLEM_REF) gaps.push(`${name}: ${status} is not documented as problem details`);
     }
-    if (responses['202'] && !JSON.stringify(responses['202'].content ?? {}).includes('AcceptedCommandDto')) gaps.push(`${name}: 202 without the AcceptedCommand schema`);
+    if (responses['202'] && !JSON.stringify(responses['202'].content ?? {}).includes('AcceptedCommandDto'))
+      gaps.push(`${name}: 202 without the AcceptedCommand schema`);
   }
   return gaps;
 }

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -59,7 +59,10 @@ function forms(s: string): string[] {
 class Relay {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  constructor(readonly port: number, private readonly target: { host: string; port: number }) {}
+  constructor(
+    readonly port: number,
+    private readonly target: { host: string; port: number },
+  ) {}
   async up(): Promise<void> {
     this.server = createServer((client) => {
       const upstream = createConnection(this.target);
@@ -83,7 +86,11 @@ class Relay {
 class Proc {
   output = '';
   readonly child: ChildProcess;
-  constructor(readonly name: string, script: string, env: NodeJS.ProcessEnv) {
+  constructor(
+    readonly name: string,
+    script: string,
+    env: NodeJS.ProcessEnv,
+  ) {
     this.child = spawn(process.execPath, [join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d) => (this.output += String(d)));
     this.child.stderr!.on('data', (d) => (this.output += String(d)));
@@ -129,7 +136,10 @@ describe('no personal data in any log line of the API or the worker (production 
     await owner.runMigrations({ transaction: 'each' });
     await loadSeeds(owner);
     const pg = new URL(roles.engineUrl);
-    relays = { api: new Relay(await freePort(), { host: pg.hostname, port: Number(pg.port) }), worker: new Relay(await freePort(), { host: pg.hostname, port: Number(pg.port) }) };
+    relays = {
+      api: new Relay(await freePort(), { host: pg.hostname, port: Number(pg.port) }),
+      worker: new Relay(await freePort(), { host: pg.hostname, port: Number(pg.port) }),
+    };
     await Promise.all([relays.api.up(), relays.worker.up()]);
     const through = (relay: Relay) => Object.assign(new URL(roles.engineUrl), { hostname: '127.0.0.1', port: String(relay.port) }).toString();
 
@@ -144,7 +154,10 @@ describe('no personal data in any log line of the API or the worker (production 
       LOG_LEVEL: 'debug',
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      TEMPORAL_CODEC_KEYS: JSON.stringify({ current: codecKeys.current, keys: Object.fromEntries(Object.entries(codecKeys.keys).map(([id, k]) => [id, k.toString('base64')])) }),
+      TEMPORAL_CODEC_KEYS: JSON.stringify({
+        current: codecKeys.current,
+        keys: Object.fromEntries(Object.entries(codecKeys.keys).map(([id, k]) => [id, k.toString('base64')])),
+      }),
       PERSON_KEY_SECRET: randomBytes(32).toString('base64'),
       WORKER_METRICS_ADDRESS: 'off',
       STATS_REFRESH_SECONDS: '0',
@@ -167,7 +180,7 @@ describe('no personal data in any log line of the API or the worker (production 
 
   afterAll(async () => {
     await Promise.all([api?.stop(), worker?.stop()]);
-    if (process.env.KEEP_LOGS) for (const p of [api, worker]) if (p) require('node:fs').writeFileSync(`${process.env.KEEP_LOGS}-${p.name}.log`, p.output);
+    if (process.env.KEEP_LOGS) for (const p of [api, worker]) if (p) writeFileSync(`${process.env.KEEP_LOGS}-${p.name}.log`, p.output);
     await client?.connection.close();
     await owner?.destroy();
     await Promise.all([relays?.api.down(), relays?.worker.down()]);
@@ -179,7 +192,11 @@ describe('no personal data in any log line of the API or the worker (production 
     const headers: Record<string, string> = {};
     if (user) headers.authorization = `Bearer ${await token(user)}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
@@ -235,14 +252,21 @@ describe('no personal data in any log line of the API or the worker (production 
     expect(ext.status).toBe(201);
 
     // Bad bodies: a rule broken beside the personal data, a field that does not exist, JSON cut short.
-    const badDate = await request('u-sn-prosecutor', 'POST', '/cases', mlaFiling({ factsSummary: planted.badFact, persons: [{ role: 'SUSPECT', name: planted.name, dateOfBirth: `${planted.birthDate}x` }] }));
+    const badDate = await request(
+      'u-sn-prosecutor',
+      'POST',
+      '/cases',
+      mlaFiling({ factsSummary: planted.badFact, persons: [{ role: 'SUSPECT', name: planted.name, dateOfBirth: `${planted.birthDate}x` }] }),
+    );
     expect(badDate.status).toBe(400);
     const unknownField = await request('u-sn-prosecutor', 'POST', '/cases', mlaFiling({ [planted.badFact.replace(/ /g, '_')]: planted.name }));
     expect(unknownField.status).toBe(400);
     const cutShort = await request('u-sn-prosecutor', 'POST', '/cases', `{"factsSummary":"${planted.badFact}","persons":[{"name":"${planted.name}"`);
     expect(cutShort.status).toBe(400);
     // Personal data in the query string and the path.
-    expect((await request('u-sn-prosecutor', 'GET', `/cases?q=${encodeURIComponent(planted.name)}&personName=${encodeURIComponent(planted.name)}`)).status).toBeLessThan(500);
+    expect(
+      (await request('u-sn-prosecutor', 'GET', `/cases?q=${encodeURIComponent(planted.name)}&personName=${encodeURIComponent(planted.name)}`)).status,
+    ).toBeLessThan(500);
     expect([400, 404]).toContain((await request('u-sn-prosecutor', 'GET', `/cases/${encodeURIComponent(planted.identifier)}`)).status);
     // A case that does not exist, and one of another State.
     expect((await request('u-sn-prosecutor', 'GET', `/cases/${randomUUID()}`)).status).toBe(404);
@@ -293,8 +317,18 @@ describe('no personal data in any log line of the API or the worker (production 
     expect(worker.output).toMatch(/"Activity failed"/);
     expect(worker.output).toMatch(/"attempt":2/);
     // The search finds a value in each form it looks for: in a JSON field, ASCII-escaped, in base64.
-    const sample = [`{"x":${JSON.stringify(planted.name)}}`, Buffer.from(`{"note":"${planted.note}"}`).toString('base64'), JSON.stringify({ m: planted.name }).replace(/è/g, '\\u00e8')];
-    expect(sample.map((line) => forms(planted.name).concat(forms(planted.note)).some((n) => line.includes(n)))).toEqual([true, true, true]);
+    const sample = [
+      `{"x":${JSON.stringify(planted.name)}}`,
+      Buffer.from(`{"note":"${planted.note}"}`).toString('base64'),
+      JSON.stringify({ m: planted.name }).replace(/è/g, '\\u00e8'),
+    ];
+    expect(
+      sample.map((line) =>
+        forms(planted.name)
+          .concat(forms(planted.note))
+          .some((n) => line.includes(n)),
+      ),
+    ).toEqual([true, true, true]);
     const leaks: Array<{ process: string; value: string; line: string }> = [];
     for (const [name, value] of Object.entries(planted)) {
       const needles = forms(value);

@@ -40,7 +40,10 @@ function texts(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const found = (haystack: string[]) => Object.entries(planted).filter(([, needle]) => haystack.some((t) => t.includes(needle))).map(([k]) => k);
+const found = (haystack: string[]) =>
+  Object.entries(planted)
+    .filter(([, needle]) => haystack.some((t) => t.includes(needle)))
+    .map(([k]) => k);
 
 /** Sealed payloads of a history (proto3 JSON), in the codec protocol's shape. */
 function sealedPayloads(history: unknown): Array<{ metadata: Record<string, string>; data: string }> {
@@ -114,7 +117,11 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     });
     await call('u-bj-ca', 'POST', `/extraditions/${ext.id}/arrest`, { comment: planted.comment });
     await engine.settle(ext.id);
-    ids.push(caseWorkflowId('MLA', mla.id), caseWorkflowId('EXTRADITION', ext.id), personWorkflowId(personKeyOf(LOCAL_PERSON_KEY_SECRET, 'BJ', planted.identifier)));
+    ids.push(
+      caseWorkflowId('MLA', mla.id),
+      caseWorkflowId('EXTRADITION', ext.id),
+      personWorkflowId(personKeyOf(LOCAL_PERSON_KEY_SECRET, 'BJ', planted.identifier)),
+    );
   }, 120000);
 
   it('keeps failure messages and stack traces sealed: the server holds "Encoded failure" and a sealed payload', async () => {
@@ -127,7 +134,11 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     const answer = await engine.temporal.client.workflow.getHandle(ids[0]).executeUpdate(caseCommandUpdate, { args: [envelope] });
     expect(answer.readModel).toBe('FAILED');
     const failures = (json: { events: Array<Record<string, any>> }) =>
-      json.events.flatMap((e) => Object.values(e).filter((v) => v && typeof v === 'object' && v.failure).map((v) => v.failure as Record<string, any>));
+      json.events.flatMap((e) =>
+        Object.values(e)
+          .filter((v) => v && typeof v === 'object' && v.failure)
+          .map((v) => v.failure as Record<string, any>),
+      );
     const rawHistory = JSON.parse(historyToJSON(await raw.workflow.getHandle(ids[0]).fetchHistory()));
     const stored = failures(rawHistory);
     expect(stored.length).toBeGreaterThan(0);
@@ -159,21 +170,42 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
 
   it('shows none of it through the Temporal CLI either', async () => {
     for (const id of ids) {
-      const { stdout } = await run(temporalCliPath(), ['workflow', 'show', '--address', address, '--namespace', 'default', '--workflow-id', id, '--output', 'json'], { maxBuffer: 64 * 1024 * 1024 });
+      const { stdout } = await run(
+        temporalCliPath(),
+        ['workflow', 'show', '--address', address, '--namespace', 'default', '--workflow-id', id, '--output', 'json'],
+        { maxBuffer: 64 * 1024 * 1024 },
+      );
       expect(stdout.length).toBeGreaterThan(100);
       expect({ id, found: found([stdout, ...texts(JSON.parse(stdout))]) }).toEqual({ id, found: [] });
     }
     // Pointed at the codec endpoint with an administrator's token, the same CLI shows the case as filed.
     const decoded = await run(
       temporalCliPath(),
-      ['workflow', 'show', '--address', address, '--namespace', 'default', '--workflow-id', ids[0], '--output', 'json', '--codec-endpoint', `${engine.baseUrl}/codec`, '--codec-auth', `Bearer ${await engine.token('u-admin')}`],
+      [
+        'workflow',
+        'show',
+        '--address',
+        address,
+        '--namespace',
+        'default',
+        '--workflow-id',
+        ids[0],
+        '--output',
+        'json',
+        '--codec-endpoint',
+        `${engine.baseUrl}/codec`,
+        '--codec-auth',
+        `Bearer ${await engine.token('u-admin')}`,
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     expect(found(texts(JSON.parse(decoded.stdout)))).toEqual(expect.arrayContaining(['name', 'birthDate', 'fact', 'comment', 'note']));
   }, 60000);
 
   it('opens sealed payloads for an administrator through the codec endpoint, and for nobody else', async () => {
-    const payloads = (await Promise.all(ids.map(async (id) => sealedPayloads(JSON.parse(historyToJSON(await raw.workflow.getHandle(id).fetchHistory())))))).flat();
+    const payloads = (
+      await Promise.all(ids.map(async (id) => sealedPayloads(JSON.parse(historyToJSON(await raw.workflow.getHandle(id).fetchHistory())))))
+    ).flat();
     const body = { payloads };
     const admin = await engine.request('POST', '/codec/decode', { token: await engine.token('u-admin'), body, headers: { 'x-namespace': 'default' } });
     expect(admin.status).toBe(200);
@@ -182,7 +214,10 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     // What the server keeps sealed is the very content filed: every planted value comes back.
     expect(found(texts(admin.body)).sort()).toEqual(Object.keys(planted).sort());
 
-    const encoded = await engine.request('POST', '/codec/encode', { token: await engine.token('u-admin'), body: { payloads: admin.body.payloads.slice(0, 1) } });
+    const encoded = await engine.request('POST', '/codec/encode', {
+      token: await engine.token('u-admin'),
+      body: { payloads: admin.body.payloads.slice(0, 1) },
+    });
     expect(encoded.status).toBe(200);
     expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString()).toBe(ENCRYPTED_ENCODING);
 
@@ -215,7 +250,9 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     expect(tampered.body.code).toBe('PAYLOAD_NOT_DECODABLE');
     const unknownKey = await engine.request('POST', '/codec/decode', {
       token,
-      body: { payloads: [{ metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('retired-key') }, data: randomBytes(64).toString('base64') }] },
+      body: {
+        payloads: [{ metadata: { encoding: b64(ENCRYPTED_ENCODING), 'encryption-key-id': b64('retired-key') }, data: randomBytes(64).toString('base64') }],
+      },
     });
     expect(unknownKey.status).toBe(422);
     expect(unknownKey.body.detail).toMatch(/"retired-key"/);
@@ -226,7 +263,10 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
 
   it('lets the configured Temporal UI origin call the codec endpoint from a browser, and no other', async () => {
     const preflight = (origin: string) =>
-      fetch(`${engine.baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' } });
+      fetch(`${engine.baseUrl}/codec/decode`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-namespace' },
+      });
     const ui = await preflight('http://127.0.0.1:8233');
     expect(ui.status).toBe(204);
     expect(ui.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
@@ -234,7 +274,11 @@ describe('personal data sealed in Temporal (real dev server, real Postgres, thro
     const evil = await preflight('https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     // A refusal carries the CORS headers too, so that the UI sees 401 rather than a network error.
-    const refused = await fetch(`${engine.baseUrl}/codec/decode`, { method: 'POST', headers: { origin: 'http://localhost:8233', 'content-type': 'application/json' }, body: '{"payloads":[]}' });
+    const refused = await fetch(`${engine.baseUrl}/codec/decode`, {
+      method: 'POST',
+      headers: { origin: 'http://localhost:8233', 'content-type': 'application/json' },
+      body: '{"payloads":[]}',
+    });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
   });

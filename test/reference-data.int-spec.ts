@@ -66,7 +66,11 @@ describe('reference data and case scope on a real Postgres', () => {
   it('lists exactly the cases the policy lets each seeded user see', async () => {
     await loadSeeds(db);
     const pairs: Array<[string, string, string]> = [
-      ['NG', 'IT', 'NG-PROS-LAGOS'], ['SN', 'ML', 'SN-PROS-DAKAR'], ['GH', 'SN', 'GH-PROS-ACCRA'], ['IT', 'NG', 'IT-PROS-ROMA'], ['FR', 'SN', 'FR-PROS-PARIS'],
+      ['NG', 'IT', 'NG-PROS-LAGOS'],
+      ['SN', 'ML', 'SN-PROS-DAKAR'],
+      ['GH', 'SN', 'GH-PROS-ACCRA'],
+      ['IT', 'NG', 'IT-PROS-ROMA'],
+      ['FR', 'SN', 'FR-PROS-PARIS'],
     ];
     const authorities = new Set((await db.query(`SELECT id FROM authorities`)).map((r: { id: string }) => r.id));
     const creator = (await db.query(`SELECT id FROM users WHERE 'PROSECUTOR' = ANY(roles) LIMIT 1`))[0].id;
@@ -75,7 +79,12 @@ describe('reference data and case scope on a real Postgres', () => {
       const authorityId = authorities.has(authority) ? authority : (await db.query(`SELECT id FROM authorities WHERE state_code = $1 LIMIT 1`, [from]))[0].id;
       for (const [i, state] of ['DRAFT', 'RECEIVED', 'IN_EXECUTION', 'CLOSED'].entries()) {
         const transmitted = state !== 'DRAFT';
-        const executing = state === 'IN_EXECUTION' ? (await db.query(`SELECT id FROM authorities WHERE state_code = $1 AND kind <> 'CENTRAL_AUTHORITY' LIMIT 1`, [to])).map((r: { id: string }) => r.id) : [];
+        const executing =
+          state === 'IN_EXECUTION'
+            ? (await db.query(`SELECT id FROM authorities WHERE state_code = $1 AND kind <> 'CENTRAL_AUTHORITY' LIMIT 1`, [to])).map(
+                (r: { id: string }) => r.id,
+              )
+            : [];
         const escalated = i % 2 === 1 ? [from, to] : [];
         await db.query(
           `INSERT INTO cases (id, kind, workflow_id, state, version, requesting_state, requesting_authority_id, requested_state, legal_basis,
@@ -95,7 +104,10 @@ describe('reference data and case scope on a real Postgres', () => {
     let checked = 0;
     for (const u of users) {
       const actor: Actor = { userId: u.id, roles: u.roles.filter(isRole), stateCode: u.state_code, authorityId: u.authority_id, liaisonPostings: u.postings };
-      const expected = everyCase.filter((row) => row && decide(actor, { kind: 'VIEW' }, accessFactsOf(row)).outcome === 'ALLOW').map((r) => r!.id).sort();
+      const expected = everyCase
+        .filter((row) => row && decide(actor, { kind: 'VIEW' }, accessFactsOf(row)).outcome === 'ALLOW')
+        .map((r) => r!.id)
+        .sort();
       const params: unknown[] = [];
       const listed = (await db.query(`SELECT id FROM cases WHERE ${caseScope(actor, params)}`, params)).map((r: { id: string }) => r.id).sort();
       expect({ user: u.id, ids: listed }).toEqual({ user: u.id, ids: expected });

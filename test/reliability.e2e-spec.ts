@@ -94,11 +94,19 @@ describe('reliability: idempotent, bounded commands and cases that never freeze'
 
   it('uses the key as the Temporal update id: a retry that reaches the workflow again is not applied twice', async () => {
     const id = await file();
-    const first = await engine.request('POST', `/cases/${id}/notes`, { token: prosecutor, body: { text: 'once' }, headers: { 'idempotency-key': 'wf-dedupe' } });
+    const first = await engine.request('POST', `/cases/${id}/notes`, {
+      token: prosecutor,
+      body: { text: 'once' },
+      headers: { 'idempotency-key': 'wf-dedupe' },
+    });
     expect(first.status).toBe(200);
     // The API lost its record (crash before it was written): the workflow still answers the update id once.
     await engine.db.query(`DELETE FROM idempotency_keys WHERE key = 'wf-dedupe'`);
-    const retried = await engine.request('POST', `/cases/${id}/notes`, { token: prosecutor, body: { text: 'once' }, headers: { 'idempotency-key': 'wf-dedupe' } });
+    const retried = await engine.request('POST', `/cases/${id}/notes`, {
+      token: prosecutor,
+      body: { text: 'once' },
+      headers: { 'idempotency-key': 'wf-dedupe' },
+    });
     expect(retried.status).toBe(200);
     expect((await events(id)).filter((e) => e.event === 'NOTE')).toHaveLength(1);
   });
@@ -152,7 +160,9 @@ describe('reliability: idempotent, bounded commands and cases that never freeze'
     // The operators' queue is told on its own, shortly after.
     let failure;
     for (let i = 0; i < 100 && !failure; i++) {
-      [failure] = await engine.db.query(`SELECT reason, sql_state, from_seq, to_seq FROM case_projection_failures WHERE case_id = $1 AND resolved_at IS NULL`, [id]);
+      [failure] = await engine.db.query(`SELECT reason, sql_state, from_seq, to_seq FROM case_projection_failures WHERE case_id = $1 AND resolved_at IS NULL`, [
+        id,
+      ]);
       if (!failure) await new Promise((r) => setTimeout(r, 50));
     }
     expect(failure).toMatchObject({ reason: 'DATA', from_seq: 1, to_seq: 1 });
@@ -194,7 +204,11 @@ describe('reliability: idempotent, bounded commands and cases that never freeze'
       filedBy: PROSECUTOR,
       filingDigest: 'injected',
     };
-    const handle = await engine.temporal.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: engine.temporal.taskQueue, args: [input] });
+    const handle = await engine.temporal.client.workflow.start('mlaCaseWorkflow', {
+      workflowId: `mla-${caseId}`,
+      taskQueue: engine.temporal.taskQueue,
+      args: [input],
+    });
     const filed = await handle.executeUpdate('awaitFiled');
     expect(filed).toMatchObject({ readModel: 'FAILED', projectedSeq: -1 });
     let read;
@@ -226,8 +240,17 @@ describe('reliability: idempotent, bounded commands and cases that never freeze'
       events: [{ seq: 0, type: 'NOTE', from: 'DRAFT', to: 'DRAFT', actor: PROSECUTOR, at: new Date(row.at).toISOString() }],
       tasks: [],
       snapshot: {
-        state: 'DRAFT', version: 0, flags: [], transmitted: false, executingAuthorityIds: [], escalatedToFocalPointsOf: [],
-        columns: testContent(), legalBasis: 'ECOWAS-MLA-1992', rulePackVersion: 1, lastPartyEventAt: new Date(row.at).toISOString(), detail: {},
+        state: 'DRAFT',
+        version: 0,
+        flags: [],
+        transmitted: false,
+        executingAuthorityIds: [],
+        escalatedToFocalPointsOf: [],
+        columns: testContent(),
+        legalBasis: 'ECOWAS-MLA-1992',
+        rulePackVersion: 1,
+        lastPartyEventAt: new Date(row.at).toISOString(),
+        detail: {},
       },
     };
     const err = await projection.recordCaseEvents(record as never).catch((e) => e);

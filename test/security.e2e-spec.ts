@@ -65,7 +65,14 @@ describe('identity and hardening', () => {
     const key = await importPKCS8(readFileSync(engine.authKeys.privateKeyFile, 'utf8'), 'ES256');
     const now = Math.floor(Date.now() / 1000);
     const sign = (iat: number, exp: number) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setSubject('u-sn-prosecutor').setIssuer('mla-engine-test').setAudience('mla-engine').setIssuedAt(iat).setExpirationTime(exp).sign(key);
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject('u-sn-prosecutor')
+        .setIssuer('mla-engine-test')
+        .setAudience('mla-engine')
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(key);
     expect((await engine.request('GET', '/me', { token: await sign(now - 13 * 3600, now + 3600) })).status).toBe(401);
     expect((await engine.request('GET', '/me', { token: await sign(now, now + 10 * 365 * 86400) })).status).toBe(401);
     expect((await engine.request('GET', '/me', { token: await sign(now + 24 * 3600, now + 25 * 3600) })).status).toBe(401);

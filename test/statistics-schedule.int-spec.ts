@@ -51,7 +51,12 @@ describe('statistics-refresh Schedule on a real Temporal dev server and Postgres
   it('two workers starting together leave one schedule, which refreshes the statistics when it runs', async () => {
     const before = await refreshedAt();
     const bundle = await ensureBundle();
-    const options = { temporal: { address: temporal.address, namespace: 'default', taskQueue }, workflowBundlePath: bundle, personKeySecret: LOCAL_PERSON_KEY_SECRET, statisticsRefreshSeconds: 3600 };
+    const options = {
+      temporal: { address: temporal.address, namespace: 'default', taskQueue },
+      workflowBundlePath: bundle,
+      personKeySecret: LOCAL_PERSON_KEY_SECRET,
+      statisticsRefreshSeconds: 3600,
+    };
     workers.push(
       ...(await Promise.all([1, 2].map(() => NestFactory.createApplicationContext(WorkerModule.forConfig({ url: pg.url }, options), { logger: ['error'] })))),
     );
@@ -61,11 +66,15 @@ describe('statistics-refresh Schedule on a real Temporal dev server and Postgres
     expect(schedule.policies.overlap).toBe('SKIP');
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'statisticsRefreshWorkflow', taskQueue });
     // Listing goes through visibility, which may lag a moment behind.
-    const listed = await until('the schedule listed', async () => {
-      const ids: string[] = [];
-      for await (const s of client.schedule.list()) ids.push(s.scheduleId);
-      return ids;
-    }, (ids) => ids.length > 0);
+    const listed = await until(
+      'the schedule listed',
+      async () => {
+        const ids: string[] = [];
+        for await (const s of client.schedule.list()) ids.push(s.scheduleId);
+        return ids;
+      },
+      (ids) => ids.length > 0,
+    );
     expect(listed).toEqual([STATISTICS_SCHEDULE_ID]);
 
     // Created with a first refresh at once (the dashboard shows its date), and only one: the second worker updated it.

@@ -1,7 +1,5 @@
 import type { DataSource } from 'typeorm';
-import {
-  DOMESTIC_STATES, EXTRADITION_STATES, EXTRADITION_TERMINAL_STATES, MLA_STATES, MLA_TERMINAL_STATES, isDomesticTerminal,
-} from '../libs/domain/src';
+import { DOMESTIC_STATES, EXTRADITION_STATES, EXTRADITION_TERMINAL_STATES, MLA_STATES, MLA_TERMINAL_STATES, isDomesticTerminal } from '../libs/domain/src';
 import { TERMINAL_STATES, createDataSource } from '../libs/persistence/src';
 import { Running, startPostgres } from './support/servers';
 

@@ -27,10 +27,33 @@ describe('visibility matrix: the SQL twin against domain brief §2 (real Postgre
            created_by, assistance_types, subject_of_proceedings, facts_summary, purpose, persons, language, urgency, requested_by_date, deadline_reason,
            transmitted, executing_authority_ids, escalated_to_focal_points_of, flags, detail, created_at, updated_at, filed_at, last_party_event_at)
          VALUES ($1::uuid, $2, 'wf-' || $1::text, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17, $18::date, $19, $20, $21, $22, $23, $24::jsonb, $25, $25, $25, $25)`,
-        [row.id, row.kind, row.state, row.version, row.requestingState, row.requestingAuthorityId, row.requestedState, row.legalBasis, row.rulePackVersion,
-          row.createdBy, row.assistanceTypes, row.subjectOfProceedings, row.factsSummary, row.purpose, JSON.stringify(row.persons), row.language, row.urgency,
-          row.requestedByDate, row.deadlineReason, row.transmitted, row.executingAuthorityIds, row.escalatedToFocalPointsOf, row.flags, JSON.stringify(row.detail),
-          row.createdAt],
+        [
+          row.id,
+          row.kind,
+          row.state,
+          row.version,
+          row.requestingState,
+          row.requestingAuthorityId,
+          row.requestedState,
+          row.legalBasis,
+          row.rulePackVersion,
+          row.createdBy,
+          row.assistanceTypes,
+          row.subjectOfProceedings,
+          row.factsSummary,
+          row.purpose,
+          JSON.stringify(row.persons),
+          row.language,
+          row.urgency,
+          row.requestedByDate,
+          row.deadlineReason,
+          row.transmitted,
+          row.executingAuthorityIds,
+          row.escalatedToFocalPointsOf,
+          row.flags,
+          JSON.stringify(row.detail),
+          row.createdAt,
+        ],
       );
     }
   }, 120000);
@@ -51,14 +74,28 @@ describe('visibility matrix: the SQL twin against domain brief §2 (real Postgre
     let readable = 0;
     for (const u of users as SeedUser[]) {
       const actor: Actor = { userId: u.id, roles: u.roles.filter(isRole), stateCode: u.stateCode, authorityId: u.authorityId, liaisonPostings: u.postings };
-      const expected = cases.filter((c) => expectedReading(u, c.facts).view !== 'NONE').map((c) => c.row.id).sort();
+      const expected = cases
+        .filter((c) => expectedReading(u, c.facts).view !== 'NONE')
+        .map((c) => c.row.id)
+        .sort();
       const byPolicy = ids.filter((id) => decide(actor, { kind: 'VIEW' }, accessFactsOf(stored.get(id)!)).outcome === 'ALLOW').sort();
       const params: unknown[] = [ids];
-      const scoped = (await db.query(`SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND ${caseScope(actor, params)} ORDER BY id`, params)).map((r: { id: string }) => r.id);
+      const scoped = (await db.query(`SELECT id FROM cases WHERE id = ANY($1::uuid[]) AND ${caseScope(actor, params)} ORDER BY id`, params)).map(
+        (r: { id: string }) => r.id,
+      );
       const monitoringParams: unknown[] = [ids];
-      const monitored = (await db.query(`SELECT c.id FROM cases c WHERE c.id = ANY($1::uuid[]) AND ${monitoringWhere(actor, {}, monitoringParams)} ORDER BY c.id`, monitoringParams))
-        .map((r: { id: string }) => r.id);
-      expect({ user: u.id, sql: scoped.sort(), monitoring: monitored.sort(), policy: byPolicy }).toEqual({ user: u.id, sql: expected, monitoring: expected, policy: expected });
+      const monitored = (
+        await db.query(
+          `SELECT c.id FROM cases c WHERE c.id = ANY($1::uuid[]) AND ${monitoringWhere(actor, {}, monitoringParams)} ORDER BY c.id`,
+          monitoringParams,
+        )
+      ).map((r: { id: string }) => r.id);
+      expect({ user: u.id, sql: scoped.sort(), monitoring: monitored.sort(), policy: byPolicy }).toEqual({
+        user: u.id,
+        sql: expected,
+        monitoring: expected,
+        policy: expected,
+      });
       readable += expected.length;
     }
     expect(readable).toBeGreaterThan(cases.length);

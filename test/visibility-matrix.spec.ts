@@ -39,11 +39,18 @@ describe('visibility matrix: policy and presenters against domain brief §2', ()
         const expected = expectedReading(u, c.facts);
         // The access facts as the read model gives them (accessFactsOf), terminal from the generated state.
         const facts: CaseAccessFacts = {
-          kind: c.row.kind, requestingState: c.row.requestingState, requestedState: c.row.requestedState, requestingAuthorityId: c.row.requestingAuthorityId,
-          createdBy: c.row.createdBy, transmitted: c.row.transmitted, terminal: c.facts.terminal, executingAuthorityIds: c.row.executingAuthorityIds,
+          kind: c.row.kind,
+          requestingState: c.row.requestingState,
+          requestedState: c.row.requestedState,
+          requestingAuthorityId: c.row.requestingAuthorityId,
+          createdBy: c.row.createdBy,
+          transmitted: c.row.transmitted,
+          terminal: c.facts.terminal,
+          executingAuthorityIds: c.row.executingAuthorityIds,
           escalatedToFocalPointsOf: c.row.escalatedToFocalPointsOf,
         };
-        const label = `${u.id} on ${c.facts.kind} ${c.row.state} ${c.facts.requestingState}->${c.facts.requestedState}` +
+        const label =
+          `${u.id} on ${c.facts.kind} ${c.row.state} ${c.facts.requestingState}->${c.facts.requestedState}` +
           `${c.facts.transmitted ? ' transmitted' : ''}${c.facts.escalatedToFocalPointsOf.length ? ' escalated' : ''}${c.facts.conflict ? ' in conflict' : ''}`;
         const decision = decide(actor, { kind: 'VIEW' }, facts);
         const decided = decision.outcome === 'ALLOW' ? decision.visibility : 'NONE';

@@ -92,15 +92,22 @@ describe('who sees what (domain brief §2, §10), through HTTP', () => {
     await call('u-sn-ca', 'POST', `/cases/${id}/approve`, {});
     await call('u-sn-ca', 'POST', `/cases/${id}/transmit`, { channel: 'CA_DIRECT', reference: 'DACG/1' });
     await call('u-gh-ca', 'POST', `/cases/${id}/acknowledge`, {});
-    for (const [authority, rule] of [['NG-POL-NPF', 'requested_state_authority'], ['GH-NO-SUCH-UNIT', 'known_authority'], ['GH-CA-MOJ', 'executing_authority']]) {
+    for (const [authority, rule] of [
+      ['NG-POL-NPF', 'requested_state_authority'],
+      ['GH-NO-SUCH-UNIT', 'known_authority'],
+      ['GH-CA-MOJ', 'executing_authority'],
+    ]) {
       const refused = await call('u-gh-ca', 'POST', `/cases/${id}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: authority }] }, 422);
       expect(refused.errors).toEqual([expect.objectContaining({ field: 'forward[0].executingAuthorityId', rule })]);
     }
     await call('u-gh-ca', 'POST', `/cases/${id}/accept`, {});
     const refused = await call('u-gh-ca', 'POST', `/cases/${id}/forward`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'SN-POL-DNLT' }] }, 422);
     expect(refused.errors).toEqual([expect.objectContaining({ field: 'forward[0].executingAuthorityId', rule: 'requested_state_authority' })]);
-    expect((await call('u-gh-ca', 'POST', `/cases/${id}/forward`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'GH-POL-AHTU' }] })).items[0]).toMatchObject({
-      status: 'FORWARDED', executingAuthorityId: 'GH-POL-AHTU',
+    expect(
+      (await call('u-gh-ca', 'POST', `/cases/${id}/forward`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'GH-POL-AHTU' }] })).items[0],
+    ).toMatchObject({
+      status: 'FORWARDED',
+      executingAuthorityId: 'GH-POL-AHTU',
     });
   });
 
@@ -112,11 +119,16 @@ describe('who sees what (domain brief §2, §10), through HTTP', () => {
     expect(fromTg.flags).not.toContain('CONFLICTING_REQUESTS');
     // The registry links the pair in its own time.
     for (let i = 0; i < 200; i++) {
-      const rows = await engine.db.query(`SELECT count(*)::int AS n FROM cases WHERE id = ANY($1::uuid[]) AND 'CONFLICTING_REQUESTS' = ANY(flags)`, [[fromNg.id, fromTg.id]]);
+      const rows = await engine.db.query(`SELECT count(*)::int AS n FROM cases WHERE id = ANY($1::uuid[]) AND 'CONFLICTING_REQUESTS' = ANY(flags)`, [
+        [fromNg.id, fromTg.id],
+      ]);
       if (rows[0].n === 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    for (const [id, prosecutor, ca] of [[fromNg.id, 'u-ng-prosecutor', 'u-ng-ca'], [fromTg.id, 'u-tg-prosecutor', 'u-tg-ca']]) {
+    for (const [id, prosecutor, ca] of [
+      [fromNg.id, 'u-ng-prosecutor', 'u-ng-ca'],
+      [fromTg.id, 'u-tg-prosecutor', 'u-tg-ca'],
+    ]) {
       await call(prosecutor, 'POST', `/extraditions/${id}/formal-request/submit`, {});
       await call(ca, 'POST', `/extraditions/${id}/formal-request/approve`, {});
       await call(ca, 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: `REF-${id.slice(0, 4)}` });
@@ -127,12 +139,22 @@ describe('who sees what (domain brief §2, §10), through HTTP', () => {
     expect(requested.extradition.conflict.linkedCaseIds).toEqual([fromTg.id]);
     expect((await call('u-bj-ca', 'GET', `/cases/${fromTg.id}`)).history.map((e: { event: string }) => e.event)).toContain('LINK_CONFLICT');
 
-    for (const [own, other, users] of [[fromNg.id, fromTg.id, ['u-ng-prosecutor', 'u-ng-ca', 'u-ng-manager', 'u-ng-admin']], [fromTg.id, fromNg.id, ['u-tg-prosecutor', 'u-tg-ca']]] as const) {
+    for (const [own, other, users] of [
+      [fromNg.id, fromTg.id, ['u-ng-prosecutor', 'u-ng-ca', 'u-ng-manager', 'u-ng-admin']],
+      [fromTg.id, fromNg.id, ['u-tg-prosecutor', 'u-tg-ca']],
+    ] as const) {
       for (const user of users) {
-        const answers = [await call(user, 'GET', `/cases/${own}`), await call(user, 'GET', `/cases/${own}/timeline`), await call(user, 'GET', '/cases?limit=100')];
+        const answers = [
+          await call(user, 'GET', `/cases/${own}`),
+          await call(user, 'GET', `/cases/${own}/timeline`),
+          await call(user, 'GET', '/cases?limit=100'),
+        ];
         const text = JSON.stringify(answers);
         expect({ user, other: text.includes(other), flag: text.includes('CONFLICTING_REQUESTS'), linked: text.includes('LINK_CONFLICT') }).toEqual({
-          user, other: false, flag: false, linked: false,
+          user,
+          other: false,
+          flag: false,
+          linked: false,
         });
         await call(user, 'GET', `/cases/${other}`, undefined, 404);
       }

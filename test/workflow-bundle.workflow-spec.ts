@@ -19,7 +19,10 @@ function imports(file: string): Array<{ spec: string; typeOnly: boolean }> {
 
 describe('workflow code', () => {
   it('bundles for the worker (the bundler refuses Node built-ins and non-deterministic modules)', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'workflows/index.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(ROOT, 'workflows/index.ts'),
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never,
+    });
     expect(code).toContain('mlaCaseWorkflow');
   }, 120000);
 
@@ -27,10 +30,11 @@ describe('workflow code', () => {
   const allowed = (from: string, spec: string, _typeOnly: boolean) =>
     spec === '@temporalio/workflow' ||
     spec === '@temporalio/common' ||
-    (spec.startsWith('.') && (() => {
-      const target = relative(ROOT, join(from, '..', spec));
-      return target.startsWith('workflows') || target.startsWith(join('libs', 'domain')) || target.startsWith(join('libs', 'contracts'));
-    })());
+    (spec.startsWith('.') &&
+      (() => {
+        const target = relative(ROOT, join(from, '..', spec));
+        return target.startsWith('workflows') || target.startsWith(join('libs', 'domain')) || target.startsWith(join('libs', 'contracts'));
+      })());
 
   const pureLibs = [join('libs', 'domain'), join('libs', 'contracts')];
   it.each(['workflows', join('libs', 'domain', 'src'), join('libs', 'contracts', 'src')])('%s imports nothing with side effects', (dir) => {

@@ -11,8 +11,13 @@ const actor = xas('REQUESTING_PROSECUTOR', { type: 'NOTE', text: '' }).actor;
 
 describe('the projection record', () => {
   const ext: ExtraditionWorkflowInput = {
-    caseId: '00000000-0000-4000-8000-00000000e001', ctx: extraditionContext(), content: extraditionContent({ language: 'fr' }), basis: extraditionBasis(),
-    requestingAuthorityId: 'NG-PROS', filedBy: actor, filingDigest: 'd',
+    caseId: '00000000-0000-4000-8000-00000000e001',
+    ctx: extraditionContext(),
+    content: extraditionContent({ language: 'fr' }),
+    basis: extraditionBasis(),
+    requestingAuthorityId: 'NG-PROS',
+    filedBy: actor,
+    filingDigest: 'd',
   };
 
   it('carries the common part for every kind: filing, ISO instants, snapshot, clocks in the detail', () => {
@@ -21,9 +26,23 @@ describe('the projection record', () => {
     expect(record).toMatchObject({
       caseId: ext.caseId,
       workflowId: 'extradition-x',
-      filing: { kind: 'EXTRADITION', requestingAuthorityId: 'NG-PROS', createdBy: actor.userId, requestingState: 'NG', requestedState: 'BJ', filedAt: '2024-11-04T08:00:00.000Z' },
+      filing: {
+        kind: 'EXTRADITION',
+        requestingAuthorityId: 'NG-PROS',
+        createdBy: actor.userId,
+        requestingState: 'NG',
+        requestedState: 'BJ',
+        filedAt: '2024-11-04T08:00:00.000Z',
+      },
       events: [{ seq: 0, type: 'FILED', at: '2024-11-04T08:00:00.000Z' }],
-      snapshot: { state: 'FORMAL_REQUEST_PREPARATION', version: 0, executingAuthorityIds: [], legalBasis: 'ECOWAS-EXT-1994', lastPartyEventAt: '2024-11-04T08:00:00.000Z', columns: { language: 'fr' } },
+      snapshot: {
+        state: 'FORMAL_REQUEST_PREPARATION',
+        version: 0,
+        executingAuthorityIds: [],
+        legalBasis: 'ECOWAS-EXT-1994',
+        lastPartyEventAt: '2024-11-04T08:00:00.000Z',
+        columns: { language: 'fr' },
+      },
     });
     expect(record.snapshot.detail).toHaveProperty('clocks', filed.state.clocks);
     expect(caseRecord(extraditionRecord, ext, filed.state, [], 'extradition-x').filing).toBeUndefined();
@@ -31,8 +50,16 @@ describe('the projection record', () => {
 
   it('records a domestic prosecution in the language of the extradition it comes from', () => {
     const input: DomesticProsecutionWorkflowInput = {
-      caseId: '00000000-0000-4000-8000-00000000d001', extraditionCaseId: ext.caseId, ctx: { ...ext.ctx, caseId: '00000000-0000-4000-8000-00000000d001' }, basis: ext.basis,
-      requestingAuthorityId: 'NG-PROS', openedBy: actor, person: ext.content.person, offence: ext.content.offence, language: 'fr', filingDigest: 'domestic',
+      caseId: '00000000-0000-4000-8000-00000000d001',
+      extraditionCaseId: ext.caseId,
+      ctx: { ...ext.ctx, caseId: '00000000-0000-4000-8000-00000000d001' },
+      basis: ext.basis,
+      requestingAuthorityId: 'NG-PROS',
+      openedBy: actor,
+      person: ext.content.person,
+      offence: ext.content.offence,
+      language: 'fr',
+      filingDigest: 'domestic',
     };
     const opened = openDomesticProsecution({ ctx: input.ctx, basis: input.basis, extraditionCaseId: ext.caseId, openedBy: actor, at: AT });
     const record = caseRecord(domesticRecord, input, opened.state, opened.events, 'domestic-x');

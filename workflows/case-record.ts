@@ -11,8 +11,9 @@ export interface RecordShape<S, I> {
   filedBy(input: I): ActorRef;
   snapshot(input: I, s: S, events: CaseEvent[]): KindSnapshot;
 }
-export type KindSnapshot = Pick<CaseSnapshot, 'transmitted'> & { columns: CaseColumns } &
-  Partial<Pick<CaseSnapshot, 'executingAuthorityIds' | 'milestones'>> & { detail: Record<string, unknown> };
+export type KindSnapshot = Pick<CaseSnapshot, 'transmitted'> & { columns: CaseColumns } & Partial<
+    Pick<CaseSnapshot, 'executingAuthorityIds' | 'milestones'>
+  > & { detail: Record<string, unknown> };
 
 /** A batch as built, content included; the runner leaves the content out when Postgres already holds it. */
 export type FullCaseEventsRecord = CaseEventsRecord & { snapshot: { columns: CaseColumns } };
@@ -21,7 +22,13 @@ export type FullCaseEventsRecord = CaseEventsRecord & { snapshot: { columns: Cas
  * The batch of events and the case's snapshot as the projection records them: the part every kind
  * shares, extended with the kind's own columns and detail.
  */
-export function caseRecord<S extends CaseCore, I extends RunnableInput<S>>(shape: RecordShape<S, I>, input: I, s: S, events: CaseEvent[], workflowId: string): FullCaseEventsRecord {
+export function caseRecord<S extends CaseCore, I extends RunnableInput<S>>(
+  shape: RecordShape<S, I>,
+  input: I,
+  s: S,
+  events: CaseEvent[],
+  workflowId: string,
+): FullCaseEventsRecord {
   const own = shape.snapshot(input, s, events);
   const filing = {
     kind: shape.kind,

@@ -88,7 +88,6 @@ function refuse(violation: RuleViolation): ApplicationFailure {
   return ApplicationFailure.create({ type: RULE_VIOLATION_FAILURE, message: violation.message, nonRetryable: true, details: [violation] });
 }
 
-
 /** Why a batch could not be written, from the activity's failure: codes only, never the values. */
 function failureOf(err: unknown, fromSeq: number, toSeq: number): ProjectionFailureInfo {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -284,7 +283,16 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
       // A batch Postgres has not taken travels on with the case: nothing is lost at the boundary.
       return continueAsNew({
         ...input,
-        continued: { state: s, filedRecorded: true, unprojected, projectedSeq, projectionFailure: failure, sanitize, recentUpdates: [...recent], projectedContentDigest },
+        continued: {
+          state: s,
+          filedRecorded: true,
+          unprojected,
+          projectedSeq,
+          projectionFailure: failure,
+          sanitize,
+          recentUpdates: [...recent],
+          projectedContentDigest,
+        },
       });
     }
   }

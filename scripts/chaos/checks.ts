@@ -63,9 +63,11 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let i = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (i < items.length) await fn(items[i++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < items.length) await fn(items[i++]);
+    }),
+  );
 }
 
 /** Every MLA case workflow Temporal knows of, open or closed, latest run per workflow id. */
@@ -75,7 +77,8 @@ async function listWorkflows(client: Client): Promise<Map<string, WorkflowSeen>>
     const start = w.startTime.getTime();
     const prev = seen.get(w.workflowId);
     const status = w.status.name;
-    if (!prev || prev.status !== 'RUNNING' && (status === 'RUNNING' || start > prev.start)) seen.set(w.workflowId, { workflowId: w.workflowId, status, start });
+    if (!prev || (prev.status !== 'RUNNING' && (status === 'RUNNING' || start > prev.start)))
+      seen.set(w.workflowId, { workflowId: w.workflowId, status, start });
   }
   return new Map([...seen].map(([k, v]) => [k, { workflowId: v.workflowId, status: v.status }]));
 }
@@ -124,11 +127,18 @@ export async function checkRun(opts: {
         const status = wf?.status ?? 'UNKNOWN';
         if (status === 'COMPLETED' && row) return void settled.add(workflowId);
         if (status !== 'RUNNING' && status !== 'UNKNOWN') {
-          unsettled.set(workflowId, { check: 'workflow-closed-abnormally', caseId, detail: `workflow ${workflowId} is ${status}${row ? ` (row version ${row.version}, state ${row.state})` : ', no case row'}` });
+          unsettled.set(workflowId, {
+            check: 'workflow-closed-abnormally',
+            caseId,
+            detail: `workflow ${workflowId} is ${status}${row ? ` (row version ${row.version}, state ${row.state})` : ', no case row'}`,
+          });
           return;
         }
         try {
-          const s = await withTimeout(client.withDeadline(Date.now() + 15_000, () => client.workflow.getHandle(workflowId).query<{ seq: number; state: string }>('status')), 20_000);
+          const s = await withTimeout(
+            client.withDeadline(Date.now() + 15_000, () => client.workflow.getHandle(workflowId).query<{ seq: number; state: string }>('status')),
+            20_000,
+          );
           if (row && s.seq === row.version) return void settled.add(workflowId);
           unsettled.set(workflowId, {
             check: 'workflow-seq-equals-row-version',
@@ -144,7 +154,11 @@ export async function checkRun(opts: {
             unsettled.set(workflowId, { check: 'workflow-seq-equals-row-version', caseId, detail: `query failed: ${msg}` });
             return;
           }
-          unsettled.set(workflowId, { check: 'workflow-queryable', caseId, detail: `status query failed: ${msg.slice(0, 300)}${row ? ` (row version ${row.version})` : ', no case row'}` });
+          unsettled.set(workflowId, {
+            check: 'workflow-queryable',
+            caseId,
+            detail: `status query failed: ${msg.slice(0, 300)}${row ? ` (row version ${row.version})` : ', no case row'}`,
+          });
         }
       });
       casesChecked = rows.size;
@@ -176,8 +190,14 @@ export async function checkRun(opts: {
       const expected = Math.max(version, seqs.at(-1) ?? -1);
       const have = new Set(seqs);
       for (let s = 0; s <= expected; s++) if (!have.has(s)) holes.push(s);
-      if (holes.length) lost.push({ check: 'audit-seq-contiguous-from-0', caseId, detail: `missing seq ${holes.slice(0, 10).join(', ')}${holes.length > 10 ? '…' : ''} of 0..${expected} (row version ${version})` });
-      if (seqs.length && seqs.at(-1) !== version) lost.push({ check: 'audit-last-seq-equals-version', caseId, detail: `last audit seq ${seqs.at(-1)} but row version ${version}` });
+      if (holes.length)
+        lost.push({
+          check: 'audit-seq-contiguous-from-0',
+          caseId,
+          detail: `missing seq ${holes.slice(0, 10).join(', ')}${holes.length > 10 ? '…' : ''} of 0..${expected} (row version ${version})`,
+        });
+      if (seqs.length && seqs.at(-1) !== version)
+        lost.push({ check: 'audit-last-seq-equals-version', caseId, detail: `last audit seq ${seqs.at(-1)} but row version ${version}` });
     }
 
     // 3. Each request in Postgres exactly once.
@@ -199,11 +219,15 @@ export async function checkRun(opts: {
           if (op.status === 202) k.acked202 += 1;
         }
         if (op.observedApplied) k.observedApplied += 1;
-        const applied = timesApplied(op, ids, caseId ? byCase.get(caseId) ?? [] : []);
+        const applied = timesApplied(op, ids, caseId ? (byCase.get(caseId) ?? []) : []);
         const where = { caseId, key: op.key };
         if (op.acked && applied === 0) {
           k.lost += 1;
-          lost.push({ check: `${op.kind.toLowerCase()}-acknowledged-is-in-postgres`, ...where, detail: `answered ${op.status} (attempts: ${op.trail}) but ${op.kind === 'FILE' ? 'no case carries its marker' : `no ${op.event} event${op.text ? ` with text "${op.text}"` : ''}`}` });
+          lost.push({
+            check: `${op.kind.toLowerCase()}-acknowledged-is-in-postgres`,
+            ...where,
+            detail: `answered ${op.status} (attempts: ${op.trail}) but ${op.kind === 'FILE' ? 'no case carries its marker' : `no ${op.event} event${op.text ? ` with text "${op.text}"` : ''}`}`,
+          });
         }
         if (applied > 1) {
           k.duplicated += 1;
@@ -237,11 +261,14 @@ export async function checkRun(opts: {
          WHERE c.status = 'RUNNING' AND c.due_at < now() - interval '1 minute' AND k.state NOT IN ('WITHDRAWN', 'CLOSED', 'REFUSED')`,
       )
     ).rows;
-    for (const c of overdue) stuck.push({ check: 'clock-due-fired', caseId: c.case_id, detail: `clock ${c.clock_id} (${c.rule_id}) due ${c.due_at.toISOString()} still RUNNING` });
+    for (const c of overdue)
+      stuck.push({ check: 'clock-due-fired', caseId: c.case_id, detail: `clock ${c.clock_id} (${c.rule_id}) due ${c.due_at.toISOString()} still RUNNING` });
     const dueDuringRun = Number(
       (await pg.query(`SELECT count(*)::int AS n FROM case_clocks WHERE due_at BETWEEN $1 AND now()`, [opts.runStartedAt])).rows[0].n,
     );
-    notes.push(`${clockEvents} clock event(s) recorded; ${dueDuringRun} clock(s) fell due during the run (the shortest rule of the seeded packs is 48 hours, so a run of minutes checks double firings, not firings on time)`);
+    notes.push(
+      `${clockEvents} clock event(s) recorded; ${dueDuringRun} clock(s) fell due during the run (the shortest rule of the seeded packs is 48 hours, so a run of minutes checks double firings, not firings on time)`,
+    );
 
     return {
       figures: { acknowledged, lost: lost.length, duplicated: duplicated.length, stuck: stuck.length },

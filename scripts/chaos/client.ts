@@ -47,7 +47,14 @@ export class ChaosHttp {
   }
 
   /** One exchange, no retry; `api` is an index into the API list. */
-  async once(api: number, method: string, path: string, token: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  async once(
+    api: number,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any; headers: Headers }> {
     const res = await fetch(`${this.o.apis[api]}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -96,7 +103,8 @@ export class ChaosHttp {
         if (r.status >= 200 && r.status < 300) {
           return { acked: true, status: r.status, body: r.body, location: r.headers.get('location'), attempts };
         }
-        const retryable = r.status >= 500 || r.status === 429 || r.status === 408 || (r.status === 409 && (IN_FLIGHT.test(code) || r.headers.has('retry-after')));
+        const retryable =
+          r.status >= 500 || r.status === 429 || r.status === 408 || (r.status === 409 && (IN_FLIGHT.test(code) || r.headers.has('retry-after')));
         if (!retryable) return { acked: false, status: r.status, body: r.body, location: r.headers.get('location'), attempts, gaveUp: outcome };
         const ra = Number(r.headers.get('retry-after'));
         if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra, 5) * 1000;

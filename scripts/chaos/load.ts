@@ -96,13 +96,21 @@ export function stepsFor(run: CaseRun, runId: string): Step[] {
     { kind: 'TRANSMIT', event: 'TRANSMIT', actor: ca, path: 'transmit', body: { channel: 'CA_DIRECT', reference: `CHAOS/${i}` }, expect: 'TRANSMITTED' },
     { kind: 'ACKNOWLEDGE', event: 'ACKNOWLEDGE', actor: rca, path: 'acknowledge', body: { reference: `ACK/${i}` }, expect: 'RECEIVED' },
     { kind: 'NOTE', event: 'NOTE', actor: rca, path: 'notes', body: { text: note(2) }, text: note(2) },
-    { kind: 'REQUEST_INFO', event: 'REQUEST_INFO', actor: rca, path: 'information-requests', body: { details: `account numbers ${i}` }, expect: 'ADDITIONAL_INFO_REQUESTED' },
+    {
+      kind: 'REQUEST_INFO',
+      event: 'REQUEST_INFO',
+      actor: rca,
+      path: 'information-requests',
+      body: { details: `account numbers ${i}` },
+      expect: 'ADDITIONAL_INFO_REQUESTED',
+    },
     { kind: 'PROVIDE_INFO', event: 'PROVIDE_INFO', actor: pros, path: 'information', body: { details: `accounts 1 to 3 (${i})` }, expect: 'RECEIVED' },
     { kind: 'NOTE', event: 'NOTE', actor: ca, path: 'notes', body: { text: note(3) }, text: note(3) },
   ];
   const depth = mix(i) % (all.length + 1);
   const steps = all.slice(0, depth);
-  if (i % 10 === 3) steps.push({ kind: 'WITHDRAW', event: 'WITHDRAW', actor: pros, path: 'withdraw', body: { reason: 'proceedings discontinued' }, expect: 'WITHDRAWN' });
+  if (i % 10 === 3)
+    steps.push({ kind: 'WITHDRAW', event: 'WITHDRAW', actor: pros, path: 'withdraw', body: { reason: 'proceedings discontinued' }, expect: 'WITHDRAWN' });
   return steps;
 }
 
@@ -155,7 +163,8 @@ async function readUntil(ctx: LoadContext, caseId: string, token: string, done: 
   return done(last ?? {}) ? last : null;
 }
 
-const noteSeen = (text: string) => (c: any) => Array.isArray(c?.history) && c.history.some((h: { event: string; comment?: string }) => h.event === 'NOTE' && h.comment === text);
+const noteSeen = (text: string) => (c: any) =>
+  Array.isArray(c?.history) && c.history.some((h: { event: string; comment?: string }) => h.event === 'NOTE' && h.comment === text);
 
 /** Files case `run` and runs its commands, one after the other, as a user would. */
 export async function driveCase(ctx: LoadContext, run: CaseRun): Promise<void> {

@@ -5,7 +5,13 @@ import { Scenario } from '../support/scenario';
 // (expiry and re-arrest, refusal of a national, conflicting requests), through the HTTP API on the
 // time-skipping server.
 
-const person = (over: Record<string, unknown> = {}) => ({ role: 'ACCUSED', name: 'Person E', nationality: 'NG', identifier: `PASS-${Math.random().toString(36).slice(2, 10)}`, ...over });
+const person = (over: Record<string, unknown> = {}) => ({
+  role: 'ACCUSED',
+  name: 'Person E',
+  nationality: 'NG',
+  identifier: `PASS-${Math.random().toString(36).slice(2, 10)}`,
+  ...over,
+});
 
 const extradition = (over: Record<string, unknown> = {}) => ({
   requestedState: 'BJ',
@@ -42,9 +48,21 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
     const refused = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`, {}, 409);
     expect(refused.code).toBe('LEGAL_BASIS_NOT_IN_FORCE');
-    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-override`, { justification: 'Request prepared before the withdrawal took effect' }, 403);
+    await sc.call(
+      'u-ng-ca',
+      'POST',
+      `/extraditions/${id}/formal-request/basis-override`,
+      { justification: 'Request prepared before the withdrawal took effect' },
+      403,
+    );
     // An administrator of the requesting State: those of other States do not see its cases.
-    await sc.call('u-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, { justification: 'Request prepared before the withdrawal took effect' }, 404);
+    await sc.call(
+      'u-admin',
+      'POST',
+      `/extraditions/${id}/formal-request/basis-override`,
+      { justification: 'Request prepared before the withdrawal took effect' },
+      404,
+    );
     const overridden = await sc.call('u-ng-admin', 'POST', `/extraditions/${id}/formal-request/basis-override`, {
       justification: 'Request prepared before the withdrawal took effect',
     });
@@ -62,8 +80,18 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     const arrested = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`, { comment: 'arrested in Cotonou on the INTERPOL diffusion' });
     expect(arrested.state).toBe('PERSON_IN_PROVISIONAL_CUSTODY');
     let timeline = await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`);
-    expect(clock(timeline, 'PA_SOFT')).toMatchObject({ kind: 'CUSTODY', status: 'running', lastDay: sc.date('2024-11-24'), dueAt: sc.iso(sc.instant('2024-11-25')) });
-    expect(clock(timeline, 'PA_HARD')).toMatchObject({ lastDay: sc.date('2024-12-14'), dueAt: sc.iso(sc.instant('2024-12-15')), legalRef: expect.any(String), verified: false });
+    expect(clock(timeline, 'PA_SOFT')).toMatchObject({
+      kind: 'CUSTODY',
+      status: 'running',
+      lastDay: sc.date('2024-11-24'),
+      dueAt: sc.iso(sc.instant('2024-11-25')),
+    });
+    expect(clock(timeline, 'PA_HARD')).toMatchObject({
+      lastDay: sc.date('2024-12-14'),
+      dueAt: sc.iso(sc.instant('2024-12-15')),
+      legalRef: expect.any(String),
+      verified: false,
+    });
 
     await sc.day(15, [id]);
     await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
@@ -76,8 +104,15 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     await sc.day(60, [id]);
     timeline = await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`);
     const reminders = timeline.events.filter((e: { event: string }) => e.event === 'REMINDER');
-    expect(reminders.map((e: { at: string }) => e.at)).toEqual([sc.iso(sc.instant('2024-11-14', '09:00', 'Africa/Lagos')), sc.iso(sc.instant('2024-11-21', '09:00', 'Africa/Lagos'))]);
-    expect(timeline.tasks.filter((t: { kind: string }) => t.kind === 'REMINDER').map((t: { addressee: string; addresseeStates: string[] }) => [t.addressee, t.addresseeStates])).toEqual([
+    expect(reminders.map((e: { at: string }) => e.at)).toEqual([
+      sc.iso(sc.instant('2024-11-14', '09:00', 'Africa/Lagos')),
+      sc.iso(sc.instant('2024-11-21', '09:00', 'Africa/Lagos')),
+    ]);
+    expect(
+      timeline.tasks
+        .filter((t: { kind: string }) => t.kind === 'REMINDER')
+        .map((t: { addressee: string; addresseeStates: string[] }) => [t.addressee, t.addresseeStates]),
+    ).toEqual([
       ['REQUESTING_CA', ['NG']],
       ['REQUESTING_CA', ['NG']],
     ]);
@@ -151,10 +186,11 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     expect(read.extradition.custody).toMatchObject({ atLiberty: false, days: 41 });
   });
 
-  it('refusal of a national, at the requester\'s request, opens a domestic prosecution the requesting State can follow', async () => {
+  it("refusal of a national, at the requester's request, opens a domestic prosecution the requesting State can follow", async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Porto-Novo' });
     await sc.day(0);
-    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition({ person: person({ nationality: 'BJ' }), provisionalArrest: undefined }))).id;
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition({ person: person({ nationality: 'BJ' }), provisionalArrest: undefined })))
+      .id;
     await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
     await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
     await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: 'FMOJ-EXT-4' });
@@ -168,7 +204,10 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/domestic-prosecution-request`);
     await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/consultation`, { proposal: 'refusal on nationality; domestic prosecution offered' });
     await sc.day(5, [id]);
-    const refused = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/refuse`, { ground: 'NATIONALITY', reasons: 'the Constitution bars extradition of nationals' });
+    const refused = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/refuse`, {
+      ground: 'NATIONALITY',
+      reasons: 'the Constitution bars extradition of nationals',
+    });
     expect(refused.state).toBe('REFUSED');
     const domesticId = refused.history.at(-1).data.domesticCaseId;
     expect(domesticId).toMatch(/^[0-9a-f-]{36}$/);
@@ -178,11 +217,16 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     expect(domestic).toMatchObject({ kind: 'DOMESTIC_PROSECUTION', state: 'OPENED', linkedCaseId: id, requestingState: 'NG', requestedState: 'BJ' });
     expect((await sc.call('u-ng-ca', 'GET', `/cases/${id}`)).linkedCaseId).toBe(domesticId);
     await sc.call('u-ng-ca', 'POST', `/domestic-prosecutions/${domesticId}/progress`, { status: 'CHARGED', note: 'x' }, 403);
-    domestic = await sc.call('u-bj-prosecutor', 'POST', `/domestic-prosecutions/${domesticId}/progress`, { status: 'UNDER_INVESTIGATION', note: 'investigation opened in Cotonou' });
+    domestic = await sc.call('u-bj-prosecutor', 'POST', `/domestic-prosecutions/${domesticId}/progress`, {
+      status: 'UNDER_INVESTIGATION',
+      note: 'investigation opened in Cotonou',
+    });
     expect(domestic.state).toBe('UNDER_INVESTIGATION');
     await sc.day(120, [domesticId]);
     const timeline = await sc.call('u-ng-ca', 'GET', `/cases/${domesticId}/timeline`);
-    expect(timeline.tasks.filter((t: { kind: string; addressee: string }) => t.kind === 'STATUS_CHECK' && t.addressee === 'REQUESTED_PROSECUTOR')).toHaveLength(1);
+    expect(timeline.tasks.filter((t: { kind: string; addressee: string }) => t.kind === 'STATUS_CHECK' && t.addressee === 'REQUESTED_PROSECUTOR')).toHaveLength(
+      1,
+    );
     expect(clock(timeline, 'DOMESTIC_PROSECUTION_REPORT').legalRef).toContain('16(10)');
   });
 
@@ -192,8 +236,12 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     const wanted = person({ nationality: 'TG', identifier: 'TG-PASSPORT-777' });
     const fromNg = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition({ person: wanted, provisionalArrest: undefined }))).id;
     await sc.day(3, [fromNg]);
-    const fromTg = (await sc.call('u-tg-prosecutor', 'POST', '/extraditions', extradition({ person: wanted, provisionalArrest: undefined, language: 'fr' }))).id;
-    for (const [id, prosecutor, ca] of [[fromNg, 'u-ng-prosecutor', 'u-ng-ca'], [fromTg, 'u-tg-prosecutor', 'u-tg-ca']]) {
+    const fromTg = (await sc.call('u-tg-prosecutor', 'POST', '/extraditions', extradition({ person: wanted, provisionalArrest: undefined, language: 'fr' })))
+      .id;
+    for (const [id, prosecutor, ca] of [
+      [fromNg, 'u-ng-prosecutor', 'u-ng-ca'],
+      [fromTg, 'u-tg-prosecutor', 'u-tg-ca'],
+    ]) {
       await sc.call(prosecutor, 'POST', `/extraditions/${id}/formal-request/submit`);
       await sc.call(ca, 'POST', `/extraditions/${id}/formal-request/approve`);
       await sc.call(ca, 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: `REF-${id.slice(0, 4)}` });
@@ -207,14 +255,23 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
       const blocked = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/grant`, {}, 409);
       expect(blocked).toMatchObject({ code: 'CONFLICTING_REQUESTS_CHOICE_REQUIRED', legalRef: 'ECE art. 17' });
     }
-    const factors = { seriousness: 'comparable', placeOfOffence: 'Lomé', datesOfRequests: 'NG first by 3 days', nationality: 'Togolese national', reExtradition: 'TG may re-extradite to NG' };
+    const factors = {
+      seriousness: 'comparable',
+      placeOfOffence: 'Lomé',
+      datesOfRequests: 'NG first by 3 days',
+      nationality: 'Togolese national',
+      reExtradition: 'TG may re-extradite to NG',
+    };
     await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/conflict-choice`, { preferredCaseId: fromTg, factors: { ...factors, reExtradition: '' } }, 400);
     await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/conflict-choice`, { preferredCaseId: fromTg, factors });
     expect((await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/grant`)).state).toBe('GRANTED');
     await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/conflict-choice`, { preferredCaseId: fromTg, factors });
     expect(await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/grant`, {}, 409)).toMatchObject({ code: 'OTHER_REQUEST_PREFERRED' });
     await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/consultation`, { proposal: 'refusal: the Togolese request was preferred' });
-    const refused = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/refuse`, { ground: 'CONFLICTING_REQUEST', reasons: 'the competing request of Togo was preferred (nationality, place of offence)' });
+    const refused = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/refuse`, {
+      ground: 'CONFLICTING_REQUEST',
+      reasons: 'the competing request of Togo was preferred (nationality, place of offence)',
+    });
     expect(refused.state).toBe('REFUSED');
   });
 
@@ -229,7 +286,10 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     const ngBj = await engine.request('GET', `/reference/legal-bases?requesting=NG&requested=BJ&kind=EXTRADITION&date=${today}`, { token });
     expect(ngBj.body.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(['ECOWAS-EXT-1994', 'UNTOC-2000']));
     expect((await engine.request('GET', '/reference/legal-bases?requesting=MR&requested=Senegal&kind=X', { token })).status).toBe(400);
-    const refused = await engine.request('POST', '/extraditions', { token, body: extradition({ requestedState: 'SN', provisionalArrest: undefined, person: person({ nationality: 'MR' }) }) });
+    const refused = await engine.request('POST', '/extraditions', {
+      token,
+      body: extradition({ requestedState: 'SN', provisionalArrest: undefined, person: person({ nationality: 'MR' }) }),
+    });
     expect(refused.status).toBe(201); // filed, but flagged: ECOWAS is not in force between them
     expect(refused.body.flags).toContain('BASIS_NOT_IN_FORCE');
   });
@@ -237,7 +297,14 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
 
 async function grantedTgToGh(sc: Scenario, dayOffset: number): Promise<string> {
   await sc.day(dayOffset);
-  const id = (await sc.call('u-tg-prosecutor', 'POST', '/extraditions', extradition({ requestedState: 'GH', language: 'fr', provisionalArrest: undefined, person: person({ nationality: 'TG' }) }))).id;
+  const id = (
+    await sc.call(
+      'u-tg-prosecutor',
+      'POST',
+      '/extraditions',
+      extradition({ requestedState: 'GH', language: 'fr', provisionalArrest: undefined, person: person({ nationality: 'TG' }) }),
+    )
+  ).id;
   await sc.call('u-tg-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
   await sc.call('u-tg-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
   await sc.call('u-tg-ca', 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: 'TG-EXT-12' });

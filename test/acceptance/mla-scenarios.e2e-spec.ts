@@ -15,8 +15,7 @@ const request = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const transitions = (history: Array<{ event: string; from: string | null; to: string }>) =>
-  history.filter((h) => h.event !== 'FILED' && h.from !== h.to);
+const transitions = (history: Array<{ event: string; from: string | null; to: string }>) => history.filter((h) => h.event !== 'FILED' && h.from !== h.to);
 
 describe('MLA acceptance scenarios through the API (time-skipping server)', () => {
   let engine: Engine;
@@ -32,7 +31,12 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
   it('S1: happy path SN→ML under ECOWAS: deadline met, 46 days net of the 7-day pause, 10 transitions', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-09-02', timeZone: 'Africa/Dakar' });
     await sc.day(0);
-    const filed = await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'ML', requestedByDate: sc.date('2024-11-01'), deadlineReason: 'accused in pre-trial detention' }));
+    const filed = await sc.call(
+      'u-sn-prosecutor',
+      'POST',
+      '/cases',
+      request({ requestedState: 'ML', requestedByDate: sc.date('2024-11-01'), deadlineReason: 'accused in pre-trial detention' }),
+    );
     const id = filed.id;
     const path = `/cases/${id}`;
     expect(filed.state).toBe('DRAFT');
@@ -49,7 +53,9 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect((await sc.call('u-ml-ca', 'POST', `${path}/acknowledge`, { reference: 'DNAJS/ARR/55' })).state).toBe('RECEIVED');
 
     await sc.day(12, [id]);
-    expect((await sc.call('u-ml-ca', 'POST', `${path}/information-requests`, { details: 'account numbers and period' })).state).toBe('ADDITIONAL_INFO_REQUESTED');
+    expect((await sc.call('u-ml-ca', 'POST', `${path}/information-requests`, { details: 'account numbers and period' })).state).toBe(
+      'ADDITIONAL_INFO_REQUESTED',
+    );
     let timeline = await sc.call('u-sn-prosecutor', 'GET', `${path}/timeline`);
     const infoTask = timeline.tasks.find((t: { kind: string }) => t.kind === 'INFO_RESPONSE');
     expect(infoTask).toMatchObject({ addressee: 'REQUESTING_PROSECUTOR', addresseeStates: ['SN'], status: 'OPEN' });
@@ -78,7 +84,8 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect(timeline.tasks.filter((t: { kind: string }) => t.kind === 'REMINDER' || t.kind === 'ESCALATION')).toEqual([]);
     expect(closed.history.filter((h: { event: string }) => h.event === 'FILED')).toHaveLength(1);
     expect(transitions(closed.history)).toHaveLength(10);
-    for (const h of transitions(closed.history)) expect(h).toMatchObject({ actor: { id: expect.any(String), role: expect.any(String) }, at: expect.any(String) });
+    for (const h of transitions(closed.history))
+      expect(h).toMatchObject({ actor: { id: expect.any(String), role: expect.any(String) }, at: expect.any(String) });
 
     // The managers' figures come from the same projection, live and pre-aggregated alike.
     await sc.call('u-admin', 'POST', '/monitoring/statistics/refresh');
@@ -87,7 +94,13 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect([live.source, stats.source]).toEqual(['live', 'pre-aggregated']);
     expect(stats.pairs).toEqual(live.pairs);
     expect(stats.pairs).toEqual([
-      expect.objectContaining({ requestingState: 'SN', requestedState: 'ML', terminal: 1, ackDays: { median: 2, p90: 2, cases: 1 }, executionDays: { median: 46, p90: 46, cases: 1 } }),
+      expect.objectContaining({
+        requestingState: 'SN',
+        requestedState: 'ML',
+        terminal: 1,
+        ackDays: { median: 2, p90: 2, cases: 1 },
+        executionDays: { median: 46, p90: 46, cases: 1 },
+      }),
     ]);
     expect(stats.pairs[0].deadlines).toEqual(expect.arrayContaining([{ ruleId: 'REQUESTER_DEADLINE', total: 1, breached: 0, shareBreached: 0 }]));
   });
@@ -95,7 +108,14 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
   it('S3: completeness against the basis: 422 listing each missing element, the (c) exemption, ECOWAS warning', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-05-06', timeZone: 'Africa/Lagos' });
     await sc.day(0);
-    const untoc = { requestedState: 'GH', legalBasis: 'UNTOC-2000', language: 'en', assistanceTypes: ['TAKING_OF_STATEMENT'], factsSummary: undefined, purpose: undefined };
+    const untoc = {
+      requestedState: 'GH',
+      legalBasis: 'UNTOC-2000',
+      language: 'en',
+      assistanceTypes: ['TAKING_OF_STATEMENT'],
+      factsSummary: undefined,
+      purpose: undefined,
+    };
     const draft = await sc.call('u-ng-prosecutor', 'POST', '/cases', request(untoc));
     const refused = await sc.call('u-ng-prosecutor', 'POST', `/cases/${draft.id}/submit`, {}, 422);
     const messages = refused.errors.map((e: { message: string }) => e.message);
@@ -103,7 +123,12 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect(messages).toContain('purpose required (UNTOC art.18(15)(f))');
     expect((await sc.call('u-ng-prosecutor', 'GET', `/cases/${draft.id}`)).state).toBe('DRAFT');
 
-    const service = await sc.call('u-ng-prosecutor', 'POST', '/cases', request({ ...untoc, assistanceTypes: ['SERVICE_OF_DOCUMENTS'], purpose: 'serve the summons' }));
+    const service = await sc.call(
+      'u-ng-prosecutor',
+      'POST',
+      '/cases',
+      request({ ...untoc, assistanceTypes: ['SERVICE_OF_DOCUMENTS'], purpose: 'serve the summons' }),
+    );
     expect((await sc.call('u-ng-prosecutor', 'POST', `/cases/${service.id}/submit`)).state).toBe('PENDING_CA_REVIEW');
 
     // The first draft, amended to a service of documents with its purpose, now passes too.
@@ -119,7 +144,14 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
   it('S4: review reminder and escalation at 00:00 after 5 and 10 working days; correction loop; 11 + 1 working days in review', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-10-07', timeZone: 'Africa/Accra' });
     await sc.day(0, [], '09:00');
-    const id = (await sc.call('u-gh-prosecutor', 'POST', '/cases', request({ requestedState: 'SN', language: 'fr', requestedByDate: sc.date('2024-12-20'), deadlineReason: 'trial date set' }))).id;
+    const id = (
+      await sc.call(
+        'u-gh-prosecutor',
+        'POST',
+        '/cases',
+        request({ requestedState: 'SN', language: 'fr', requestedByDate: sc.date('2024-12-20'), deadlineReason: 'trial date set' }),
+      )
+    ).id;
     const path = `/cases/${id}`;
     await sc.call('u-gh-prosecutor', 'POST', `${path}/submit`);
 
@@ -133,18 +165,36 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
 
     const timeline = await sc.call('u-gh-ca', 'GET', `${path}/timeline`);
     const raised = timeline.tasks.filter((t: { kind: string }) => t.kind === 'REMINDER' || t.kind === 'ESCALATION');
-    expect(raised.map((t: { kind: string; level: number; addressee: string; createdAt: string; status: string }) => [t.kind, t.level, t.addressee, t.createdAt, t.status])).toEqual([
+    expect(
+      raised.map((t: { kind: string; level: number; addressee: string; createdAt: string; status: string }) => [
+        t.kind,
+        t.level,
+        t.addressee,
+        t.createdAt,
+        t.status,
+      ]),
+    ).toEqual([
       ['REMINDER', 0, 'REQUESTING_CA', sc.iso(sc.instant('2024-10-15')), 'RESOLVED'],
       ['ESCALATION', 1, 'REQUESTING_CA_HEAD', sc.iso(sc.instant('2024-10-22')), 'RESOLVED'],
     ]);
     expect(approved.history.map((h: { event: string }) => h.event)).toEqual(expect.arrayContaining(['RETURN_FOR_CORRECTION', 'RESUBMIT']));
-    expect(timeline.metrics.reviewCycles.map((c: { workingDays: number; outcome: string }) => [c.workingDays, c.outcome])).toEqual([[11, 'RETURNED'], [1, 'APPROVED']]);
+    expect(timeline.metrics.reviewCycles.map((c: { workingDays: number; outcome: string }) => [c.workingDays, c.outcome])).toEqual([
+      [11, 'RETURNED'],
+      [1, 'APPROVED'],
+    ]);
   });
 
   it('S6: no acknowledgment → reminder D8, STALLED D31, L3 to both focal points D61; acknowledgment resolves it in 9 days', async () => {
     const sc = await Scenario.begin(engine, { d0: '2025-02-03', timeZone: 'Africa/Lagos' });
     await sc.day(0, [], '09:00');
-    const id = (await sc.call('u-ng-prosecutor', 'POST', '/cases', request({ requestedState: 'NE', legalBasis: 'UNTOC-2000', language: 'fr', persons: [{ role: 'SUSPECT', name: 'Person B', nationality: 'NE' }] }))).id;
+    const id = (
+      await sc.call(
+        'u-ng-prosecutor',
+        'POST',
+        '/cases',
+        request({ requestedState: 'NE', legalBasis: 'UNTOC-2000', language: 'fr', persons: [{ role: 'SUSPECT', name: 'Person B', nationality: 'NE' }] }),
+      )
+    ).id;
     const path = `/cases/${id}`;
     await sc.call('u-ng-prosecutor', 'POST', `${path}/submit`);
     await sc.call('u-ng-ca', 'POST', `${path}/approve`);
@@ -152,7 +202,9 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
 
     await sc.travelTo(sc.dayInstant(8, '00:00') + 1000, id);
     let timeline = await sc.call('u-ng-ca', 'GET', `${path}/timeline`);
-    expect(timeline.tasks).toEqual([expect.objectContaining({ kind: 'REMINDER', addressee: 'REQUESTING_CA', addresseeStates: ['NG'], createdAt: sc.iso(sc.dayInstant(8, '00:00')) })]);
+    expect(timeline.tasks).toEqual([
+      expect.objectContaining({ kind: 'REMINDER', addressee: 'REQUESTING_CA', addresseeStates: ['NG'], createdAt: sc.iso(sc.dayInstant(8, '00:00')) }),
+    ]);
 
     await sc.travelTo(sc.dayInstant(31, '00:00') + 1000, id);
     expect((await sc.call('u-ng-ca', 'GET', path)).flags).toContain('STALLED');
@@ -163,7 +215,13 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     await sc.travelTo(sc.dayInstant(61, '00:00') + 1000, id);
     timeline = await sc.call('u-ng-ca', 'GET', `${path}/timeline`);
     const l3 = timeline.tasks.find((t: { kind: string }) => t.kind === 'ESCALATION');
-    expect(l3).toMatchObject({ level: 3, addressee: 'FOCAL_POINTS', addresseeStates: ['NE', 'NG'], createdAt: sc.iso(sc.dayInstant(61, '00:00')), status: 'OPEN' });
+    expect(l3).toMatchObject({
+      level: 3,
+      addressee: 'FOCAL_POINTS',
+      addresseeStates: ['NE', 'NG'],
+      createdAt: sc.iso(sc.dayInstant(61, '00:00')),
+      status: 'OPEN',
+    });
 
     // Both States' focal points read a summary, never the content, and cannot act.
     for (const fp of ['u-ne-fp-ca', 'u-ng-fp-jud']) {
@@ -185,7 +243,9 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     timeline = await sc.call('u-ng-ca', 'GET', `${path}/timeline`);
     const resolved = timeline.tasks.find((t: { kind: string }) => t.kind === 'ESCALATION');
     expect(resolved).toMatchObject({ status: 'RESOLVED', resolutionDays: 9 });
-    expect(timeline.tasks.filter((t: { kind: string; level: number; status: string }) => t.kind === 'ESCALATION' && t.level >= 2 && t.status === 'RESOLVED')).toHaveLength(1);
+    expect(
+      timeline.tasks.filter((t: { kind: string; level: number; status: string }) => t.kind === 'ESCALATION' && t.level >= 2 && t.status === 'RESOLVED'),
+    ).toHaveLength(1);
 
     // Focal points lose sight of the case when it closes.
     await sc.call('u-ne-ca', 'POST', `${path}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'NE-IJ-NIAMEY' }] });
@@ -216,7 +276,10 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     await sc.travelTo(sc.instant('2024-03-20', '10:00'), id);
     const empty = await sc.call('u-tg-ca', 'POST', `${path}/refuse`, { ground: 'ESSENTIAL_INTERESTS', reasons: '' }, 422);
     expect(empty).toMatchObject({ legalRef: 'UNTOC art. 18(23)', errors: [expect.objectContaining({ field: 'reasons' })] });
-    const refused = await sc.call('u-tg-ca', 'POST', `${path}/refuse`, { ground: 'ESSENTIAL_INTERESTS', reasons: 'execution would prejudice essential interests' });
+    const refused = await sc.call('u-tg-ca', 'POST', `${path}/refuse`, {
+      ground: 'ESSENTIAL_INTERESTS',
+      reasons: 'execution would prejudice essential interests',
+    });
     expect(refused.state).toBe('REFUSED');
     const last = refused.history.at(-1);
     expect(last).toMatchObject({ event: 'REFUSE', legalRef: 'UNTOC art. 18(21)(b)', data: { ground: 'ESSENTIAL_INTERESTS' } });
@@ -229,7 +292,14 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
   it('S11: withdrawal cancels every timer and open task, notifies the requested State, and ends the case', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-06-03', timeZone: 'Africa/Conakry' });
     await sc.day(0);
-    const id = (await sc.call('u-gn-prosecutor', 'POST', '/cases', request({ requestedState: 'SL', language: 'en', requestedByDate: sc.date('2024-06-24'), deadlineReason: 'hearing date' }))).id;
+    const id = (
+      await sc.call(
+        'u-gn-prosecutor',
+        'POST',
+        '/cases',
+        request({ requestedState: 'SL', language: 'en', requestedByDate: sc.date('2024-06-24'), deadlineReason: 'hearing date' }),
+      )
+    ).id;
     const path = `/cases/${id}`;
     await sc.call('u-gn-prosecutor', 'POST', `${path}/submit`);
     await sc.call('u-gn-ca', 'POST', `${path}/approve`);
@@ -261,7 +331,7 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     expect(late.code).toBe('CASE_TERMINAL');
   });
 
-  it('shows each actor exactly what domain.md §2 allows: parties, the pair\'s liaison magistrate, focal points, others', async () => {
+  it("shows each actor exactly what domain.md §2 allows: parties, the pair's liaison magistrate, focal points, others", async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-04-01', timeZone: 'Africa/Lagos' });
     await sc.day(0);
     const id = (await sc.call('u-ng-prosecutor', 'POST', '/cases', request({ requestedState: 'IT', legalBasis: 'UNTOC-2000', language: 'en' }))).id;

@@ -22,7 +22,12 @@ test('record representative histories', async () => {
     activities: {
       recordCaseEvents: async (r: CaseEventsRecord) => {
         if (!r.sanitize && r.events.some((e) => e.comment === 'poison')) {
-          throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'refused (SQLSTATE 22021)', details: [{ sqlState: '22021' }] });
+          throw ApplicationFailure.create({
+            type: PROJECTION_DATA_FAILURE,
+            nonRetryable: true,
+            message: 'refused (SQLSTATE 22021)',
+            details: [{ sqlState: '22021' }],
+          });
         }
       },
       recordProjectionFailure: async () => undefined,

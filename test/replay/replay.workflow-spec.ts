@@ -17,7 +17,9 @@ const load = (file: string) => JSON.parse(readFileSync(join(DIR, file), 'utf8'))
  * change needs patched(); see docs/workflows.md.
  */
 describe('replay of committed histories', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   beforeAll(() => quietRuntime());
 
@@ -32,9 +34,13 @@ describe('replay of committed histories', () => {
     ]);
   });
 
-  it.each(files)('replays %s deterministically', async (file) => {
-    await Worker.runReplayHistory({ workflowBundle: { codePath: await ensureBundle() }, dataConverter }, historyFromJSON(load(file)), file);
-  }, 60000);
+  it.each(files)(
+    'replays %s deterministically',
+    async (file) => {
+      await Worker.runReplayHistory({ workflowBundle: { codePath: await ensureBundle() }, dataConverter }, historyFromJSON(load(file)), file);
+    },
+    60000,
+  );
 
   it('fails on a tampered history (an activity the code does not schedule)', async () => {
     const history = load('mla-full-life-cycle.json');

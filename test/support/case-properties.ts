@@ -189,7 +189,12 @@ export function deepFreeze<T>(x: T): T {
 function canonical(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(canonical);
   if (x && typeof x === 'object') {
-    return Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]));
+    return Object.fromEntries(
+      Object.entries(x)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
   }
   return x;
 }
@@ -215,7 +220,8 @@ export function runCase<S extends CaseCore, E, P>(
       expectThat(e.seq === (prev ? prev.seq + 1 : 0), () => `${source}: event seq ${e.seq} does not follow ${prev?.seq} (${e.type})`);
       expectThat(!prev || e.from === prev.to, () => `${source}: event ${e.seq} ${e.type} leaves from ${e.from} but the case was ${prev?.to}`);
       expectThat(e.at <= now, () => `${source}: event ${e.seq} ${e.type} at ${iso(e.at)} is in the future of the case's clock ${iso(now)}`);
-      if (opts.monotonicTime && prev) expectThat(e.at >= prev.at, () => `${source}: event ${e.seq} ${e.type} at ${iso(e.at)} is before event ${prev.seq} ${prev.type} at ${iso(prev.at)}`);
+      if (opts.monotonicTime && prev)
+        expectThat(e.at >= prev.at, () => `${source}: event ${e.seq} ${e.type} at ${iso(e.at)} is before event ${prev.seq} ${prev.type} at ${iso(prev.at)}`);
       events.push(e);
     }
     expectThat(s.seq === events.at(-1)!.seq, () => `${source}: state.seq ${s.seq} is not the last event's seq ${events.at(-1)!.seq}`);
@@ -249,7 +255,11 @@ export function runCase<S extends CaseCore, E, P>(
     const before = structuredClone(s);
     const wasTerminal = m.terminal(s);
     const out = m.handle(s, envelope, now);
-    if (wasTerminal) expectThat(!out.ok && ['CASE_TERMINAL', 'UNKNOWN_COMMAND'].includes(out.violation.code), () => `${label}: a terminal case accepted a command: ${show(out)}`);
+    if (wasTerminal)
+      expectThat(
+        !out.ok && ['CASE_TERMINAL', 'UNKNOWN_COMMAND'].includes(out.violation.code),
+        () => `${label}: a terminal case accepted a command: ${show(out)}`,
+      );
     const type = (envelope as { command: { type: string } }).command.type;
     if (!out.ok) {
       // The state is frozen (a write into it throws); a refusal leaves it as it was, field for field.
@@ -277,7 +287,10 @@ function diff(a: unknown, b: unknown): string {
   const ca = canonical(a) as Record<string, unknown>;
   const cb = canonical(b) as Record<string, unknown>;
   const keys = [...new Set([...Object.keys(ca ?? {}), ...Object.keys(cb ?? {})])].filter((k) => JSON.stringify(ca[k]) !== JSON.stringify(cb[k]));
-  return keys.map((k) => `${k}: ${show(ca[k])} -> ${show(cb[k])}`).join('; ').slice(0, 4000);
+  return keys
+    .map((k) => `${k}: ${show(ca[k])} -> ${show(cb[k])}`)
+    .join('; ')
+    .slice(0, 4000);
 }
 
 const LIVE = new Set(['RUNNING', 'PAUSED']);
@@ -301,15 +314,24 @@ export function checkCore<S extends CaseCore>(s: S, now: number, after: 'ADVANCE
         expectThat(k.stoppedAt === undefined && k.pausedAt === undefined, () => `${c()}: a running clock is stopped or paused`);
         break;
       case 'PAUSED':
-        expectThat(k.pausedAt !== undefined && k.pausedAt <= now && k.stoppedAt === undefined, () => `${c()}: a paused clock without a pause instant, or stopped`);
+        expectThat(
+          k.pausedAt !== undefined && k.pausedAt <= now && k.stoppedAt === undefined,
+          () => `${c()}: a paused clock without a pause instant, or stopped`,
+        );
         break;
       case 'MET':
       case 'CANCELLED':
-        expectThat(k.stoppedAt !== undefined && k.stoppedAt <= now && k.pausedAt === undefined, () => `${c()}: a stopped clock without its stop instant, or still paused`);
+        expectThat(
+          k.stoppedAt !== undefined && k.stoppedAt <= now && k.pausedAt === undefined,
+          () => `${c()}: a stopped clock without its stop instant, or still paused`,
+        );
         break;
       case 'BREACHED':
         // The breach fired at its own due instant, which the case's clock has reached.
-        expectThat(k.stoppedAt !== undefined && k.stoppedAt === k.breachAt && k.breachAt <= now, () => `${c()}: a breached clock whose breach is not at its due instant or is still ahead`);
+        expectThat(
+          k.stoppedAt !== undefined && k.stoppedAt === k.breachAt && k.breachAt <= now,
+          () => `${c()}: a breached clock whose breach is not at its due instant or is still ahead`,
+        );
         break;
     }
     // Pauses happen only while the requesting side owes information, and only on the requested side's
@@ -330,7 +352,11 @@ export function checkCore<S extends CaseCore>(s: S, now: number, after: 'ADVANCE
     taskIds.add(t.id);
     expectThat(t.createdAt <= now, () => `${c()}: created in the future`);
     if (t.status === 'OPEN') expectThat(t.resolvedAt === undefined, () => `${c()}: open with a resolution instant`);
-    else expectThat(t.resolvedAt !== undefined && t.resolvedAt >= t.createdAt && t.resolvedAt <= now, () => `${c()}: settled without a resolution instant, or before it existed`);
+    else
+      expectThat(
+        t.resolvedAt !== undefined && t.resolvedAt >= t.createdAt && t.resolvedAt <= now,
+        () => `${c()}: settled without a resolution instant, or before it existed`,
+      );
     if (t.clockId !== undefined) {
       const k: Clock | undefined = s.clocks.find((x) => x.id === t.clockId);
       expectThat(k !== undefined, () => `${c()}: raised by a clock the case does not have`);
@@ -340,13 +366,19 @@ export function checkCore<S extends CaseCore>(s: S, now: number, after: 'ADVANCE
     if (m.terminal(s)) expectThat(t.status !== 'OPEN', () => `${c()}: an open task in a terminal case`);
   }
   const numbered = [...ids, ...taskIds].map((id) => Number(id.split('-').at(-1)));
-  expectThat(numbered.every((n) => n < s.nextId), () => `${where()}: an id at or beyond nextId ${s.nextId}`);
+  expectThat(
+    numbered.every((n) => n < s.nextId),
+    () => `${where()}: an id at or beyond nextId ${s.nextId}`,
+  );
   if (after === 'ADVANCE') {
     // Everything due at or before now has fired (clockwork: advanceClocks).
     const wake = nextWakeAt(s);
     if (!m.terminal(s)) expectThat(wake === undefined || wake > now, () => `${where()}: a clock due at ${iso(wake!)} has not fired`);
     const open = s.tasks.some((t) => t.kind === 'ESCALATION' && t.status === 'OPEN');
-    expectThat(open === s.flags.includes('ESCALATED'), () => `${where()}: ESCALATED is ${s.flags.includes('ESCALATED')} with ${open ? 'an' : 'no'} open escalation`);
+    expectThat(
+      open === s.flags.includes('ESCALATED'),
+      () => `${where()}: ESCALATED is ${s.flags.includes('ESCALATED')} with ${open ? 'an' : 'no'} open escalation`,
+    );
   }
   expectThat(new Set(s.flags).size === s.flags.length, () => `${where()}: a flag twice: ${s.flags}`);
   m.check?.(s, now, after);

@@ -58,7 +58,11 @@ export interface Engine {
   token(userId: string): Promise<string>;
   /** The local issuer's key files, for suites that sign tokens of their own (ages, lifetimes). */
   authKeys: { privateKeyFile: string; publicKeyFile: string };
-  request(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
@@ -66,14 +70,24 @@ export interface Engine {
  * The whole engine for an e2e suite: a real Temporal dev server, a real Postgres migrated and
  * seeded, the worker on the production bundle, and the HTTP API on a free port.
  */
-export async function startEngine(options: { temporal?: 'dev-server' | 'time-skipping'; commandWaitMs?: number; auth?: Partial<AppConfig['auth']>; rateLimit?: NonNullable<AppConfig['api']['rateLimit']> } = {}): Promise<Engine> {
+export async function startEngine(
+  options: {
+    temporal?: 'dev-server' | 'time-skipping';
+    commandWaitMs?: number;
+    auth?: Partial<AppConfig['auth']>;
+    rateLimit?: NonNullable<AppConfig['api']['rateLimit']>;
+  } = {},
+): Promise<Engine> {
   quietRuntime();
   const bundle = await ensureBundle();
   const codecKeys = testCodecKeys();
   const dataConverter = engineDataConverter(codecKeys);
   const timeSkipping =
     options.temporal === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } }, client: { dataConverter } })
+      ? await TestWorkflowEnvironment.createTimeSkipping({
+          server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+          client: { dataConverter },
+        })
       : undefined;
   const [postgres, temporal] = await Promise.all([
     startPostgres(),

@@ -19,7 +19,14 @@ export function extraditionBasis(over: Partial<LegalBasisSnapshot> = {}): LegalB
 }
 
 export const extraditionContext = (over = {}) =>
-  testContext({ requestingState: 'NG', requestedState: 'BJ', timeZones: { requesting: 'Africa/Lagos', requested: 'Africa/Porto-Novo' }, requestedStateLanguages: ['fr'], network: { liaisonMagistrate: false, focalPointStates: ['BJ', 'NG'] }, ...over });
+  testContext({
+    requestingState: 'NG',
+    requestedState: 'BJ',
+    timeZones: { requesting: 'Africa/Lagos', requested: 'Africa/Porto-Novo' },
+    requestedStateLanguages: ['fr'],
+    network: { liaisonMagistrate: false, focalPointStates: ['BJ', 'NG'] },
+    ...over,
+  });
 
 export function extraditionContent(over: Partial<ExtraditionContent> = {}): ExtraditionContent {
   return {

@@ -36,8 +36,16 @@ export function testRulePack(over: Partial<RulePackSnapshot> = {}): RulePackSnap
   };
 }
 
-export function testBasis(over: Partial<LegalBasisSnapshot> = {}, states = ['SN', 'ML', 'NG', 'NE', 'GH', 'BF', 'TG', 'GN', 'SL', 'IT', 'BJ']): LegalBasisSnapshot {
-  return { instrumentId: 'ECOWAS-MLA-1992', rulePack: testRulePack(), parties: states.map((stateCode) => ({ stateCode, from: '1995-01-01', to: null })), ...over };
+export function testBasis(
+  over: Partial<LegalBasisSnapshot> = {},
+  states = ['SN', 'ML', 'NG', 'NE', 'GH', 'BF', 'TG', 'GN', 'SL', 'IT', 'BJ'],
+): LegalBasisSnapshot {
+  return {
+    instrumentId: 'ECOWAS-MLA-1992',
+    rulePack: testRulePack(),
+    parties: states.map((stateCode) => ({ stateCode, from: '1995-01-01', to: null })),
+    ...over,
+  };
 }
 
 export function testContext(over: Partial<CaseContext> = {}): CaseContext {

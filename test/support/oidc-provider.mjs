@@ -13,9 +13,21 @@ const issuer = `http://127.0.0.1:${port}`;
 const provider = new Provider(issuer, {
   jwks: { keys },
   clients: [
-    ...clients.map((id) => ({ client_id: id, client_secret: `${id}-secret`, grant_types: ['client_credentials'], redirect_uris: [], response_types: [], id_token_signed_response_alg: 'ES256' })),
+    ...clients.map((id) => ({
+      client_id: id,
+      client_secret: `${id}-secret`,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      id_token_signed_response_alg: 'ES256',
+    })),
     ...publicClients.map(({ id, redirectUris }) => ({
-      client_id: id, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: redirectUris, id_token_signed_response_alg: 'ES256',
+      client_id: id,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      redirect_uris: redirectUris,
+      id_token_signed_response_alg: 'ES256',
     })),
   ],
   features: {

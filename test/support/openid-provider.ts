@@ -15,14 +15,21 @@ export interface OpenIdProviderSetup {
   publicClients?: Array<{ id: string; redirectUris: string[] }>;
 }
 
-export const signingKey = async (kid: string): Promise<JWK> => ({ ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)), kid, alg: 'ES256', use: 'sig' });
+export const signingKey = async (kid: string): Promise<JWK> => ({
+  ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey)),
+  kid,
+  alg: 'ES256',
+  use: 'sig',
+});
 
 /** test/support/oidc-provider.mjs (oidc-provider, ESM-only) as a child process on `port`, until stopped. */
 export async function startOpenIdProvider(port: number, setup: OpenIdProviderSetup): Promise<{ issuer: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'oidc-'));
   const file = join(dir, 'provider.json');
   writeFileSync(file, JSON.stringify(setup));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'test/support/oidc-provider.mjs'), String(port), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'test/support/oidc-provider.mjs'), String(port), file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr!.resume();
   await new Promise<void>((resolve, reject) => {
     let out = '';

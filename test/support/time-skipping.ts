@@ -32,11 +32,19 @@ export class TimeSkippingHarness {
 
   async start(): Promise<this> {
     quietRuntime();
-    this.env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } }, client: { dataConverter: this.dataConverter } });
+    this.env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+      client: { dataConverter: this.dataConverter },
+    });
     const projection: CaseProjectionActivities = {
       recordCaseEvents: async (r) => {
         if (this.refuse?.(r)) {
-          throw ApplicationFailure.create({ type: PROJECTION_DATA_FAILURE, nonRetryable: true, message: 'Postgres refused the batch (SQLSTATE 22021)', details: [{ sqlState: '22021' }] });
+          throw ApplicationFailure.create({
+            type: PROJECTION_DATA_FAILURE,
+            nonRetryable: true,
+            message: 'Postgres refused the batch (SQLSTATE 22021)',
+            details: [{ sqlState: '22021' }],
+          });
         }
         if (this.failNext > 0) {
           this.failNext -= 1;
@@ -48,21 +56,29 @@ export class TimeSkippingHarness {
         this.failures.push(f);
       },
     };
-    this.worker = await Worker.create({ dataConverter: this.dataConverter, connection: this.env.nativeConnection, taskQueue: this.taskQueue, workflowBundle: { codePath: await ensureBundle() }, activities: { ...projection, ...this.personRegistry() } });
+    this.worker = await Worker.create({
+      dataConverter: this.dataConverter,
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      workflowBundle: { codePath: await ensureBundle() },
+      activities: { ...projection, ...this.personRegistry() },
+    });
     this.running = this.worker.run();
     return this;
   }
 
   private personRegistry() {
     const real = createPersonRegistryActivities({ client: this.env.client, taskQueue: this.taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET });
-    const crashing = <A, R>(name: string, fn: (arg: A) => Promise<R>) => async (arg: A): Promise<R> => {
-      if (!this.crashPersonRegistry[name]) return fn(arg);
-      const after = this.personRegistryCrashes.filter((c) => c.startsWith(`${name}:`)).length % 2 === 1;
-      this.crashPersonRegistry[name] -= 1;
-      this.personRegistryCrashes.push(`${name}:${after ? 'after' : 'before'}`);
-      if (after) await fn(arg);
-      throw new Error(`worker crashed ${after ? 'after' : 'before'} ${name}`);
-    };
+    const crashing =
+      <A, R>(name: string, fn: (arg: A) => Promise<R>) =>
+      async (arg: A): Promise<R> => {
+        if (!this.crashPersonRegistry[name]) return fn(arg);
+        const after = this.personRegistryCrashes.filter((c) => c.startsWith(`${name}:`)).length % 2 === 1;
+        this.crashPersonRegistry[name] -= 1;
+        this.personRegistryCrashes.push(`${name}:${after ? 'after' : 'before'}`);
+        if (after) await fn(arg);
+        throw new Error(`worker crashed ${after ? 'after' : 'before'} ${name}`);
+      };
     return {
       registerExtraditionRequest: crashing('registerExtraditionRequest', real.registerExtraditionRequest),
       deregisterExtraditionRequest: crashing('deregisterExtraditionRequest', real.deregisterExtraditionRequest),

@@ -79,16 +79,36 @@ function build(id: string, state: string, f: CaseFacts): MatrixCase {
   const at = new Date('2026-03-02T09:00:00Z');
   const instant = at.getTime();
   const row: CaseRow = {
-    id, kind: f.kind, state: state as MlaState, version: 6, requestingState: f.requestingState, requestingAuthorityId: f.requestingAuthorityId,
-    requestedState: f.requestedState, legalBasis: 'UNTOC-2000', rulePackVersion: 1, createdBy: 'u-sn-prosecutor', assistanceTypes: ['BANK_RECORDS'],
-    subjectOfProceedings: `${MARK.content} subject`, factsSummary: `${MARK.content} facts`, purpose: `${MARK.content} purpose`,
-    persons: [{ role: 'SUSPECT', name: `${MARK.persons} name`, dateOfBirth: '1980-01-01' }], language: 'en', urgency: 'NORMAL',
-    requestedByDate: '2026-06-01', deadlineReason: `${MARK.content} detention`, transmitted: f.transmitted,
-    executingAuthorityIds: [...f.executingAuthorityIds], escalatedToFocalPointsOf: [...f.escalatedToFocalPointsOf],
+    id,
+    kind: f.kind,
+    state: state as MlaState,
+    version: 6,
+    requestingState: f.requestingState,
+    requestingAuthorityId: f.requestingAuthorityId,
+    requestedState: f.requestedState,
+    legalBasis: 'UNTOC-2000',
+    rulePackVersion: 1,
+    createdBy: 'u-sn-prosecutor',
+    assistanceTypes: ['BANK_RECORDS'],
+    subjectOfProceedings: `${MARK.content} subject`,
+    factsSummary: `${MARK.content} facts`,
+    purpose: `${MARK.content} purpose`,
+    persons: [{ role: 'SUSPECT', name: `${MARK.persons} name`, dateOfBirth: '1980-01-01' }],
+    language: 'en',
+    urgency: 'NORMAL',
+    requestedByDate: '2026-06-01',
+    deadlineReason: `${MARK.content} detention`,
+    transmitted: f.transmitted,
+    executingAuthorityIds: [...f.executingAuthorityIds],
+    escalatedToFocalPointsOf: [...f.escalatedToFocalPointsOf],
     flags: f.conflict ? ['CONFLICTING_REQUESTS', 'STALLED'] : ['STALLED'],
     detail: {
-      clocks: [{ id: 'k1', ruleId: 'CA_REVIEW', kind: 'SLA', side: 'REQUESTING', status: 'RUNNING', startedAt: instant, breachAt: instant + 86_400_000, firings: 0 }],
-      items: [{ id: 'item-1', assistanceType: 'BANK_RECORDS', status: 'EXECUTED', executingAuthorityId: f.executingAuthorityIds[0], note: `${MARK.notes} item` }],
+      clocks: [
+        { id: 'k1', ruleId: 'CA_REVIEW', kind: 'SLA', side: 'REQUESTING', status: 'RUNNING', startedAt: instant, breachAt: instant + 86_400_000, firings: 0 },
+      ],
+      items: [
+        { id: 'item-1', assistanceType: 'BANK_RECORDS', status: 'EXECUTED', executingAuthorityId: f.executingAuthorityIds[0], note: `${MARK.notes} item` },
+      ],
       metrics: { reminders: 0, escalations: 0 },
       transmission: { channel: 'CA_DIRECT', reference: `${MARK.documents} dispatch`, at: instant, by: 'u-sn-ca', oral: false },
       translation: { language: 'en', documentRef: `${MARK.documents} translation`, at: instant },
@@ -97,22 +117,41 @@ function build(id: string, state: string, f: CaseFacts): MatrixCase {
       basisOverride: { at: instant, by: 'u-admin', justification: `${MARK.comments} override` },
       ...(f.kind === 'EXTRADITION'
         ? {
-            formalRequest: { status: 'TRANSMITTED', reviewCycles: [], transmission: { channel: 'CA_DIRECT', reference: `${MARK.documents} formal`, at: at.toISOString(), by: 'u' } },
+            formalRequest: {
+              status: 'TRANSMITTED',
+              reviewCycles: [],
+              transmission: { channel: 'CA_DIRECT', reference: `${MARK.documents} formal`, at: at.toISOString(), by: 'u' },
+            },
             provisionalArrest: { channel: 'INTERPOL_URGENT', reference: `${MARK.documents} diffusion`, at: instant },
             custody: { days: 3, atLiberty: false },
             conflict: { linkedCaseIds: f.conflict ? [OTHER_REQUEST_ID] : [] },
           }
         : {}),
     },
-    linkedCaseId: null, lastPartyEventAt: at, filedAt: at, createdAt: at, updatedAt: at,
+    linkedCaseId: null,
+    lastPartyEventAt: at,
+    filedAt: at,
+    createdAt: at,
+    updatedAt: at,
   };
   const actor = { actorId: 'u-sn-ca', actorRole: 'CENTRAL_AUTHORITY', actorState: f.requestingState, actorAuthorityId: 'X', at, legalRef: null, notify: null };
-  const event = (seq: number, name: string, over: Partial<CaseEventRow>): CaseEventRow =>
-    ({ seq, event: name, fromState: 'DRAFT', toState: state, comment: null, data: null, ...actor, ...over });
+  const event = (seq: number, name: string, over: Partial<CaseEventRow>): CaseEventRow => ({
+    seq,
+    event: name,
+    fromState: 'DRAFT',
+    toState: state,
+    comment: null,
+    data: null,
+    ...actor,
+    ...over,
+  });
   const history = [
     event(0, 'FILED', { fromState: null, data: { rulePack: { version: 1, marker: MARK.data } } }),
     event(1, 'RETURN_FOR_CORRECTION', { comment: `${MARK.comments} correction` }),
-    event(2, 'TRANSMIT', { data: { reference: MARK.data }, notify: [{ stateCode: f.requestedState, addressee: 'REQUESTED_CA', message: `${MARK.data} notify` }] }),
+    event(2, 'TRANSMIT', {
+      data: { reference: MARK.data },
+      notify: [{ stateCode: f.requestedState, addressee: 'REQUESTED_CA', message: `${MARK.data} notify` }],
+    }),
     event(3, 'NOTE', { comment: `${MARK.notes} note` }),
     event(4, 'RECORD_EXECUTION', { comment: `${MARK.notes} executed` }),
     ...(f.conflict
@@ -123,10 +162,30 @@ function build(id: string, state: string, f: CaseFacts): MatrixCase {
       : []),
   ];
   const tasks: CaseTaskRow[] = [
-    { taskId: 't1', kind: 'INFO_RESPONSE', level: 0, addressee: 'REQUESTING_PROSECUTOR', addresseeStates: [f.requestingState], reason: `${MARK.comments} details`,
-      createdAt: at, dueAt: null, status: 'OPEN', resolvedAt: null },
-    { taskId: 't2', kind: 'ESCALATION', level: 3, addressee: 'FOCAL_POINTS', addresseeStates: [...f.escalatedToFocalPointsOf], reason: 'CA review overdue',
-      createdAt: at, dueAt: null, status: 'OPEN', resolvedAt: null },
+    {
+      taskId: 't1',
+      kind: 'INFO_RESPONSE',
+      level: 0,
+      addressee: 'REQUESTING_PROSECUTOR',
+      addresseeStates: [f.requestingState],
+      reason: `${MARK.comments} details`,
+      createdAt: at,
+      dueAt: null,
+      status: 'OPEN',
+      resolvedAt: null,
+    },
+    {
+      taskId: 't2',
+      kind: 'ESCALATION',
+      level: 3,
+      addressee: 'FOCAL_POINTS',
+      addresseeStates: [...f.escalatedToFocalPointsOf],
+      reason: 'CA review overdue',
+      createdAt: at,
+      dueAt: null,
+      status: 'OPEN',
+      resolvedAt: null,
+    },
   ];
   return { facts: f, row, history, tasks };
 }
@@ -137,7 +196,12 @@ export function seedUsers(): SeedUser[] {
   const users = JSON.parse(readFileSync(join(dir, 'users.json'), 'utf8'));
   const postings = JSON.parse(readFileSync(join(dir, 'liaison-postings.json'), 'utf8'));
   return users.map((u: { id: string; roles: string[]; stateCode: string; authorityId: string }) => ({
-    id: u.id, roles: u.roles, stateCode: u.stateCode, authorityId: u.authorityId,
-    postings: postings.filter((p: { userId: string }) => p.userId === u.id).map((p: { homeState: string; hostState: string }) => ({ homeState: p.homeState, hostState: p.hostState })),
+    id: u.id,
+    roles: u.roles,
+    stateCode: u.stateCode,
+    authorityId: u.authorityId,
+    postings: postings
+      .filter((p: { userId: string }) => p.userId === u.id)
+      .map((p: { homeState: string; hostState: string }) => ({ homeState: p.homeState, hostState: p.hostState })),
   }));
 }

@@ -51,8 +51,7 @@ export function expectedReading(u: SeedUser, c: CaseFacts): Reading {
     // Executing authorities record execution of the items forwarded to them.
     holds('EXECUTING_AUTHORITY') && u.stateCode === c.requestedState && c.executingAuthorityIds.includes(u.authorityId),
     // Liaison magistrates read their pair's cases, drafts included (§10: they pre-check drafts).
-    holds('LIAISON_MAGISTRATE') &&
-      u.postings.some((p) => [p.homeState, p.hostState].sort().join() === [c.requestingState, c.requestedState].sort().join()),
+    holds('LIAISON_MAGISTRATE') && u.postings.some((p) => [p.homeState, p.hostState].sort().join() === [c.requestingState, c.requestedState].sort().join()),
     // Administrators act on their own State's cases.
     holds('ADMIN') && (ofRequesting || ofRequested),
   ].some(Boolean);

@@ -49,7 +49,13 @@ describe('case content sent to the projection only when it changed', () => {
     await handle.executeUpdate(commandUpdate, { args: [amendPersons('Person B')] });
     await handle.executeUpdate(commandUpdate, { args: [note('second')] });
     await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
-    expect(withPersons(caseId)).toEqual([[0, true], [1, false], [2, true], [3, false], [4, false]]);
+    expect(withPersons(caseId)).toEqual([
+      [0, true],
+      [1, false],
+      [2, true],
+      [3, false],
+      [4, false],
+    ]);
     expect(batches(caseId)[2].snapshot.columns!.persons).toEqual([{ role: 'SUSPECT', name: 'Person B', nationality: 'SN' }]);
     expect(batches(caseId).filter((r) => r.snapshot.columns !== undefined)).toHaveLength(2);
     await handle.terminate();
@@ -63,7 +69,10 @@ describe('case content sent to the projection only when it changed', () => {
     await handle.executeUpdate(commandUpdate, { args: [note('after the amendment')] });
     h.refuse = undefined;
     expect(await handle.executeUpdate(redriveProjectionUpdate, { args: [{}] })).toMatchObject({ readModel: 'CURRENT', projectedSeq: 2 });
-    expect(withPersons(caseId)).toEqual([[0, true], [1, true]]);
+    expect(withPersons(caseId)).toEqual([
+      [0, true],
+      [1, true],
+    ]);
     expect(batches(caseId)[1].events.map((e) => e.seq)).toEqual([1, 2]);
     expect(batches(caseId)[1].snapshot.columns!.persons[0].name).toBe('Person C');
 
@@ -85,7 +94,9 @@ describe('case content sent to the projection only when it changed', () => {
     expect((await wf.describe()).runId).not.toBe(firstRun);
     await wf.executeUpdate(commandUpdate, { args: [note('in the new run')] });
     expect((await wf.query(statusQuery)).seq).toBe(17);
-    const carrying = withPersons(caseId).filter(([, carries]) => carries).map(([seq]) => seq);
+    const carrying = withPersons(caseId)
+      .filter(([, carries]) => carries)
+      .map(([seq]) => seq);
     expect(carrying).toEqual([0]);
     expect(batches(caseId).length).toBeGreaterThanOrEqual(17);
     await wf.terminate();

@@ -101,7 +101,10 @@ describe('case runner under faults', () => {
     expect((await wf.describe()).runId).not.toBe(firstRun);
     expect(projectedSeqs(caseId)).toEqual(Array.from({ length: 41 }, (_, i) => i));
     // Each command got its own event; none was applied twice or lost.
-    const texts = h.eventsOf(caseId).filter((e) => e.type === 'NOTE').map((e) => e.data?.text ?? e.comment);
+    const texts = h
+      .eventsOf(caseId)
+      .filter((e) => e.type === 'NOTE')
+      .map((e) => e.data?.text ?? e.comment);
     expect(texts).toHaveLength(40);
     expect(new Set(texts).size).toBe(40);
     await wf.terminate();

@@ -41,7 +41,8 @@ describe('extraditionWorkflow on the time-skipping server', () => {
 
   it('restarts the surrender limits on force majeure and releases when the person is not taken over', async () => {
     const { handle, caseId } = await start();
-    const cmd = (c: Parameters<typeof xas>[1], who: Parameters<typeof xas>[0] = 'REQUESTED_CA') => handle.executeUpdate(caseCommandUpdate, { args: [xas(who, c)] });
+    const cmd = (c: Parameters<typeof xas>[1], who: Parameters<typeof xas>[0] = 'REQUESTED_CA') =>
+      handle.executeUpdate(caseCommandUpdate, { args: [xas(who, c)] });
     await cmd({ type: 'RECORD_ARREST' });
     await cmd({ type: 'SUBMIT' }, 'REQUESTING_PROSECUTOR');
     await cmd({ type: 'APPROVE' }, 'REQUESTING_CA');

@@ -40,7 +40,7 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
     return { handle, caseId };
   };
 
-  it('records the filing once, at the workflow\'s time, with the case row data', async () => {
+  it("records the filing once, at the workflow's time, with the case row data", async () => {
     const { handle, caseId } = await start();
     const [first] = records.get(caseId)!;
     expect(first.filing).toMatchObject({ requestingState: 'SN', requestedState: 'ML', createdBy: 'u-req-pros' });
@@ -67,7 +67,10 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
     await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' })] });
     await env.sleep(16 * DAY);
     const fired = eventsOf(caseId).filter((e) => e.actor.userId === 'system');
-    expect(fired.map((e) => [e.type, e.data?.level])).toEqual([['REMINDER', 0], ['ESCALATION', 1]]);
+    expect(fired.map((e) => [e.type, e.data?.level])).toEqual([
+      ['REMINDER', 0],
+      ['ESCALATION', 1],
+    ]);
     // Each fired at 00:00 Dakar time (UTC+0) of the day after its deadline.
     for (const e of fired) expect(e.at).toMatch(/T00:00:00\.000Z$/);
     await handle.executeUpdate(commandUpdate, { args: [as('REQUESTING_CA', { type: 'APPROVE' })] });

@@ -47,7 +47,10 @@ describe('person registry: conflicting extradition requests linked in Temporal',
     throw new Error(`timed out waiting for ${what}`);
   };
   const refusal = async (p: Promise<unknown>) => {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
     return cause.details?.[0] as { code: string; legalRef?: string };

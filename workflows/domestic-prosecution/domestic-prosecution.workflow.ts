@@ -1,5 +1,12 @@
 import { continueAsNew } from '@temporalio/workflow';
-import { DomesticEnvelope, DomesticProsecutionState, advanceDomestic, handleDomesticCommand, isDomesticTerminal, openDomesticProsecution } from '../../libs/domain/src';
+import {
+  DomesticEnvelope,
+  DomesticProsecutionState,
+  advanceDomestic,
+  handleDomesticCommand,
+  isDomesticTerminal,
+  openDomesticProsecution,
+} from '../../libs/domain/src';
 import type { CaseStatus, DomesticProsecutionWorkflowInput } from '../../libs/contracts/src';
 import { CaseMachine, RecordShape, runCase } from '../case-runner';
 
@@ -24,7 +31,8 @@ export const domesticRecord: RecordShape<DomesticProsecutionState, DomesticProse
 };
 
 const machine: CaseMachine<DomesticProsecutionState, DomesticEnvelope, DomesticProsecutionWorkflowInput> = {
-  file: (input, at) => openDomesticProsecution({ ctx: input.ctx, basis: input.basis, extraditionCaseId: input.extraditionCaseId, openedBy: input.openedBy, at }),
+  file: (input, at) =>
+    openDomesticProsecution({ ctx: input.ctx, basis: input.basis, extraditionCaseId: input.extraditionCaseId, openedBy: input.openedBy, at }),
   handle: handleDomesticCommand,
   advance: advanceDomestic,
   terminal: (s) => isDomesticTerminal(s.status),

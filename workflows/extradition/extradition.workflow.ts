@@ -64,7 +64,8 @@ export const extraditionRecord: RecordShape<ExtraditionCaseState, ExtraditionWor
 };
 
 const machine: CaseMachine<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionWorkflowInput> = {
-  file: (input, at) => fileExtradition({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, provisionalArrest: input.provisionalArrest }),
+  file: (input, at) =>
+    fileExtradition({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, provisionalArrest: input.provisionalArrest }),
   handle: handleExtraditionCommand,
   advance: advanceExtradition,
   terminal: (s) => isExtraditionTerminal(s.status),

@@ -74,6 +74,7 @@ export async function personRegistryWorkflow(input: PersonRegistryInput = {}): P
     await condition(allHandlersFinished);
     // Nothing open: the person is forgotten. A later filing starts a fresh run under the same id.
     if (open.length === 0 && arriving.length === 0) return;
-    if (long()) return continueAsNew<typeof personRegistryWorkflow>({ open, arriving, linked: [...linked], continueAsNewAfterEvents: input.continueAsNewAfterEvents });
+    if (long())
+      return continueAsNew<typeof personRegistryWorkflow>({ open, arriving, linked: [...linked], continueAsNewAfterEvents: input.continueAsNewAfterEvents });
   }
 }

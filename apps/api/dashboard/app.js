@@ -26,15 +26,41 @@ const I18N = {
     'statistics.title': 'Statistics by country pair',
     'statistics.asOf': 'Figures as of {at}, last twelve months.',
     'statistics.live': 'Figures computed now.',
-    'col.case': 'Case', 'col.pair': 'Pair', 'col.kind': 'Kind', 'col.state': 'State', 'col.idle': 'Days idle', 'col.flags': 'Flags',
-    'col.at': 'When', 'col.event': 'Event', 'col.transition': 'State',
-    'col.deadline': 'Deadline', 'col.daysLeft': 'Days left', 'col.level': 'Level', 'col.age': 'Age (days)', 'col.addressee': 'Addressee',
-    'col.open': 'Open', 'col.terminal': 'Ended', 'col.ack': 'Days to acknowledge (median / p90)', 'col.exec': 'Days to execute, net (median / p90)',
-    'col.escalations': 'Escalations raised / resolved', 'col.refusals': 'Refusals', 'col.custody': 'Custody days',
-    more: 'Load more', none: 'Nothing to show.', back: 'Back',
-    'case.title': 'Case timeline', 'case.clocks': 'Clocks and deadlines', 'case.events': 'Events',
-    'legend.running': 'running', 'legend.met': 'met', 'legend.breached': 'breached', 'legend.paused': 'paused', 'legend.cancelled': 'cancelled', 'legend.escalation': 'escalation',
-    'chart.ack': 'Median days to acknowledge', 'chart.exec': 'Median days to execute (net)',
+    'col.case': 'Case',
+    'col.pair': 'Pair',
+    'col.kind': 'Kind',
+    'col.state': 'State',
+    'col.idle': 'Days idle',
+    'col.flags': 'Flags',
+    'col.at': 'When',
+    'col.event': 'Event',
+    'col.transition': 'State',
+    'col.deadline': 'Deadline',
+    'col.daysLeft': 'Days left',
+    'col.level': 'Level',
+    'col.age': 'Age (days)',
+    'col.addressee': 'Addressee',
+    'col.open': 'Open',
+    'col.terminal': 'Ended',
+    'col.ack': 'Days to acknowledge (median / p90)',
+    'col.exec': 'Days to execute, net (median / p90)',
+    'col.escalations': 'Escalations raised / resolved',
+    'col.refusals': 'Refusals',
+    'col.custody': 'Custody days',
+    more: 'Load more',
+    none: 'Nothing to show.',
+    back: 'Back',
+    'case.title': 'Case timeline',
+    'case.clocks': 'Clocks and deadlines',
+    'case.events': 'Events',
+    'legend.running': 'running',
+    'legend.met': 'met',
+    'legend.breached': 'breached',
+    'legend.paused': 'paused',
+    'legend.cancelled': 'cancelled',
+    'legend.escalation': 'escalation',
+    'chart.ack': 'Median days to acknowledge',
+    'chart.exec': 'Median days to execute (net)',
   },
   fr: {
     title: 'Entraide judiciaire et extradition',
@@ -58,15 +84,41 @@ const I18N = {
     'statistics.title': 'Statistiques par couple d\u2019États',
     'statistics.asOf': 'Chiffres au {at}, douze derniers mois.',
     'statistics.live': 'Chiffres calculés à l\u2019instant.',
-    'col.case': 'Dossier', 'col.pair': 'Couple', 'col.kind': 'Type', 'col.state': 'État', 'col.idle': 'Jours sans acte', 'col.flags': 'Signaux',
-    'col.at': 'Date', 'col.event': 'Événement', 'col.transition': 'État',
-    'col.deadline': 'Échéance', 'col.daysLeft': 'Jours restants', 'col.level': 'Niveau', 'col.age': 'Âge (jours)', 'col.addressee': 'Destinataire',
-    'col.open': 'Ouverts', 'col.terminal': 'Clos', 'col.ack': 'Jours avant accusé de réception (médiane / p90)', 'col.exec': 'Jours d\u2019exécution, nets (médiane / p90)',
-    'col.escalations': 'Escalades soulevées / résolues', 'col.refusals': 'Refus', 'col.custody': 'Jours de détention',
-    more: 'Afficher plus', none: 'Rien à afficher.', back: 'Retour',
-    'case.title': 'Chronologie du dossier', 'case.clocks': 'Horloges et délais', 'case.events': 'Événements',
-    'legend.running': 'en cours', 'legend.met': 'respecté', 'legend.breached': 'dépassé', 'legend.paused': 'suspendu', 'legend.cancelled': 'annulé', 'legend.escalation': 'escalade',
-    'chart.ack': 'Jours médians avant accusé de réception', 'chart.exec': 'Jours médians d\u2019exécution (nets)',
+    'col.case': 'Dossier',
+    'col.pair': 'Couple',
+    'col.kind': 'Type',
+    'col.state': 'État',
+    'col.idle': 'Jours sans acte',
+    'col.flags': 'Signaux',
+    'col.at': 'Date',
+    'col.event': 'Événement',
+    'col.transition': 'État',
+    'col.deadline': 'Échéance',
+    'col.daysLeft': 'Jours restants',
+    'col.level': 'Niveau',
+    'col.age': 'Âge (jours)',
+    'col.addressee': 'Destinataire',
+    'col.open': 'Ouverts',
+    'col.terminal': 'Clos',
+    'col.ack': 'Jours avant accusé de réception (médiane / p90)',
+    'col.exec': 'Jours d\u2019exécution, nets (médiane / p90)',
+    'col.escalations': 'Escalades soulevées / résolues',
+    'col.refusals': 'Refus',
+    'col.custody': 'Jours de détention',
+    more: 'Afficher plus',
+    none: 'Rien à afficher.',
+    back: 'Retour',
+    'case.title': 'Chronologie du dossier',
+    'case.clocks': 'Horloges et délais',
+    'case.events': 'Événements',
+    'legend.running': 'en cours',
+    'legend.met': 'respecté',
+    'legend.breached': 'dépassé',
+    'legend.paused': 'suspendu',
+    'legend.cancelled': 'annulé',
+    'legend.escalation': 'escalade',
+    'chart.ack': 'Jours médians avant accusé de réception',
+    'chart.exec': 'Jours médians d\u2019exécution (nets)',
   },
 };
 
@@ -136,20 +188,35 @@ async function pagedList(container, path, columns, cells, attrs) {
 const views = {
   async stalled() {
     const box = el('div', { class: 'card' });
-    await pagedList(box, '/monitoring/stalled?days=30', ['col.case', 'col.pair', 'col.kind', 'col.state', 'col.idle', 'col.flags'],
-      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.kind, r.state, String(r.idleDays), flags(r.flags)], { id: 'stalled-list' });
+    await pagedList(
+      box,
+      '/monitoring/stalled?days=30',
+      ['col.case', 'col.pair', 'col.kind', 'col.state', 'col.idle', 'col.flags'],
+      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.kind, r.state, String(r.idleDays), flags(r.flags)],
+      { id: 'stalled-list' },
+    );
     return [el('h2', { text: t('stalled.title') }), el('p', { class: 'muted', text: t('stalled.help', { days: 30 }) }), box];
   },
   async deadlines() {
     const box = el('div', { class: 'card' });
-    await pagedList(box, '/monitoring/deadlines?status=all&withinDays=7', ['col.case', 'col.pair', 'col.state', 'col.deadline', 'col.daysLeft', 'col.flags'],
-      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.state, r.requestedByDate, String(r.daysLeft), flags(r.flags)], { id: 'deadline-list' });
+    await pagedList(
+      box,
+      '/monitoring/deadlines?status=all&withinDays=7',
+      ['col.case', 'col.pair', 'col.state', 'col.deadline', 'col.daysLeft', 'col.flags'],
+      (r) => [caseLink(r.id), `${r.requestingState} → ${r.requestedState}`, r.state, r.requestedByDate, String(r.daysLeft), flags(r.flags)],
+      { id: 'deadline-list' },
+    );
     return [el('h2', { text: t('deadlines.title') }), box];
   },
   async escalations() {
     const box = el('div', { class: 'card' });
-    await pagedList(box, '/monitoring/escalations', ['col.case', 'col.pair', 'col.level', 'col.addressee', 'col.age'],
-      (r) => [caseLink(r.caseId), `${r.requestingState} → ${r.requestedState}`, `L${r.level}`, r.addressee, String(r.ageDays)], { id: 'escalation-list' });
+    await pagedList(
+      box,
+      '/monitoring/escalations',
+      ['col.case', 'col.pair', 'col.level', 'col.addressee', 'col.age'],
+      (r) => [caseLink(r.caseId), `${r.requestingState} → ${r.requestedState}`, `L${r.level}`, r.addressee, String(r.ageDays)],
+      { id: 'escalation-list' },
+    );
     return [el('h2', { text: t('escalations.title') }), box];
   },
   async statistics() {
@@ -157,12 +224,37 @@ const views = {
     const fmt = (x) => (x.median === null ? '—' : `${x.median} / ${x.p90}`);
     return [
       el('h2', { text: t('statistics.title') }),
-      el('p', { class: 'muted', text: stats.refreshedAt ? t('statistics.asOf', { at: new Date(stats.refreshedAt).toLocaleString(lang) }) : t('statistics.live') }),
-      el('div', { class: 'card' }, barChart(stats.pairs, (p) => p.ackDays.median, t('chart.ack')), barChart(stats.pairs, (p) => p.executionDays.median, t('chart.exec'))),
-      el('div', { class: 'card' }, table(['col.pair', 'col.open', 'col.terminal', 'col.ack', 'col.exec', 'col.escalations', 'col.refusals', 'col.custody'], stats.pairs, (p) => [
-        `${p.requestingState} → ${p.requestedState}`, String(p.open), String(p.terminal), fmt(p.ackDays), fmt(p.executionDays),
-        `${p.escalations.raised} / ${p.escalations.resolved}`, Object.entries(p.refusalsByGround).map(([g, n]) => `${g}: ${n}`).join(', ') || '—', String(p.custody.totalDays),
-      ], { id: 'statistics-table' })),
+      el('p', {
+        class: 'muted',
+        text: stats.refreshedAt ? t('statistics.asOf', { at: new Date(stats.refreshedAt).toLocaleString(lang) }) : t('statistics.live'),
+      }),
+      el(
+        'div',
+        { class: 'card' },
+        barChart(stats.pairs, (p) => p.ackDays.median, t('chart.ack')),
+        barChart(stats.pairs, (p) => p.executionDays.median, t('chart.exec')),
+      ),
+      el(
+        'div',
+        { class: 'card' },
+        table(
+          ['col.pair', 'col.open', 'col.terminal', 'col.ack', 'col.exec', 'col.escalations', 'col.refusals', 'col.custody'],
+          stats.pairs,
+          (p) => [
+            `${p.requestingState} → ${p.requestedState}`,
+            String(p.open),
+            String(p.terminal),
+            fmt(p.ackDays),
+            fmt(p.executionDays),
+            `${p.escalations.raised} / ${p.escalations.resolved}`,
+            Object.entries(p.refusalsByGround)
+              .map(([g, n]) => `${g}: ${n}`)
+              .join(', ') || '—',
+            String(p.custody.totalDays),
+          ],
+          { id: 'statistics-table' },
+        ),
+      ),
     ];
   },
   async case(id) {
@@ -172,15 +264,38 @@ const views = {
       el('h2', { text: `${t('case.title')} ${id.slice(0, 8)} · ${tl.requestingState} → ${tl.requestedState} · ${tl.state}` }),
       el('p', {}, flags(tl.flags)),
       el('div', { class: 'card' }, el('h3', { text: t('case.clocks') }), legend(), timelineSvg(tl)),
-      el('div', { class: 'card' }, el('h3', { text: t('case.events') }), table(['col.at', 'col.event', 'col.transition'], tl.events.map((e) => ({ ...e, id: String(e.seq) })),
-        (e) => [new Date(e.at).toLocaleString(lang), `${e.event}${e.actor?.role ? ` · ${e.actor.role}` : ''}`, e.from && e.from !== e.to ? `${e.from} → ${e.to}` : e.to])),
+      el(
+        'div',
+        { class: 'card' },
+        el('h3', { text: t('case.events') }),
+        table(
+          ['col.at', 'col.event', 'col.transition'],
+          tl.events.map((e) => ({ ...e, id: String(e.seq) })),
+          (e) => [
+            new Date(e.at).toLocaleString(lang),
+            `${e.event}${e.actor?.role ? ` · ${e.actor.role}` : ''}`,
+            e.from && e.from !== e.to ? `${e.from} → ${e.to}` : e.to,
+          ],
+        ),
+      ),
     ];
   },
 };
 
 function legend() {
   const box = el('div', { class: 'legend' });
-  for (const s of ['running', 'met', 'breached', 'paused', 'cancelled']) box.append(el('span', {}, el('i', { class: `clock-${s}`, style: `background: var(--${{ running: 'accent', met: 'ok', breached: 'bad', paused: 'paused', cancelled: 'muted' }[s]})` }), t(`legend.${s}`)));
+  for (const s of ['running', 'met', 'breached', 'paused', 'cancelled'])
+    box.append(
+      el(
+        'span',
+        {},
+        el('i', {
+          class: `clock-${s}`,
+          style: `background: var(--${{ running: 'accent', met: 'ok', breached: 'bad', paused: 'paused', cancelled: 'muted' }[s]})`,
+        }),
+        t(`legend.${s}`),
+      ),
+    );
   box.append(el('span', {}, el('i', { style: 'background: var(--bad); clip-path: polygon(50% 0, 100% 100%, 0 100%)' }), t('legend.escalation')));
   return box;
 }
@@ -195,10 +310,16 @@ const svg = (tag, attrs = {}, text) => {
 
 /** Clocks as bars on a time axis, events as ticks, escalations as red markers: where the case lost its time. */
 function timelineSvg(tl) {
-  const times = [...tl.events.map((e) => Date.parse(e.at)), ...tl.clocks.flatMap((k) => [Date.parse(k.startedAt), Date.parse(k.dueAt)])].filter(Number.isFinite);
+  const times = [...tl.events.map((e) => Date.parse(e.at)), ...tl.clocks.flatMap((k) => [Date.parse(k.startedAt), Date.parse(k.dueAt)])].filter(
+    Number.isFinite,
+  );
   const start = Math.min(...times);
   const end = Math.max(...times, Date.now());
-  const width = 1100, left = 190, right = 20, row = 22, top = 30;
+  const width = 1100,
+    left = 190,
+    right = 20,
+    row = 22,
+    top = 30;
   const height = top + (tl.clocks.length + 2) * row + 30;
   const x = (ms) => left + ((ms - start) / Math.max(1, end - start)) * (width - left - right);
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', role: 'img', 'aria-label': t('case.clocks'), id: 'case-timeline' });
@@ -212,7 +333,15 @@ function timelineSvg(tl) {
     const stop = k.stoppedAt ? Date.parse(k.stoppedAt) : Math.min(Date.now(), Date.parse(k.dueAt));
     const group = svg('g', { 'data-rule': k.ruleId, 'data-status': k.status });
     group.append(svg('text', { x: 4, y: y + 13 }, `${k.ruleId}`));
-    group.append(svg('rect', { x: x(Date.parse(k.startedAt)), y: y + 3, width: Math.max(2, x(stop) - x(Date.parse(k.startedAt))), height: 12, class: `clock-${k.status}` }));
+    group.append(
+      svg('rect', {
+        x: x(Date.parse(k.startedAt)),
+        y: y + 3,
+        width: Math.max(2, x(stop) - x(Date.parse(k.startedAt))),
+        height: 12,
+        class: `clock-${k.status}`,
+      }),
+    );
     group.append(svg('line', { x1: x(Date.parse(k.dueAt)), x2: x(Date.parse(k.dueAt)), y1: y, y2: y + 18, stroke: '#1d2733', 'stroke-dasharray': '2,2' }));
     group.append(svg('title', {}, `${k.ruleId} · ${k.status} · ${k.legalRef ?? ''} · ${k.dueAt}`));
     root.append(group);
@@ -221,16 +350,31 @@ function timelineSvg(tl) {
   root.append(svg('text', { x: 4, y: ey + 12 }, t('case.events')));
   for (const e of tl.events) {
     const escalation = e.event === 'ESCALATION';
-    root.append(escalation
-      ? svg('polygon', { points: `${x(Date.parse(e.at))},${ey} ${x(Date.parse(e.at)) - 6},${ey + 14} ${x(Date.parse(e.at)) + 6},${ey + 14}`, fill: 'var(--bad)', 'data-escalation': e.data?.level ?? '' })
-      : svg('line', { x1: x(Date.parse(e.at)), x2: x(Date.parse(e.at)), y1: ey, y2: ey + 14, stroke: e.from !== e.to ? '#0b5fa5' : '#9aa4af', 'stroke-width': 2 }));
+    root.append(
+      escalation
+        ? svg('polygon', {
+            points: `${x(Date.parse(e.at))},${ey} ${x(Date.parse(e.at)) - 6},${ey + 14} ${x(Date.parse(e.at)) + 6},${ey + 14}`,
+            fill: 'var(--bad)',
+            'data-escalation': e.data?.level ?? '',
+          })
+        : svg('line', {
+            x1: x(Date.parse(e.at)),
+            x2: x(Date.parse(e.at)),
+            y1: ey,
+            y2: ey + 14,
+            stroke: e.from !== e.to ? '#0b5fa5' : '#9aa4af',
+            'stroke-width': 2,
+          }),
+    );
   }
   return root;
 }
 
 function barChart(pairs, value, title) {
   const data = pairs.map((p) => ({ label: `${p.requestingState}→${p.requestedState}`, v: value(p) })).filter((d) => d.v !== null);
-  const width = 520, bar = 18, left = 80;
+  const width = 520,
+    bar = 18,
+    left = 80;
   const max = Math.max(1, ...data.map((d) => d.v));
   const root = svg('svg', { viewBox: `0 0 ${width} ${30 + data.length * (bar + 6)}`, width: '48%', role: 'img', 'aria-label': title });
   root.append(svg('text', { x: 0, y: 14 }, title));
@@ -255,7 +399,11 @@ async function openIdConfig() {
   return signInConfig;
 }
 
-const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const randomText = (n) => base64url(crypto.getRandomValues(new Uint8Array(n)));
 /** The dashboard's own address, without query or hash: what the provider sends the user back to. */
 const redirectUri = () => new URL('./', `${location.origin}${location.pathname}`).href;
@@ -266,7 +414,16 @@ async function startOpenIdSignIn(oidc) {
   const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   sessionStorage.setItem('oidc', JSON.stringify({ verifier, state }));
   const url = new URL(oidc.authorizationEndpoint);
-  const params = { response_type: 'code', client_id: oidc.clientId, redirect_uri: redirectUri(), scope: oidc.scope, state, code_challenge: challenge, code_challenge_method: 'S256', resource: oidc.resource };
+  const params = {
+    response_type: 'code',
+    client_id: oidc.clientId,
+    redirect_uri: redirectUri(),
+    scope: oidc.scope,
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    resource: oidc.resource,
+  };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
   location.assign(url.href);
 }
@@ -283,7 +440,14 @@ async function completeOpenIdSignIn() {
   history.replaceState(null, '', `${location.pathname}#/stalled`);
   const oidc = await openIdConfig();
   if (!oidc || !saved || params.get('error') || params.get('state') !== saved.state) return t('login.oidcFailed');
-  const body = new URLSearchParams({ grant_type: 'authorization_code', code: params.get('code'), redirect_uri: redirectUri(), client_id: oidc.clientId, code_verifier: saved.verifier, resource: oidc.resource });
+  const body = new URLSearchParams({
+    grant_type: 'authorization_code',
+    code: params.get('code'),
+    redirect_uri: redirectUri(),
+    client_id: oidc.clientId,
+    code_verifier: saved.verifier,
+    resource: oidc.resource,
+  });
   try {
     const res = await fetch(oidc.tokenEndpoint, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     const token = res.ok ? (await res.json()).access_token : undefined;
@@ -305,17 +469,36 @@ function login(message) {
   main.replaceChildren(card);
   void openIdConfig().then((oidc) => {
     if (!oidc || !card.isConnected) return;
-    card.prepend(el('p', {}, el('button', { id: 'oidc-sign-in', type: 'button', text: t('login.oidc'), onclick: () => startOpenIdSignIn(oidc) })), el('p', { class: 'muted', text: t('login.or') }));
+    card.prepend(
+      el('p', {}, el('button', { id: 'oidc-sign-in', type: 'button', text: t('login.oidc'), onclick: () => startOpenIdSignIn(oidc) })),
+      el('p', { class: 'muted', text: t('login.or') }),
+    );
   });
   card.append(
-    el('h2', { text: t('login.title') }), el('p', { class: 'muted', text: t('login.help') }), input,
-    el('p', {}, el('button', { id: 'login-submit', text: t('login.submit'), onclick: async () => {
-      sessionStorage.setItem('token', input.value.trim());
-      const res = await fetch('/me', { headers: { authorization: `Bearer ${input.value.trim()}` } });
-      if (!res.ok) { sessionStorage.removeItem('token'); error.textContent = t('login.failed'); return; }
-      location.hash = '#/stalled';
-      route();
-    } })), error);
+    el('h2', { text: t('login.title') }),
+    el('p', { class: 'muted', text: t('login.help') }),
+    input,
+    el(
+      'p',
+      {},
+      el('button', {
+        id: 'login-submit',
+        text: t('login.submit'),
+        onclick: async () => {
+          sessionStorage.setItem('token', input.value.trim());
+          const res = await fetch('/me', { headers: { authorization: `Bearer ${input.value.trim()}` } });
+          if (!res.ok) {
+            sessionStorage.removeItem('token');
+            error.textContent = t('login.failed');
+            return;
+          }
+          location.hash = '#/stalled';
+          route();
+        },
+      }),
+    ),
+    error,
+  );
 }
 
 let routeSeq = 0;

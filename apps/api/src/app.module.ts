@@ -28,8 +28,22 @@ export class AppModule {
   static forConfig(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [DatabaseModule.forConfig(config.database), TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs), CasesModule, CodecModule.forConfig(config)],
-      controllers: [HealthController, ReferenceController, MonitoringController, MetricsController, OperationsController, UsersController, AuditController, DashboardSignInController],
+      imports: [
+        DatabaseModule.forConfig(config.database),
+        TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs),
+        CasesModule,
+        CodecModule.forConfig(config),
+      ],
+      controllers: [
+        HealthController,
+        ReferenceController,
+        MonitoringController,
+        MetricsController,
+        OperationsController,
+        UsersController,
+        AuditController,
+        DashboardSignInController,
+      ],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,

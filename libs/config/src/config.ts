@@ -234,7 +234,10 @@ export const DEFAULT_CODEC_CORS_ORIGINS = ['http://127.0.0.1:8233', 'http://loca
 function readCodecCorsOrigins(r: Reader): string[] {
   const raw = r.optional('CODEC_CORS_ORIGINS');
   if (raw === undefined) return DEFAULT_CODEC_CORS_ORIGINS;
-  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = raw
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let ok = false;
     try {
@@ -250,7 +253,7 @@ function readAuth(r: Reader): AuthConfig {
   const jwksUrl = r.optional('AUTH_JWKS_URL');
   const publicKeyFile = r.optional('AUTH_PUBLIC_KEY_FILE');
   if (!jwksUrl && !publicKeyFile) {
-    r.problems.push('one of AUTH_JWKS_URL (an OIDC provider\'s key set) or AUTH_PUBLIC_KEY_FILE (a PEM public key) is required');
+    r.problems.push("one of AUTH_JWKS_URL (an OIDC provider's key set) or AUTH_PUBLIC_KEY_FILE (a PEM public key) is required");
   }
   if (jwksUrl) r.url('AUTH_JWKS_URL', ['https:', 'http:']);
   const dashboardClientId = r.optional('AUTH_DASHBOARD_CLIENT_ID');
@@ -262,7 +265,10 @@ function readAuth(r: Reader): AuthConfig {
     audience: r.text('AUTH_AUDIENCE', 'mla-engine'),
     jwksUrl,
     publicKeyFile,
-    algorithms: r.text('AUTH_ALGORITHMS', 'ES256,RS256').split(',').map((a) => a.trim()),
+    algorithms: r
+      .text('AUTH_ALGORITHMS', 'ES256,RS256')
+      .split(',')
+      .map((a) => a.trim()),
     maxTokenAgeSeconds: r.duration('AUTH_MAX_TOKEN_AGE', 12 * 3600, 60, 31 * 86400),
     clockToleranceSeconds: r.duration('AUTH_CLOCK_TOLERANCE', 30, 0, 600),
     jwksCacheSeconds: r.duration('AUTH_JWKS_CACHE', 600, 1, 86400),

@@ -1,4 +1,12 @@
-import type { ActorRef, CaseContext, DomesticProsecutionState, ExtraditionCaseState, ExtraditionContent, LegalBasisSnapshot, TransmissionChannel } from '../../domain/src';
+import type {
+  ActorRef,
+  CaseContext,
+  DomesticProsecutionState,
+  ExtraditionCaseState,
+  ExtraditionContent,
+  LegalBasisSnapshot,
+  TransmissionChannel,
+} from '../../domain/src';
 import type { ContinuedCase } from './mla-case.contract';
 
 export interface ExtraditionWorkflowInput {

@@ -57,8 +57,8 @@ describe('access policy: roles × relations to the case', () => {
     ['manager of a party State', manager, ['MANAGER']],
     ['manager of a third State', foreignManager, []],
     ['network secretariat', secretariat, ['MANAGER']],
-    ["an administrator of the requesting State", admin, ['ADMIN']],
-    ["an administrator of the requested State after transmission", requestedAdmin, ['ADMIN']],
+    ['an administrator of the requesting State', admin, ['ADMIN']],
+    ['an administrator of the requested State after transmission', requestedAdmin, ['ADMIN']],
     ['an administrator of a third State', foreignAdmin, []],
     ['unrelated central authority', unrelated, []],
   ])('%s', (_label, who, expected) => {

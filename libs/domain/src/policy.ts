@@ -51,9 +51,7 @@ export type CaseAction =
   | { kind: 'COMMAND'; name: string; allowedRelations: readonly CaseRelation[] };
 
 export type PolicyDecision =
-  | { outcome: 'ALLOW'; relation: CaseRelation; role: Role; visibility: Visibility }
-  | { outcome: 'FORBIDDEN'; reason: string }
-  | { outcome: 'NOT_FOUND' };
+  { outcome: 'ALLOW'; relation: CaseRelation; role: Role; visibility: Visibility } | { outcome: 'FORBIDDEN'; reason: string } | { outcome: 'NOT_FOUND' };
 
 const has = (actor: Actor, role: Role) => actor.roles.includes(role);
 
@@ -131,11 +129,7 @@ const VISIBILITY: Record<CaseRelation, Visibility> = {
 };
 
 /** Relations whose holders may add notes to a case. Network contacts comment; managers and admins do not. */
-const COMMENTING: ReadonlySet<CaseRelation> = new Set<CaseRelation>([
-  ...PARTY_RELATIONS,
-  'LIAISON_MAGISTRATE',
-  'FOCAL_POINT',
-]);
+const COMMENTING: ReadonlySet<CaseRelation> = new Set<CaseRelation>([...PARTY_RELATIONS, 'LIAISON_MAGISTRATE', 'FOCAL_POINT']);
 
 /**
  * The one access decision of the engine. A case the actor has no relation to does not exist for
@@ -175,7 +169,10 @@ function strongestVisibility(relations: readonly CaseRelation[]): Visibility {
 }
 
 export function describeRelation(relation: CaseRelation): string {
-  return relation.toLowerCase().replace(/_/g, ' ').replace(/\bca\b/, 'central authority');
+  return relation
+    .toLowerCase()
+    .replace(/_/g, ' ')
+    .replace(/\bca\b/, 'central authority');
 }
 
 /**
@@ -184,7 +181,8 @@ export function describeRelation(relation: CaseRelation): string {
  */
 export function mayFile(actor: Actor, kind: 'MLA' | 'EXTRADITION' = 'MLA'): PolicyDecision {
   if (has(actor, 'PROSECUTOR')) return { outcome: 'ALLOW', relation: 'REQUESTING_PROSECUTOR', role: 'PROSECUTOR', visibility: 'FULL' };
-  if (kind === 'EXTRADITION' && has(actor, 'CENTRAL_AUTHORITY')) return { outcome: 'ALLOW', relation: 'REQUESTING_CA', role: 'CENTRAL_AUTHORITY', visibility: 'FULL' };
+  if (kind === 'EXTRADITION' && has(actor, 'CENTRAL_AUTHORITY'))
+    return { outcome: 'ALLOW', relation: 'REQUESTING_CA', role: 'CENTRAL_AUTHORITY', visibility: 'FULL' };
   return {
     outcome: 'FORBIDDEN',
     reason:

@@ -60,15 +60,20 @@ export function visibleFlags(flags: readonly string[], reader: Reader): string[]
  * requested State has been transmitted.
  */
 export function visibleFlagsInScope(actor: Actor, row: { requestingState: string; requestedState: string; flags: readonly string[] }): string[] {
-  const requestedCa = decide(actor, { kind: 'COMMAND', name: 'READ_CONFLICT', allowedRelations: ['REQUESTED_CA'] }, {
-    requestingState: row.requestingState,
-    requestedState: row.requestedState,
-    requestingAuthorityId: '',
-    createdBy: '',
-    transmitted: true,
-    terminal: false,
-    executingAuthorityIds: [],
-    escalatedToFocalPointsOf: [],
-  }).outcome === 'ALLOW';
+  const requestedCa =
+    decide(
+      actor,
+      { kind: 'COMMAND', name: 'READ_CONFLICT', allowedRelations: ['REQUESTED_CA'] },
+      {
+        requestingState: row.requestingState,
+        requestedState: row.requestedState,
+        requestingAuthorityId: '',
+        createdBy: '',
+        transmitted: true,
+        terminal: false,
+        executingAuthorityIds: [],
+        escalatedToFocalPointsOf: [],
+      },
+    ).outcome === 'ALLOW';
   return row.flags.filter((f) => FLAG_CLASSES[f] !== 'conflict' || requestedCa);
 }

@@ -44,9 +44,7 @@ export class AccessLogStore {
 
   async list(f: AccessLogFilter): Promise<AccessLogEntry[]> {
     const params: unknown[] = [f.stateCode];
-    const where = [
-      `(l.actor_state = $1 OR EXISTS (SELECT 1 FROM cases c WHERE c.id = ANY(l.case_ids) AND $1 IN (c.requesting_state, c.requested_state)))`,
-    ];
+    const where = [`(l.actor_state = $1 OR EXISTS (SELECT 1 FROM cases c WHERE c.id = ANY(l.case_ids) AND $1 IN (c.requesting_state, c.requested_state)))`];
     const add = (sql: (p: string) => string, value: unknown) => {
       params.push(value);
       where.push(sql(`$${params.length}`));
@@ -57,12 +55,20 @@ export class AccessLogStore {
     if (f.to) add((p) => `l.at < ${p}`, f.to);
     if (f.beforeId) add((p) => `l.id < ${p}::bigint`, f.beforeId);
     params.push(f.limit);
-    const rows: Array<{ id: string; at: Date; actor_id: string; actor_role: string | null; actor_state: string | null; actor_authority_id: string | null; view: AccessView; case_ids: string[] }> =
-      await this.db.query(
-        `SELECT l.id::text AS id, l.at, l.actor_id, l.actor_role, l.actor_state, l.actor_authority_id, l.view, l.case_ids::text[] AS case_ids
+    const rows: Array<{
+      id: string;
+      at: Date;
+      actor_id: string;
+      actor_role: string | null;
+      actor_state: string | null;
+      actor_authority_id: string | null;
+      view: AccessView;
+      case_ids: string[];
+    }> = await this.db.query(
+      `SELECT l.id::text AS id, l.at, l.actor_id, l.actor_role, l.actor_state, l.actor_authority_id, l.view, l.case_ids::text[] AS case_ids
          FROM access_log l WHERE ${where.join(' AND ')} ORDER BY l.id DESC LIMIT $${params.length}`,
-        params,
-      );
+      params,
+    );
     return rows.map((r) => ({
       id: r.id,
       at: r.at,

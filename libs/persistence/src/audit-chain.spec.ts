@@ -4,9 +4,21 @@ const CASE = '0b7c2a34-5b0e-4c1c-9d7e-2f5d8f4a9e11';
 
 function content(seq: number, extra: Partial<AuditRowContent> = {}): AuditRowContent {
   return {
-    caseId: CASE, seq, event: seq === 0 ? 'FILED' : 'NOTE', fromState: seq === 0 ? null : 'DRAFT', toState: 'DRAFT', actorId: 'u-sn-prosecutor',
-    actorRole: 'PROSECUTOR', actorState: 'SN', actorAuthorityId: 'SN-PROS-DAKAR', at: new Date(Date.UTC(2026, 0, 1 + seq)).toISOString(),
-    legalRef: null, comment: `note ${seq}`, data: { b: seq, a: [1, { d: 1, c: 2 }] }, notify: null, ...extra,
+    caseId: CASE,
+    seq,
+    event: seq === 0 ? 'FILED' : 'NOTE',
+    fromState: seq === 0 ? null : 'DRAFT',
+    toState: 'DRAFT',
+    actorId: 'u-sn-prosecutor',
+    actorRole: 'PROSECUTOR',
+    actorState: 'SN',
+    actorAuthorityId: 'SN-PROS-DAKAR',
+    at: new Date(Date.UTC(2026, 0, 1 + seq)).toISOString(),
+    legalRef: null,
+    comment: `note ${seq}`,
+    data: { b: seq, a: [1, { d: 1, c: 2 }] },
+    notify: null,
+    ...extra,
   };
 }
 
@@ -31,7 +43,15 @@ describe('audit hash chain', () => {
 
   it('changes with any covered column and with the previous hash', () => {
     const base = auditRowHash(content(2), GENESIS_HASH);
-    for (const change of [{ comment: 'other' }, { seq: 3 }, { actorId: 'u-x' }, { data: null }, { notify: ['u-a'] }, { at: '2026-01-03T00:00:00.001Z' }, { legalRef: 'x' }]) {
+    for (const change of [
+      { comment: 'other' },
+      { seq: 3 },
+      { actorId: 'u-x' },
+      { data: null },
+      { notify: ['u-a'] },
+      { at: '2026-01-03T00:00:00.001Z' },
+      { legalRef: 'x' },
+    ]) {
       expect(auditRowHash(content(2, change as Partial<AuditRowContent>), GENESIS_HASH)).not.toBe(base);
     }
     expect(auditRowHash(content(2), 'f'.repeat(64))).not.toBe(base);

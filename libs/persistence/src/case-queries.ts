@@ -1,7 +1,5 @@
 import type { DataSource } from 'typeorm';
-import {
-  Actor, CaseAccessFacts, DOMESTIC_STATES, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState, isDomesticTerminal,
-} from '../../domain/src';
+import { Actor, CaseAccessFacts, DOMESTIC_STATES, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState, isDomesticTerminal } from '../../domain/src';
 import { isCanonicalInstant, isUuid } from './typed-values';
 
 /**

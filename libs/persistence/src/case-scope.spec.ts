@@ -3,7 +3,12 @@ import { caseScope, caseScopeOver } from './case-queries';
 
 const PAIR_COLUMNS = new Set(['requesting_state', 'requested_state', 'kind', 'legal_basis', 'transmitted']);
 const actor = (roles: Actor['roles'], extra: Partial<Actor> = {}): Actor => ({
-  userId: 'u-1', roles, stateCode: 'SN', authorityId: 'SN-CA', liaisonPostings: [], ...extra,
+  userId: 'u-1',
+  roles,
+  stateCode: 'SN',
+  authorityId: 'SN-CA',
+  liaisonPostings: [],
+  ...extra,
 });
 
 describe('case scope over rows that keep only some case columns', () => {
@@ -19,7 +24,13 @@ describe('case scope over rows that keep only some case columns', () => {
   });
 
   it('is null, leaving the parameters alone, when the scope reads an authority, an escalation or a state', () => {
-    for (const roles of [['PROSECUTOR'], ['EXECUTING_AUTHORITY'], ['FOCAL_POINT'], ['CENTRAL_AUTHORITY', 'PROSECUTOR'], ['ADMIN', 'PROSECUTOR']] as Actor['roles'][]) {
+    for (const roles of [
+      ['PROSECUTOR'],
+      ['EXECUTING_AUTHORITY'],
+      ['FOCAL_POINT'],
+      ['CENTRAL_AUTHORITY', 'PROSECUTOR'],
+      ['ADMIN', 'PROSECUTOR'],
+    ] as Actor['roles'][]) {
       const params: unknown[] = ['2026-01-01'];
       expect(caseScopeOver(PAIR_COLUMNS, actor(roles), params)).toBeNull();
       expect(params).toEqual(['2026-01-01']);

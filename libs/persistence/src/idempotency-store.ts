@@ -30,10 +30,10 @@ export class IdempotencyStore {
 
   async claim(actorId: string, key: string, operation: string, digest: string, caseId: string | null): Promise<IdempotencyClaim> {
     // Keys past their retention are forgotten, the actor's own only: the primary key index finds them.
-    await this.db.query(
-      `DELETE FROM idempotency_keys WHERE actor_id = $1 AND operation <> 'FILE' AND created_at < now() - make_interval(hours => $2)`,
-      [actorId, this.options.retentionHours],
-    );
+    await this.db.query(`DELETE FROM idempotency_keys WHERE actor_id = $1 AND operation <> 'FILE' AND created_at < now() - make_interval(hours => $2)`, [
+      actorId,
+      this.options.retentionHours,
+    ]);
     const inserted: unknown[] = await this.db.query(
       `INSERT INTO idempotency_keys (actor_id, key, operation, case_id, request_digest, status, locked_until)
        VALUES ($1, $2, $3, $4, $5, 'IN_FLIGHT', now() + make_interval(secs => $6))
@@ -48,12 +48,11 @@ export class IdempotencyStore {
       response_status: number | null;
       response_version: number | null;
       expired: boolean;
-    }> =
-      await this.db.query(
-        `SELECT request_digest, status, case_id, response_status, response_version, locked_until <= now() AS expired
+    }> = await this.db.query(
+      `SELECT request_digest, status, case_id, response_status, response_version, locked_until <= now() AS expired
          FROM idempotency_keys WHERE actor_id = $1 AND key = $2`,
-        [actorId, key],
-      );
+      [actorId, key],
+    );
     if (!row) return this.claim(actorId, key, operation, digest, caseId);
     if (row.status === 'IN_FLIGHT' && !row.expired) return { kind: 'IN_FLIGHT' };
     if (row.request_digest !== digest) return { kind: 'MISMATCH' };

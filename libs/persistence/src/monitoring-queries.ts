@@ -1,7 +1,15 @@
 import type { Actor } from '../../domain/src';
 import { caseRowsForExport } from './monitoring/csv';
 import {
-  DeadlineOptions, DeadlineRow, EscalationOptions, EscalationRow, StalledOptions, StalledRow, deadlineCases, openEscalations, stalledCases,
+  DeadlineOptions,
+  DeadlineRow,
+  EscalationOptions,
+  EscalationRow,
+  StalledOptions,
+  StalledRow,
+  deadlineCases,
+  openEscalations,
+  stalledCases,
 } from './monitoring/lists';
 import { liveStatistics } from './monitoring/live-statistics';
 import { preAggregatedStatistics, refreshPreAggregates } from './monitoring/pre-aggregated-statistics';

@@ -123,7 +123,10 @@ export class CaseGateway {
     const workflowId = caseWorkflowId(kind, caseId);
     const deadline = Date.now() + this.waitMs;
     return this.call(caseId, async () => {
-      const update = await within(this.client.workflow.getHandle(workflowId).startUpdate(redriveProjectionUpdate, { args: [{ sanitize }], waitForStage: 'ACCEPTED' }), deadline);
+      const update = await within(
+        this.client.workflow.getHandle(workflowId).startUpdate(redriveProjectionUpdate, { args: [{ sanitize }], waitForStage: 'ACCEPTED' }),
+        deadline,
+      );
       if (!update) throw new CommandNotAcceptedError(caseId);
       return this.outcome(update.result(), workflowId, deadline);
     });

@@ -56,7 +56,9 @@ describe('EncryptionCodec', () => {
 
   it('refuses, naming it, a payload sealed with a key the ring does not hold', async () => {
     const [sealed] = await codecOf('k0', { k0: randomBytes(32) }).encode([plain()]);
-    const err = await codecOf('k1', { k1 }).decode([sealed]).catch((e) => e);
+    const err = await codecOf('k1', { k1 })
+      .decode([sealed])
+      .catch((e) => e);
     expect(err).toBeInstanceOf(PayloadDecryptionError);
     expect(err.message).toMatch(/key "k0", which the key ring does not hold \(it holds k1\)/);
   });

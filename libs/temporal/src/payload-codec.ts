@@ -94,7 +94,9 @@ export class EncryptionCodec implements PayloadCodec {
     if (!id) throw new PayloadDecryptionError(`a sealed payload names no key (metadata "${KEY_ID_METADATA}" missing)`);
     const key = await this.keys.decryptionKey(id);
     if (!key) {
-      throw new PayloadDecryptionError(`payload sealed with key "${id}", which the key ring does not hold (it holds ${(await this.keys.keyIds()).join(', ') || 'no key'}); add that key back to TEMPORAL_CODEC_KEYS`);
+      throw new PayloadDecryptionError(
+        `payload sealed with key "${id}", which the key ring does not hold (it holds ${(await this.keys.keyIds()).join(', ') || 'no key'}); add that key back to TEMPORAL_CODEC_KEYS`,
+      );
     }
     const sealed = Buffer.from(payload.data ?? new Uint8Array());
     if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`sealed payload (key "${id}") is truncated`);

@@ -34,7 +34,11 @@ export class TemporalClientModule {
           inject: [TEMPORAL_CONNECTION],
           useFactory: (connection: Connection) =>
             // Every payload the API sends (filings, commands) is sealed before it reaches the server.
-            new CaseGateway(new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.codecKeys) }), config.taskQueue, commandWaitMs),
+            new CaseGateway(
+              new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.codecKeys) }),
+              config.taskQueue,
+              commandWaitMs,
+            ),
         },
         ConnectionCloser,
       ],

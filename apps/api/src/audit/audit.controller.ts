@@ -25,7 +25,7 @@ export class AuditController {
 
   @Get('audit/verify')
   @ApiOperation({
-    summary: 'Recompute every case\'s audit hash chain (or one case\'s) and rebuild state and version from the trail',
+    summary: "Recompute every case's audit hash chain (or one case's) and rebuild state and version from the trail",
     description:
       '`chain.broken` lists the first broken link per case (CONTENT_CHANGED, ROW_MISSING, REORDERED, LINK_BROKEN, UNHASHED) with its seq; ' +
       '`readModel.mismatches` the cases whose `cases` row disagrees with the last audit row. Administrators and the secretariat.',
@@ -43,8 +43,8 @@ export class AuditController {
   @ApiOperation({
     summary: 'Who read which case, in which view, when (newest first): data-protection officers only',
     description:
-      'Rows of the officer\'s State\'s users and rows naming a case the State is a party to. One row per request: a list page or an export ' +
-      'chunk names all its cases. Page with `before` = the previous page\'s `nextBefore`.',
+      "Rows of the officer's State's users and rows naming a case the State is a party to. One row per request: a list page or an export " +
+      "chunk names all its cases. Page with `before` = the previous page's `nextBefore`.",
   })
   @ReadResponses(AccessLogPageDto, 400, 403)
   async accessLogRows(@CurrentActor() actor: Actor, @Query() q: AccessLogQuery) {
@@ -52,8 +52,13 @@ export class AuditController {
       throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'the access log is for data-protection officers');
     }
     const items = await this.accessLog.list({
-      stateCode: actor.stateCode, caseId: q.caseId, userId: q.userId, from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
-      limit: q.limit, beforeId: q.before,
+      stateCode: actor.stateCode,
+      caseId: q.caseId,
+      userId: q.userId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      limit: q.limit,
+      beforeId: q.before,
     });
     return { items, nextBefore: items.length === q.limit ? items[items.length - 1].id : null };
   }

@@ -5,7 +5,10 @@ import { ProblemException } from '../common/problem';
 export const AUTH_THROTTLE = Symbol('AUTH_THROTTLE');
 export const DEFAULT_AUTH_FAILURE_LIMIT: RateLimitConfig = { authFailures: 60, windowSeconds: 60 };
 
-type Limiter = (req: FastifyRequest, options?: { increment?: boolean }) => Promise<{ isAllowed: boolean; remaining?: number; isExceeded?: boolean; ttlInSeconds?: number }>;
+type Limiter = (
+  req: FastifyRequest,
+  options?: { increment?: boolean },
+) => Promise<{ isAllowed: boolean; remaining?: number; isExceeded?: boolean; ttlInSeconds?: number }>;
 const CLAIMED_SUBJECT = Symbol('claimed-subject');
 type Counted = FastifyRequest & { [CLAIMED_SUBJECT]?: string };
 
@@ -55,7 +58,11 @@ export class AuthThrottle {
 }
 
 function tooMany(ttlInSeconds: number | undefined): ProblemException {
-  const problem = ProblemException.of(429, 'TOO_MANY_AUTHENTICATION_FAILURES', 'too many requests with refused credentials from this client or for this user; retry later');
+  const problem = ProblemException.of(
+    429,
+    'TOO_MANY_AUTHENTICATION_FAILURES',
+    'too many requests with refused credentials from this client or for this user; retry later',
+  );
   problem.retryAfterSeconds = Math.max(1, ttlInSeconds ?? 1);
   return problem;
 }

@@ -53,7 +53,7 @@ export class AuthGuard implements CanActivate {
     const actor = await this.users.actorFor(subject);
     if (!actor || actor.roles.length === 0) {
       await this.throttle.failed(request, subject);
-      throw unauthorized('the token\'s subject is not an enabled user of this engine');
+      throw unauthorized("the token's subject is not an enabled user of this engine");
     }
     request.actor = actor;
     return true;

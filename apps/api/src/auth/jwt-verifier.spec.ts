@@ -9,9 +9,20 @@ describe('JwtVerifier', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const file = join(mkdtempSync(join(tmpdir(), 'jwt-')), 'pub.pem');
     writeFileSync(file, await exportSPKI(publicKey));
-    const verifier = new JwtVerifier({ issuer: 'iss', audience: 'aud', publicKeyFile: file, algorithms: ['ES256'], maxTokenAgeSeconds: 12 * 3600, clockToleranceSeconds: 30 });
+    const verifier = new JwtVerifier({
+      issuer: 'iss',
+      audience: 'aud',
+      publicKeyFile: file,
+      algorithms: ['ES256'],
+      maxTokenAgeSeconds: 12 * 3600,
+      clockToleranceSeconds: 30,
+    });
     const sign = (claims: { sub?: string; iss?: string; aud?: string; exp?: string | number; iat?: number | null }) => {
-      const jwt = new SignJWT({}).setProtectedHeader({ alg: 'ES256' }).setIssuer(claims.iss ?? 'iss').setAudience(claims.aud ?? 'aud').setExpirationTime(claims.exp ?? '1h');
+      const jwt = new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setIssuer(claims.iss ?? 'iss')
+        .setAudience(claims.aud ?? 'aud')
+        .setExpirationTime(claims.exp ?? '1h');
       if (claims.iat !== null) jwt.setIssuedAt(claims.iat);
       if (claims.sub) jwt.setSubject(claims.sub);
       return jwt.sign(privateKey);

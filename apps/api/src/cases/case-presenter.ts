@@ -32,7 +32,10 @@ export function presentCase(row: CaseRow, reader: Reader) {
     rulePack: { instrumentId: row.legalBasis, version: row.rulePackVersion },
     assistanceTypes: row.assistanceTypes,
     items: (row.detail?.items ?? []).map((i: Record<string, unknown>) => ({
-      id: i.id, assistanceType: i.assistanceType, status: i.status, executingAuthorityId: i.executingAuthorityId ?? null,
+      id: i.id,
+      assistanceType: i.assistanceType,
+      status: i.status,
+      executingAuthorityId: i.executingAuthorityId ?? null,
     })),
     language: row.language,
     urgency: row.urgency,

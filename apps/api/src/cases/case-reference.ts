@@ -42,14 +42,25 @@ export class CaseReference {
     return Object.fromEntries(ids.map((id) => [id, known.get(id) ?? null]));
   }
 
-  async basisFor(instrumentId: string, today: string, states: string[], problems: FieldProblem[], field = 'legalBasis', covers = 'MLA'): Promise<LegalBasisSnapshot | null> {
+  async basisFor(
+    instrumentId: string,
+    today: string,
+    states: string[],
+    problems: FieldProblem[],
+    field = 'legalBasis',
+    covers = 'MLA',
+  ): Promise<LegalBasisSnapshot | null> {
     const instrument = await this.reference.instrument(instrumentId);
     if (!instrument) {
       problems.push({ field, rule: 'known_instrument', message: `${instrumentId} is not a known legal instrument` });
       return null;
     }
     if (!instrument.covers.includes(covers)) {
-      problems.push({ field, rule: covers === 'MLA' ? 'covers_mla' : 'covers_extradition', message: `${instrument.id} does not provide for ${covers === 'MLA' ? 'mutual legal assistance' : 'extradition'}` });
+      problems.push({
+        field,
+        rule: covers === 'MLA' ? 'covers_mla' : 'covers_extradition',
+        message: `${instrument.id} does not provide for ${covers === 'MLA' ? 'mutual legal assistance' : 'extradition'}`,
+      });
       return null;
     }
     const basis = await this.reference.basisSnapshot(instrument.id, today, states);

@@ -8,8 +8,25 @@ import { CommandResponses, FilingResponses, ReadResponses } from '../common/open
 import { CaseAccess } from './case-access';
 import { presentCase, presentTimeline } from './case-presenter';
 import {
-  AcceptDto, AcknowledgeDto, AmendDto, CommandDto, DetailsDto, ExecutionDto, ForwardDto, OptionalCommentDto, OverrideBasisDto,
-  PostponeDto, ProposalDto, ReferenceDto, RefuseDto, RequiredCommentDto, ResultsDto, TextDto, TranslationDto, TransmitDto, WithdrawDto,
+  AcceptDto,
+  AcknowledgeDto,
+  AmendDto,
+  CommandDto,
+  DetailsDto,
+  ExecutionDto,
+  ForwardDto,
+  OptionalCommentDto,
+  OverrideBasisDto,
+  PostponeDto,
+  ProposalDto,
+  ReferenceDto,
+  RefuseDto,
+  RequiredCommentDto,
+  ResultsDto,
+  TextDto,
+  TranslationDto,
+  TransmitDto,
+  WithdrawDto,
 } from './dto/case-commands.dto';
 import { CaseListQuery, CaseReadQuery } from './dto/case-queries.dto';
 import { CasePageDto, CaseViewDto, TimelineDto } from './dto/case-view.dto';
@@ -48,7 +65,11 @@ export class CasesController {
   @ReadResponses(CasePageDto, 400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery) {
     const page = await this.access.queries.list(actor, q.limit, q.cursor ? decodeCursor(q.cursor) : null);
-    await this.access.logRead(actor, 'LIST', page.items.map((row) => row.id));
+    await this.access.logRead(
+      actor,
+      'LIST',
+      page.items.map((row) => row.id),
+    );
     return { items: page.items.map((row) => presentCase(row, this.access.reader(actor, row))), nextCursor: page.nextCursor };
   }
 
@@ -82,49 +103,56 @@ export class CasesController {
     return this.command(actor, id, { type: 'AMEND', changes }, occurredAt);
   }
 
-  @Post(':id/submit') @HttpCode(200)
+  @Post(':id/submit')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Prosecutor submits (DRAFT → PENDING_CA_REVIEW); 422 lists every missing element (UNTOC 18(15), ECOWAS 5(1))' })
   submit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.command(a, id, { type: 'SUBMIT', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/resubmit') @HttpCode(200)
+  @Post(':id/resubmit')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Prosecutor resubmits after correction (RETURNED_FOR_CORRECTION → PENDING_CA_REVIEW)' })
   resubmit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.command(a, id, { type: 'RESUBMIT', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/approve') @HttpCode(200)
+  @Post(':id/approve')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA approves (→ READY_TO_TRANSMIT, or TRANSLATION_PENDING when the language is not accepted)' })
   approve(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.command(a, id, { type: 'APPROVE', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/return-for-correction') @HttpCode(200)
+  @Post(':id/return-for-correction')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA returns the draft (PENDING_CA_REVIEW → RETURNED_FOR_CORRECTION)' })
   returnForCorrection(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: RequiredCommentDto) {
     return this.command(a, id, { type: 'RETURN_FOR_CORRECTION', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/basis-override') @HttpCode(200)
+  @Post(':id/basis-override')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Admin lets a case proceed on a basis not in force for both States on the filing date (audited)' })
   overrideBasis(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OverrideBasisDto) {
     return this.command(a, id, { type: 'OVERRIDE_BASIS', justification: b.justification }, b.occurredAt);
   }
 
-  @Post(':id/rule-pack') @HttpCode(200)
+  @Post(':id/rule-pack')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: "Admin re-pins the case on the newest version of its instrument's rule pack (audited); running clocks move to the new values" })
   repin(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OverrideBasisDto) {
     return this.command(a, id, { type: 'REPIN_RULE_PACK', justification: b.justification }, b.occurredAt);
   }
 
-  @Post(':id/translation') @HttpCode(200)
+  @Post(':id/translation')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA attaches the certified translation (TRANSLATION_PENDING → READY_TO_TRANSMIT)' })
   translation(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TranslationDto) {
@@ -132,121 +160,138 @@ export class CasesController {
     return this.command(a, id, command, b.occurredAt);
   }
 
-  @Post(':id/transmit') @HttpCode(200)
+  @Post(':id/transmit')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA transmits on a channel with evidence (READY_TO_TRANSMIT → TRANSMITTED)' })
   transmit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TransmitDto) {
     return this.command(a, id, { type: 'TRANSMIT', channel: b.channel, reference: b.reference, oral: b.oral, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/written-confirmation') @HttpCode(200)
+  @Post(':id/written-confirmation')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA confirms an oral urgent request in writing (UNTOC 18(14))' })
   confirmInWriting(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ReferenceDto) {
     return this.command(a, id, { type: 'CONFIRM_IN_WRITING', reference: b.reference, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/acknowledge') @HttpCode(200)
+  @Post(':id/acknowledge')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA acknowledges receipt (TRANSMITTED → RECEIVED)' })
   acknowledge(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: AcknowledgeDto) {
     return this.command(a, id, { type: 'ACKNOWLEDGE', reference: b.reference, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/information-requests') @HttpCode(200)
+  @Post(':id/information-requests')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: "Requested CA asks for more information (UNTOC 18(16)); the requested side's clocks pause" })
   requestInfo(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: DetailsDto) {
     return this.command(a, id, { type: 'REQUEST_INFO', details: b.details }, b.occurredAt);
   }
 
-  @Post(':id/information') @HttpCode(200)
+  @Post(':id/information')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting side provides the information (ADDITIONAL_INFO_REQUESTED → previous state)' })
   provideInfo(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: DetailsDto) {
     return this.command(a, id, { type: 'PROVIDE_INFO', details: b.details }, b.occurredAt);
   }
 
-  @Post(':id/consultation') @HttpCode(200)
+  @Post(':id/consultation')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA opens consultation (UNTOC 18(26)): required before refusal or postponement' })
   consult(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ProposalDto) {
     return this.command(a, id, { type: 'OPEN_CONSULTATION', proposal: b.proposal }, b.occurredAt);
   }
 
-  @Post(':id/consultation/replies') @HttpCode(200)
+  @Post(':id/consultation/replies')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting side answers the consultation' })
   consultationReply(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TextDto) {
     return this.command(a, id, { type: 'CONSULTATION_REPLY', text: b.text }, b.occurredAt);
   }
 
-  @Post(':id/refuse') @HttpCode(200)
+  @Post(':id/refuse')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA refuses, only from CONSULTATION, with a ground (UNTOC 18(21)) and reasons (18(23))' })
   refuse(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: RefuseDto) {
     return this.command(a, id, { type: 'REFUSE', ground: b.ground, reasons: b.reasons }, b.occurredAt);
   }
 
-  @Post(':id/postpone') @HttpCode(200)
+  @Post(':id/postpone')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: "Requested CA postpones, only from CONSULTATION, with a review date (UNTOC 18(25)); the requester's deadline keeps running" })
   postpone(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: PostponeDto) {
     return this.command(a, id, { type: 'POSTPONE', reviewDate: b.reviewDate, reasons: b.reasons }, b.occurredAt);
   }
 
-  @Post(':id/resume') @HttpCode(200)
+  @Post(':id/resume')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA resumes a postponed request (POSTPONED → IN_EXECUTION)' })
   resume(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.command(a, id, { type: 'RESUME', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/accept') @HttpCode(200)
+  @Post(':id/accept')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA accepts for execution, optionally forwarding items (→ IN_EXECUTION)' })
   accept(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: AcceptDto) {
     return this.command(a, id, { type: 'ACCEPT', forward: b.forward, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/forward') @HttpCode(200)
+  @Post(':id/forward')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA forwards items to executing authorities' })
   forward(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ForwardDto) {
     return this.command(a, id, { type: 'FORWARD_ITEMS', forward: b.forward, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/items/:itemId/executed') @HttpCode(200)
+  @Post(':id/items/:itemId/executed')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Executing authority records an item executed (→ PARTIALLY_EXECUTED / EXECUTED)' })
   executed(@CurrentActor() a: Actor, @Param('id') id: string, @Param('itemId') itemId: string, @Body() b: ExecutionDto) {
     return this.command(a, id, { type: 'RECORD_EXECUTION', itemId, note: b.note }, b.occurredAt);
   }
 
-  @Post(':id/results') @HttpCode(200)
+  @Post(':id/results')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA transmits results (→ RESULTS_TRANSMITTED once every item is returned)' })
   results(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ResultsDto) {
     return this.command(a, id, { type: 'TRANSMIT_RESULTS', itemIds: b.itemIds, reference: b.reference, comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/confirm-receipt') @HttpCode(200)
+  @Post(':id/confirm-receipt')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA confirms receipt of the results (RESULTS_TRANSMITTED → CLOSED)' })
   confirmReceipt(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OptionalCommentDto) {
     return this.command(a, id, { type: 'CONFIRM_RECEIPT', comment: b.comment }, b.occurredAt);
   }
 
-  @Post(':id/withdraw') @HttpCode(200)
+  @Post(':id/withdraw')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'The requesting side withdraws (any open state → WITHDRAWN); every timer and task ends' })
   withdraw(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: WithdrawDto) {
     return this.command(a, id, { type: 'WITHDRAW', reason: b.reason }, b.occurredAt);
   }
 
-  @Post(':id/notes') @HttpCode(200)
+  @Post(':id/notes')
+  @HttpCode(200)
   @CommandResponses(CaseViewDto)
-  @ApiOperation({ summary: 'A note on the case: parties, the pair\'s liaison magistrate, escalated focal points. Network notes do not reset STALLED.' })
+  @ApiOperation({ summary: "A note on the case: parties, the pair's liaison magistrate, escalated focal points. Network notes do not reset STALLED." })
   note(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TextDto) {
     return this.command(a, id, { type: 'NOTE', text: b.text }, b.occurredAt);
   }

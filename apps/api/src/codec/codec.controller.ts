@@ -100,7 +100,8 @@ const CodecResponses = () =>
 export class CodecController {
   constructor(@Inject(CODEC_OPTIONS) private readonly options: CodecOptions) {}
 
-  @Post('decode') @HttpCode(200)
+  @Post('decode')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Open sealed Temporal payloads (remote codec protocol), for administrators' })
   @CodecResponses()
   @ApiHeader({ name: 'X-Namespace', required: false, description: 'Temporal namespace the payloads come from' })
@@ -109,12 +110,14 @@ export class CodecController {
     try {
       return writePayloads(await codec.decode(readPayloads(body)));
     } catch (err) {
-      if (err instanceof PayloadDecryptionError) throw ProblemException.of(422, 'PAYLOAD_NOT_DECODABLE', err.message, { errors: [{ field: 'payloads', rule: 'decryptable', message: err.message }] });
+      if (err instanceof PayloadDecryptionError)
+        throw ProblemException.of(422, 'PAYLOAD_NOT_DECODABLE', err.message, { errors: [{ field: 'payloads', rule: 'decryptable', message: err.message }] });
       throw err;
     }
   }
 
-  @Post('encode') @HttpCode(200)
+  @Post('encode')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Seal payloads with the current key (remote codec protocol), for administrators' })
   @CodecResponses()
   @ApiHeader({ name: 'X-Namespace', required: false, description: 'Temporal namespace the payloads go to' })
@@ -125,7 +128,8 @@ export class CodecController {
 
   /** CORS preflight of the UI's browser: answered without a token (browsers never send one here). */
   @Public()
-  @Options(['decode', 'encode']) @HttpCode(204)
+  @Options(['decode', 'encode'])
+  @HttpCode(204)
   preflight(): void {}
 
   private admit(actor: Actor, namespace: string | undefined): PayloadCodec {
@@ -138,7 +142,8 @@ export class CodecController {
         errors: [{ field: 'X-Namespace', rule: 'namespace', message: `"${this.options.namespace}"` }],
       });
     }
-    if (!this.options.codec) throw ProblemException.of(404, 'CODEC_NOT_CONFIGURED', 'payloads are not sealed here (no TEMPORAL_CODEC_KEYS): there is nothing to decode');
+    if (!this.options.codec)
+      throw ProblemException.of(404, 'CODEC_NOT_CONFIGURED', 'payloads are not sealed here (no TEMPORAL_CODEC_KEYS): there is nothing to decode');
     return this.options.codec;
   }
 }

@@ -37,7 +37,10 @@ export class CodecModule implements NestModule {
       module: CodecModule,
       controllers: [CodecController],
       providers: [
-        { provide: CODEC_OPTIONS, useValue: { codec: keys ? new EncryptionCodec(new StaticKeyProvider(keys)) : undefined, namespace: config.temporal.namespace } },
+        {
+          provide: CODEC_OPTIONS,
+          useValue: { codec: keys ? new EncryptionCodec(new StaticKeyProvider(keys)) : undefined, namespace: config.temporal.namespace },
+        },
         { provide: CODEC_ORIGINS, useValue: config.api.codecCorsOrigins ?? DEFAULT_CODEC_CORS_ORIGINS },
         CodecCors,
       ],

@@ -24,7 +24,8 @@ const directives = (connectOrigins: string[]) => ({
 });
 
 /** Swagger UI at /docs writes its own inline <style> blocks; it gets that, and nothing else more. */
-export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * Security headers on every response (`@fastify/helmet`: CSP, frame-ancestors none, nosniff, a strict
@@ -34,13 +35,16 @@ export const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self'
  */
 export async function installHttpHardening(app: NestFastifyApplication, options: { connectOrigins?: string[] } = {}): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  await app.register(helmet as never, {
-    contentSecurityPolicy: { useDefaults: false, directives: directives(options.connectOrigins ?? []) },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginEmbedderPolicy: false,
-    hsts: { maxAge: 31536000, includeSubDomains: true },
-  } as never);
+  await app.register(
+    helmet as never,
+    {
+      contentSecurityPolicy: { useDefaults: false, directives: directives(options.connectOrigins ?? []) },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginEmbedderPolicy: false,
+      hsts: { maxAge: 31536000, includeSubDomains: true },
+    } as never,
+  );
   // No limit of its own on every route (global: false): the AuthGuard counts failed authentications only.
   await app.register(rateLimit as never, { global: false } as never);
   installRequestLog(fastify);

@@ -7,15 +7,43 @@ import { unavailableDependency } from './problem';
 describe('typed values', () => {
   it('accepts only calendar days that exist, years 0001 to 9999, by round trip', () => {
     for (const ok of ['2031-02-28', '2032-02-29', '0001-01-01', '9999-12-31', '0099-03-01', '2000-02-29']) expect([ok, isCalendarDate(ok)]).toEqual([ok, true]);
-    for (const bad of ['2031-02-30', '0000-01-01', '2031-02-29', '1900-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '2024-1-01', '20240101', '2024-01-01T00:00:00Z', ' 2024-01-01', '+02024-01-01', 20240101, null]) {
+    for (const bad of [
+      '2031-02-30',
+      '0000-01-01',
+      '2031-02-29',
+      '1900-02-29',
+      '2024-13-01',
+      '2024-00-10',
+      '2024-04-31',
+      '2024-1-01',
+      '20240101',
+      '2024-01-01T00:00:00Z',
+      ' 2024-01-01',
+      '+02024-01-01',
+      20240101,
+      null,
+    ]) {
       expect([bad, isCalendarDate(bad)]).toEqual([bad, false]);
     }
   });
 
   it('accepts strict ISO 8601 instants with an offset, every part in range', () => {
-    for (const ok of ['2025-03-04T10:00:00Z', '2025-03-04T10:00Z', '2025-03-04T10:00:00.123456+01:00', '2025-03-04T23:59:59-14:00']) expect([ok, isInstant(ok)]).toEqual([ok, true]);
-    for (const bad of ['2025-03-04', '2025-03-04T10:00:00', '2031-02-30T10:00:00Z', '0000-01-01T00:00:00Z', '1899-12-31T23:00:00Z', '2025-03-04T24:00:00Z', '2025-03-04T10:60:00Z',
-      '2025-03-04T10:00:60Z', '2025-03-04T10:00:00+15:00', '2025-03-04 10:00:00Z', '+275760-09-13T00:00:00Z', '2025-03-04T10:00:00z']) {
+    for (const ok of ['2025-03-04T10:00:00Z', '2025-03-04T10:00Z', '2025-03-04T10:00:00.123456+01:00', '2025-03-04T23:59:59-14:00'])
+      expect([ok, isInstant(ok)]).toEqual([ok, true]);
+    for (const bad of [
+      '2025-03-04',
+      '2025-03-04T10:00:00',
+      '2031-02-30T10:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '1899-12-31T23:00:00Z',
+      '2025-03-04T24:00:00Z',
+      '2025-03-04T10:60:00Z',
+      '2025-03-04T10:00:60Z',
+      '2025-03-04T10:00:00+15:00',
+      '2025-03-04 10:00:00Z',
+      '+275760-09-13T00:00:00Z',
+      '2025-03-04T10:00:00z',
+    ]) {
       expect([bad, isInstant(bad)]).toEqual([bad, false]);
     }
     expect(isCanonicalInstant('2025-03-04T10:00:00.000Z')).toBe(true);
@@ -26,7 +54,8 @@ describe('typed values', () => {
   it('refuses control characters but tab, line feed and carriage return, and unpaired surrogates', () => {
     expect(isStorableText('line one\n\tline two\r\n')).toBe(true);
     expect(isStorableText('emoji \ud83d\ude00 ok')).toBe(true);
-    for (const bad of ['a\u0000b', '\u0007', '\u001b[31m', '\u007f', '\u0085', 'x\ud800', '\udc00x', '\ude00\ud83d']) expect([bad, isStorableText(bad)]).toEqual([bad, false]);
+    for (const bad of ['a\u0000b', '\u0007', '\u001b[31m', '\u007f', '\u0085', 'x\ud800', '\udc00x', '\ude00\ud83d'])
+      expect([bad, isStorableText(bad)]).toEqual([bad, false]);
   });
 });
 
@@ -39,7 +68,14 @@ describe('input rules', () => {
   });
 
   it('names every bad string by its path, values and keys, at any depth and in arrays', () => {
-    const problems = jsonTextProblems({ persons: [{ name: 'ok' }, { name: 'x\ud800' }], text: 'a\u0000', deep: { list: [['fine', 'b\u0001']] }, ['k\ud800']: 1, ['n\u0000']: 'v', __proto__x: 1 });
+    const problems = jsonTextProblems({
+      persons: [{ name: 'ok' }, { name: 'x\ud800' }],
+      text: 'a\u0000',
+      deep: { list: [['fine', 'b\u0001']] },
+      ['k\ud800']: 1,
+      ['n\u0000']: 'v',
+      __proto__x: 1,
+    });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ field: 'persons[1].name', rule: 'well_formed_unicode' }),
@@ -89,14 +125,35 @@ describe('keyset cursors', () => {
     expect(decodeKey(encodeKey(['2031-02-28', id]), ['date', 'uuid'])).toEqual(['2031-02-28', id]);
     expect(decodeKey(encodeKey(['2025-05-06T07:08:09.123Z', id, 'ESC-1']), ['instant', 'uuid', 'text'])).toEqual(['2025-05-06T07:08:09.123Z', id, 'ESC-1']);
     for (const [values, parts] of [
-      [['2031-02-30', id], ['date', 'uuid']],
-      [['0000-01-01', id], ['date', 'uuid']],
-      [['2025-05-06T07:08:09.123Z', id], ['date', 'uuid']],
-      [['2031-02-30T00:00:00.000Z', id], ['instant', 'uuid']],
-      [[12345, id], ['instant', 'uuid']],
-      [['2025-05-06T07:08:09.123Z', 'x'], ['instant', 'uuid']],
+      [
+        ['2031-02-30', id],
+        ['date', 'uuid'],
+      ],
+      [
+        ['0000-01-01', id],
+        ['date', 'uuid'],
+      ],
+      [
+        ['2025-05-06T07:08:09.123Z', id],
+        ['date', 'uuid'],
+      ],
+      [
+        ['2031-02-30T00:00:00.000Z', id],
+        ['instant', 'uuid'],
+      ],
+      [
+        [12345, id],
+        ['instant', 'uuid'],
+      ],
+      [
+        ['2025-05-06T07:08:09.123Z', 'x'],
+        ['instant', 'uuid'],
+      ],
       [['2025-05-06T07:08:09.123Z'], ['instant', 'uuid']],
-      [['2025-05-06T07:08:09.123Z', id, 'x\u0000'], ['instant', 'uuid', 'text']],
+      [
+        ['2025-05-06T07:08:09.123Z', id, 'x\u0000'],
+        ['instant', 'uuid', 'text'],
+      ],
       [{ a: 1 }, ['instant', 'uuid']],
     ] as const) {
       expect(decodeKey(encodeKey(values as never), parts)).toBeNull();
@@ -111,7 +168,12 @@ describe('dependency errors', () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200 });
     const client = new Client({ connection });
     // Bounded by a deadline so that the test is quick; the e2e suite sees UNAVAILABLE without one.
-    const err = await connection.withDeadline(Date.now() + 300, () => client.workflow.start('none', { workflowId: 'w', taskQueue: 'q', args: [] })).then(() => null, (e: unknown) => e);
+    const err = await connection
+      .withDeadline(Date.now() + 300, () => client.workflow.start('none', { workflowId: 'w', taskQueue: 'q', args: [] }))
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).not.toBeNull();
     expect(unavailableDependency(err)).toBe('temporal');
     await connection.close().catch(() => undefined);

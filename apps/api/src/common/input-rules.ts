@@ -38,7 +38,8 @@ export function withinDepth(text: string, limit = MAX_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -84,7 +85,10 @@ export function bodyProblem(problems: FieldProblem[]): ProblemException {
 /** Query and path parameters: each given once, and storable text. */
 export function parameterProblems(query: unknown, params: unknown): { query: FieldProblem[]; path: FieldProblem[] } {
   const out = { query: [] as FieldProblem[], path: [] as FieldProblem[] };
-  for (const [where, source] of [['query', query], ['path', params]] as const) {
+  for (const [where, source] of [
+    ['query', query],
+    ['path', params],
+  ] as const) {
     if (!source || typeof source !== 'object') continue;
     for (const [key, value] of Object.entries(source as Record<string, unknown>)) {
       const field = printable(key);

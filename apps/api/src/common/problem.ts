@@ -154,7 +154,6 @@ function isFastifyClientError(e: unknown): e is { statusCode: number; message: s
   return typeof code === 'number' && code >= 400 && code < 500;
 }
 
-
 export type Dependency = 'temporal' | 'postgres';
 const RETRY_AFTER_SECONDS: Record<Dependency, number> = { temporal: 5, postgres: 5 };
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -179,7 +178,14 @@ export function unavailableDependency(error: unknown, seen = new Set<unknown>())
   if (!error || typeof error !== 'object' || seen.has(error) || seen.size > 10) return null;
   seen.add(error);
   const e = error as {
-    name?: unknown; code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown; details?: unknown; metadata?: unknown;
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    cause?: unknown;
+    driverError?: unknown;
+    errors?: unknown;
+    details?: unknown;
+    metadata?: unknown;
   };
   const code = e.code;
   const grpc =
@@ -200,7 +206,7 @@ export function unavailableDependency(error: unknown, seen = new Set<unknown>())
 
 function errorCode(e: unknown): string {
   const seen = new Set<unknown>();
-  for (let cur = e as { code?: unknown; cause?: unknown; driverError?: unknown } | undefined; cur && typeof cur === 'object' && !seen.has(cur); ) {
+  for (let cur = e as { code?: unknown; cause?: unknown; driverError?: unknown } | undefined; cur && typeof cur === 'object' && !seen.has(cur);) {
     seen.add(cur);
     if (cur.code !== undefined) return String(cur.code);
     cur = (cur.cause ?? cur.driverError) as typeof cur;

@@ -45,7 +45,13 @@ export function installRequestLog(fastify: FastifyInstance): void {
   });
   fastify.addHook('onResponse', async (req: Logged, reply) => {
     req.log.info(
-      { actorId: req.actor?.userId ?? null, method: req.method, route: routeOf(req), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        actorId: req.actor?.userId ?? null,
+        method: req.method,
+        route: routeOf(req),
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     );
   });

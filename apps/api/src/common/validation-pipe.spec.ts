@@ -11,7 +11,10 @@ const pipe = new InputValidationPipe();
 const query = (metatype: new () => object, value: Record<string, string>) => pipe.transform(value, { type: 'query', metatype });
 
 async function problem(run: Promise<unknown>) {
-  const err = await run.then(() => null, (e: unknown) => e);
+  const err = await run.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProblemException);
   const p = (err as ProblemException).problem;
   return { status: p.status, code: p.code, errors: (p.errors ?? []).map((e) => `${e.field}:${e.rule}`) };

@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { EXTRADITION_REFUSAL_GROUNDS, PERSON_ROLES, TRANSMISSION_CHANNELS, URGENCY_LEVELS, type DomesticState, type ExtraditionRefusalGround, type PersonRole, type TransmissionChannel, type Urgency } from '../../../../libs/domain/src';
+import {
+  EXTRADITION_REFUSAL_GROUNDS,
+  PERSON_ROLES,
+  TRANSMISSION_CHANNELS,
+  URGENCY_LEVELS,
+  type DomesticState,
+  type ExtraditionRefusalGround,
+  type PersonRole,
+  type TransmissionChannel,
+  type Urgency,
+} from '../../../../libs/domain/src';
 import { CommandDto } from '../cases/dto/case-commands.dto';
 import { IsCalendarDate, IsCaseId } from '../common/validators';
 
@@ -11,8 +21,14 @@ export class WantedPersonDto {
   @ApiProperty({ enum: PERSON_ROLES }) @IsIn(PERSON_ROLES) role: PersonRole;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name: string;
   @ApiProperty({ description: 'Passport, national id or INTERPOL notice: matches requests from several States for the same person' })
-  @IsString() @IsNotEmpty() @MaxLength(100) identifier: string;
-  @ApiPropertyOptional({ example: 'NG' }) @IsOptional() @Matches(STATE_CODE, { message: 'nationality must be an ISO 3166-1 alpha-2 code' }) nationality?: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  identifier: string;
+  @ApiPropertyOptional({ example: 'NG' })
+  @IsOptional()
+  @Matches(STATE_CODE, { message: 'nationality must be an ISO 3166-1 alpha-2 code' })
+  nationality?: string;
   @ApiPropertyOptional({ format: 'date' }) @IsOptional() @IsCalendarDate() dateOfBirth?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) location?: string;
 }
@@ -25,15 +41,22 @@ export class ProvisionalArrestDto {
 export class FileExtraditionDto {
   @ApiProperty({ example: 'BJ' }) @Matches(STATE_CODE, { message: 'requestedState must be an ISO 3166-1 alpha-2 code' }) requestedState: string;
   @ApiProperty({ description: 'An instrument both States are party to (GET /reference/legal-bases)', example: 'ECOWAS-EXT-1994' })
-  @IsString() @IsNotEmpty() @MaxLength(50) legalBasis: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  legalBasis: string;
   @ApiProperty({ type: WantedPersonDto }) @ValidateNested() @Type(() => WantedPersonDto) person: WantedPersonDto;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(2000) offence: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20000) factsSummary?: string;
-  @ApiProperty({ enum: ['PROSECUTION', 'ENFORCEMENT_OF_SENTENCE'] }) @IsIn(['PROSECUTION', 'ENFORCEMENT_OF_SENTENCE']) purpose: 'PROSECUTION' | 'ENFORCEMENT_OF_SENTENCE';
+  @ApiProperty({ enum: ['PROSECUTION', 'ENFORCEMENT_OF_SENTENCE'] }) @IsIn(['PROSECUTION', 'ENFORCEMENT_OF_SENTENCE']) purpose:
+    'PROSECUTION' | 'ENFORCEMENT_OF_SENTENCE';
   @ApiProperty({ example: 'en' }) @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code' }) language: string;
   @ApiPropertyOptional({ enum: URGENCY_LEVELS }) @IsOptional() @IsIn(URGENCY_LEVELS) urgency?: Urgency;
   @ApiPropertyOptional({ type: ProvisionalArrestDto, description: 'A request for provisional arrest sent with the filing (UNTOC art. 16(9))' })
-  @IsOptional() @ValidateNested() @Type(() => ProvisionalArrestDto) provisionalArrest?: ProvisionalArrestDto;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProvisionalArrestDto)
+  provisionalArrest?: ProvisionalArrestDto;
 }
 
 export class CourtInfoDto extends CommandDto {

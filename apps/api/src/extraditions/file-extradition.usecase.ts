@@ -33,25 +33,30 @@ export class FileExtradition {
     const caseId = idempotencyKey ? caseIdFor(actor.userId, `extradition:${idempotencyKey}`) : randomUUID();
     ctx.caseId = caseId;
     const filingDigest = digest(dto);
-    const outcome = await this.gateway.fileExtradition({
-      caseId,
-      ctx,
-      basis,
-      content: {
-        person: { ...dto.person },
-        offence: dto.offence,
-        factsSummary: dto.factsSummary,
-        purpose: dto.purpose,
-        language: dto.language,
-        urgency: dto.urgency ?? 'NORMAL',
-      },
-      provisionalArrest: dto.provisionalArrest ? { ...dto.provisionalArrest } : undefined,
-      requestingAuthorityId: actor.authorityId,
-      filedBy: { userId: actor.userId, role: decision.role, stateCode: actor.stateCode, authorityId: actor.authorityId },
-      filingDigest,
-    }, { updateId: commandContext().updateId }).catch((err) => {
-      throw commandError(err);
-    });
+    const outcome = await this.gateway
+      .fileExtradition(
+        {
+          caseId,
+          ctx,
+          basis,
+          content: {
+            person: { ...dto.person },
+            offence: dto.offence,
+            factsSummary: dto.factsSummary,
+            purpose: dto.purpose,
+            language: dto.language,
+            urgency: dto.urgency ?? 'NORMAL',
+          },
+          provisionalArrest: dto.provisionalArrest ? { ...dto.provisionalArrest } : undefined,
+          requestingAuthorityId: actor.authorityId,
+          filedBy: { userId: actor.userId, role: decision.role, stateCode: actor.stateCode, authorityId: actor.authorityId },
+          filingDigest,
+        },
+        { updateId: commandContext().updateId },
+      )
+      .catch((err) => {
+        throw commandError(err);
+      });
     return filingOutcome(caseId, filingDigest, outcome);
   }
 }

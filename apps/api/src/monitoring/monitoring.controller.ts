@@ -10,8 +10,18 @@ import { FileResponses, Problems, ReadResponses } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 import { AccessLog } from '../audit/access-log';
 import {
-  DEADLINES_KEY, DeadlinePageDto, DeadlinesQuery, ESCALATIONS_KEY, EscalationPageDto, EscalationsQuery, RefreshedDto, STALLED_KEY, StalledPageDto, StalledQuery,
-  StatisticsDto, StatisticsQuery,
+  DEADLINES_KEY,
+  DeadlinePageDto,
+  DeadlinesQuery,
+  ESCALATIONS_KEY,
+  EscalationPageDto,
+  EscalationsQuery,
+  RefreshedDto,
+  STALLED_KEY,
+  StalledPageDto,
+  StalledQuery,
+  StatisticsDto,
+  StatisticsQuery,
 } from './monitoring.dto';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -65,7 +75,9 @@ export class MonitoringController {
     description:
       'Whole-month periods asked by central authorities, managers or the secretariat are answered from per pair and month pre-aggregates ' +
       '(`source: pre-aggregated`, as of `refreshedAt`); other periods and actors are computed live.\n\n' +
-      Object.entries(STATISTICS_DEFINITIONS).map(([k, v]) => `**${k}**: ${v}`).join('\n\n'),
+      Object.entries(STATISTICS_DEFINITIONS)
+        .map(([k, v]) => `**${k}**: ${v}`)
+        .join('\n\n'),
   })
   async statistics(@CurrentActor() actor: Actor, @Query() q: StatisticsQuery) {
     const { filter, period } = this.statisticsQuery(q);
@@ -98,14 +110,46 @@ export class MonitoringController {
   async statisticsCsv(@CurrentActor() actor: Actor, @Query() q: StatisticsQuery, @Res() reply: FastifyReply) {
     const { filter, period } = this.statisticsQuery(q);
     const { pairs } = await this.figures(actor, filter, period);
-    const header = ['requesting_state', 'requested_state', 'open', 'terminal', 'ack_days_median', 'ack_days_p90', 'execution_days_median', 'execution_days_p90',
-      'escalations_raised', 'escalations_resolved', 'escalation_resolution_days_median', 'refusals_by_ground', 'custody_cases', 'custody_days_total',
-      'deadline_rule', 'deadline_total', 'deadline_breached', 'deadline_share_breached'];
+    const header = [
+      'requesting_state',
+      'requested_state',
+      'open',
+      'terminal',
+      'ack_days_median',
+      'ack_days_p90',
+      'execution_days_median',
+      'execution_days_p90',
+      'escalations_raised',
+      'escalations_resolved',
+      'escalation_resolution_days_median',
+      'refusals_by_ground',
+      'custody_cases',
+      'custody_days_total',
+      'deadline_rule',
+      'deadline_total',
+      'deadline_breached',
+      'deadline_share_breached',
+    ];
     const lines = [header.join(',')];
     for (const p of pairs) {
-      const common = [p.requestingState, p.requestedState, p.open, p.terminal, p.ackDays.median, p.ackDays.p90, p.executionDays.median, p.executionDays.p90,
-        p.escalations.raised, p.escalations.resolved, p.escalations.medianResolutionDays,
-        Object.entries(p.refusalsByGround).map(([g, n]) => `${g}:${n}`).join(' '), p.custody.cases, p.custody.totalDays];
+      const common = [
+        p.requestingState,
+        p.requestedState,
+        p.open,
+        p.terminal,
+        p.ackDays.median,
+        p.ackDays.p90,
+        p.executionDays.median,
+        p.executionDays.p90,
+        p.escalations.raised,
+        p.escalations.resolved,
+        p.escalations.medianResolutionDays,
+        Object.entries(p.refusalsByGround)
+          .map(([g, n]) => `${g}:${n}`)
+          .join(' '),
+        p.custody.cases,
+        p.custody.totalDays,
+      ];
       const rules = p.deadlines.length ? p.deadlines : [{ ruleId: '', total: '', breached: '', shareBreached: '' }];
       for (const d of rules) lines.push([...common, d.ruleId, d.total, d.breached, d.shareBreached].map(csv).join(','));
     }
@@ -126,7 +170,11 @@ export class MonitoringController {
     async function* lines() {
       let header = false;
       for await (const rows of queries.caseRows(actor, filter, period)) {
-        await accessLog.record(actor, 'EXPORT', rows.map((row) => String(row.id)));
+        await accessLog.record(
+          actor,
+          'EXPORT',
+          rows.map((row) => String(row.id)),
+        );
         const columns = Object.keys(rows[0]);
         let chunk = header ? '' : `${columns.join(',')}\n`;
         header = true;
@@ -134,7 +182,9 @@ export class MonitoringController {
           const flags = visibleFlagsInScope(actor, {
             requestingState: String(row.requesting_state),
             requestedState: String(row.requested_state),
-            flags: String(row.flags ?? '').split(' ').filter(Boolean),
+            flags: String(row.flags ?? '')
+              .split(' ')
+              .filter(Boolean),
           });
           chunk += columns.map((c) => csv(c === 'flags' ? flags.join(' ') : row[c])).join(',') + '\n';
         }

@@ -106,7 +106,8 @@ export class OperationsController {
     return { items: await this.access.failures.list(q.limit) };
   }
 
-  @Post('cases/:id/projection/redrive') @HttpCode(200)
+  @Post('cases/:id/projection/redrive')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Write again what Postgres did not take for this case (optionally sanitizing text); the case keeps every event' })
   @CommandResponses(RedrivenDto)
   async redrive(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: RedriveDto) {

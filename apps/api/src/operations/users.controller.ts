@@ -33,14 +33,16 @@ export class UsersController {
 
   constructor(@Inject(UserDirectory) private readonly users: UserDirectory) {}
 
-  @Post(':userId/disable') @HttpCode(200)
+  @Post(':userId/disable')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Disable a user (ADMIN): every request with any of their tokens is refused from now on' })
   @UserStatusResponses()
   disable(@CurrentActor() actor: Actor, @Param('userId') userId: string) {
     return this.change(actor, userId, 'DISABLED');
   }
 
-  @Post(':userId/enable') @HttpCode(200)
+  @Post(':userId/enable')
+  @HttpCode(200)
   @ApiOperation({ summary: 'Enable a disabled user again (ADMIN)' })
   @UserStatusResponses()
   enable(@CurrentActor() actor: Actor, @Param('userId') userId: string) {

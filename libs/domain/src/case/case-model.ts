@@ -16,7 +16,8 @@ export type Flag =
   | 'CONFLICTING_REQUESTS'
   | 'CONSENT_NOTICE_DUE';
 export type ClockStatus = 'RUNNING' | 'PAUSED' | 'MET' | 'BREACHED' | 'CANCELLED';
-export type ClockKind = 'SLA' | 'REQUESTER_DEADLINE' | 'STALL' | 'REVIEW_DATE' | 'ORAL_CONFIRMATION' | 'CUSTODY' | 'CUSTODY_REMINDER' | 'CONSENT_NOTICE' | 'SURRENDER' | 'TIME_LIMIT';
+export type ClockKind =
+  'SLA' | 'REQUESTER_DEADLINE' | 'STALL' | 'REVIEW_DATE' | 'ORAL_CONFIRMATION' | 'CUSTODY' | 'CUSTODY_REMINDER' | 'CONSENT_NOTICE' | 'SURRENDER' | 'TIME_LIMIT';
 
 export interface Clock {
   id: string;

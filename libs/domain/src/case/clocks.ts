@@ -83,8 +83,23 @@ export function restartStallClock<S extends CaseCore>(s: S, at: number, stallabl
   if (!rule) return s;
   const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requesting);
   const existing = s.clocks.find((k) => k.kind === 'STALL');
-  if (!existing) return addClock(s, { ruleId: 'STALLED_AFTER', kind: 'STALL', side: 'REQUESTING', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
-  return { ...s, clocks: s.clocks.map((k) => (k.id === existing.id ? { ...k, status: 'RUNNING' as const, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay, stoppedAt: undefined } : k)) };
+  if (!existing)
+    return addClock(s, {
+      ruleId: 'STALLED_AFTER',
+      kind: 'STALL',
+      side: 'REQUESTING',
+      legalRef: rule.legalRef,
+      verified: rule.verified,
+      startedAt: at,
+      breachAt: d.breachAt,
+      lastDay: d.lastDay,
+    });
+  return {
+    ...s,
+    clocks: s.clocks.map((k) =>
+      k.id === existing.id ? { ...k, status: 'RUNNING' as const, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay, stoppedAt: undefined } : k,
+    ),
+  };
 }
 
 /** A party's act: STALLED ends, its clock restarts, and status checks sent to that side are answered. */
@@ -97,7 +112,11 @@ export function recordPartyActivity<S extends CaseCore>(s: S, relation: string, 
 
 /** The STALLED clock has run out: a flag, no task (network notes do not count as activity). */
 export function fireStall<S extends CaseCore>(s: S, k: Clock, at: number): { state: S; events: CaseEvent[] } {
-  let next: S = { ...s, clocks: s.clocks.map((c) => (c.id === k.id ? { ...c, status: 'BREACHED' as const, stoppedAt: at } : c)), flags: withFlag(s.flags, 'STALLED') };
+  let next: S = {
+    ...s,
+    clocks: s.clocks.map((c) => (c.id === k.id ? { ...c, status: 'BREACHED' as const, stoppedAt: at } : c)),
+    flags: withFlag(s.flags, 'STALLED'),
+  };
   const e = systemEvent(next, 'STALLED', at, { legalRef: k.legalRef, data: { clockId: k.id, since: new Date(next.lastPartyEventAt).toISOString() } });
   next = e.state;
   return { state: next, events: [e.event] };
@@ -108,12 +127,25 @@ export function resumeClocks<S extends CaseCore>(s: S, at: number): S {
   return {
     ...s,
     clocks: s.clocks.map((k) =>
-      k.status === 'PAUSED' ? { ...k, status: 'RUNNING' as const, breachAt: k.breachAt + (at - (k.pausedAt ?? at)), pausedMs: k.pausedMs + (at - (k.pausedAt ?? at)), pausedAt: undefined } : k,
+      k.status === 'PAUSED'
+        ? {
+            ...k,
+            status: 'RUNNING' as const,
+            breachAt: k.breachAt + (at - (k.pausedAt ?? at)),
+            pausedMs: k.pausedMs + (at - (k.pausedAt ?? at)),
+            pausedAt: undefined,
+          }
+        : k,
     ),
   };
 }
 
 /** The case has ended: every clock is cancelled and every open task becomes obsolete. */
 export function endAllClocks<S extends CaseCore>(s: S, at: number): S {
-  return resolveOpenTasks(stopClocks(s, () => true, at, 'OBSOLETE', 'CANCELLED'), () => true, at, 'OBSOLETE');
+  return resolveOpenTasks(
+    stopClocks(s, () => true, at, 'OBSOLETE', 'CANCELLED'),
+    () => true,
+    at,
+    'OBSOLETE',
+  );
 }

@@ -72,9 +72,18 @@ export function eventTime(occurredAt: string | undefined, now: number, lastEvent
   if (occurredAt === undefined) return { at: now };
   const t = Date.parse(occurredAt);
   if (Number.isNaN(t)) return { field: 'occurredAt', rule: 'iso_instant', message: 'occurredAt must be an ISO 8601 instant' };
-  if (t > now) return { field: 'occurredAt', rule: 'not_in_future', message: `occurredAt ${occurredAt} is in the future of the case's clock (${new Date(now).toISOString()})` };
+  if (t > now)
+    return {
+      field: 'occurredAt',
+      rule: 'not_in_future',
+      message: `occurredAt ${occurredAt} is in the future of the case's clock (${new Date(now).toISOString()})`,
+    };
   if (t < lastEventAt) {
-    return { field: 'occurredAt', rule: 'not_before_previous_event', message: `occurredAt ${occurredAt} is before the case's previous event (${new Date(lastEventAt).toISOString()})` };
+    return {
+      field: 'occurredAt',
+      rule: 'not_before_previous_event',
+      message: `occurredAt ${occurredAt} is before the case's previous event (${new Date(lastEventAt).toISOString()})`,
+    };
   }
   return { at: t };
 }

@@ -15,7 +15,13 @@ import { checkTransmission, type TransmissionChannel } from './transmission';
 export type FormalStatus = 'DRAFT' | 'PENDING_CA_REVIEW' | 'RETURNED_FOR_CORRECTION' | 'TRANSLATION_PENDING' | 'READY_TO_TRANSMIT' | 'TRANSMITTED' | 'RECEIVED';
 
 /** Until it is transmitted the requesting side may still change the basis, or override it. */
-export const FORMAL_BEFORE_TRANSMISSION: readonly FormalStatus[] = ['DRAFT', 'PENDING_CA_REVIEW', 'RETURNED_FOR_CORRECTION', 'TRANSLATION_PENDING', 'READY_TO_TRANSMIT'];
+export const FORMAL_BEFORE_TRANSMISSION: readonly FormalStatus[] = [
+  'DRAFT',
+  'PENDING_CA_REVIEW',
+  'RETURNED_FOR_CORRECTION',
+  'TRANSLATION_PENDING',
+  'READY_TO_TRANSMIT',
+];
 
 export interface ReviewCycle {
   startedAt: number;
@@ -68,14 +74,34 @@ export function formalRequestClocks(
   reasons: { review: string; reviewEscalation: string; correction: string; acknowledgment: string },
 ): SlaClockSpec[] {
   return [
-    { ruleId: 'CA_REVIEW', states: [phase('PENDING_CA_REVIEW')], side: 'REQUESTING', pausesForInfo: false,
-      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: reasons.review } },
-    { ruleId: 'CA_REVIEW_ESCALATION', states: [phase('PENDING_CA_REVIEW')], side: 'REQUESTING', pausesForInfo: false,
-      onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTING_CA_HEAD', reason: reasons.reviewEscalation } },
-    { ruleId: 'CORRECTION', states: [phase('RETURNED_FOR_CORRECTION')], side: 'REQUESTING', pausesForInfo: false,
-      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_PROSECUTOR', reason: reasons.correction } },
-    { ruleId: 'ACK', states: [phase('TRANSMITTED')], side: 'REQUESTED', pausesForInfo: false,
-      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: reasons.acknowledgment } },
+    {
+      ruleId: 'CA_REVIEW',
+      states: [phase('PENDING_CA_REVIEW')],
+      side: 'REQUESTING',
+      pausesForInfo: false,
+      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: reasons.review },
+    },
+    {
+      ruleId: 'CA_REVIEW_ESCALATION',
+      states: [phase('PENDING_CA_REVIEW')],
+      side: 'REQUESTING',
+      pausesForInfo: false,
+      onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTING_CA_HEAD', reason: reasons.reviewEscalation },
+    },
+    {
+      ruleId: 'CORRECTION',
+      states: [phase('RETURNED_FOR_CORRECTION')],
+      side: 'REQUESTING',
+      pausesForInfo: false,
+      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_PROSECUTOR', reason: reasons.correction },
+    },
+    {
+      ruleId: 'ACK',
+      states: [phase('TRANSMITTED')],
+      side: 'REQUESTED',
+      pausesForInfo: false,
+      onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: reasons.acknowledgment },
+    },
     { ruleId: 'NETWORK_ESCALATION_NO_ACK', states: [phase('TRANSMITTED')], side: 'REQUESTED', pausesForInfo: false, onBreach: 'NETWORK_LADDER', repeat: true },
   ];
 }
@@ -93,7 +119,10 @@ function needs<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S, wanted:
 
 function closeReviewCycle<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S, at: number, outcome: ReviewCycle['outcome']): S {
   const cycles = f.cycles(s);
-  return f.withCycles(s, cycles.map((c, i) => (i === cycles.length - 1 && c.endedAt === undefined ? { ...c, endedAt: at, outcome } : c)));
+  return f.withCycles(
+    s,
+    cycles.map((c, i) => (i === cycles.length - 1 && c.endedAt === undefined ? { ...c, endedAt: at, outcome } : c)),
+  );
 }
 
 /** SUBMIT from a draft, RESUBMIT after a return: complete, it goes to the central authority's review. */
@@ -102,10 +131,15 @@ export function submit<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S,
   if (wrong) return wrong;
   const report = f.completeness(s);
   if (report.errors.length) {
-    return refusal('INVALID', 'INCOMPLETE_REQUEST', `the request lacks ${report.errors.length} mandatory element(s): ${report.errors.map((e) => e.message).join('; ')}`, {
-      legalRef: report.legalRef,
-      errors: [...report.errors, ...report.warnings.map((w) => ({ ...w, rule: `warning:${w.rule}` }))],
-    });
+    return refusal(
+      'INVALID',
+      'INCOMPLETE_REQUEST',
+      `the request lacks ${report.errors.length} mandatory element(s): ${report.errors.map((e) => e.message).join('; ')}`,
+      {
+        legalRef: report.legalRef,
+        errors: [...report.errors, ...report.warnings.map((w) => ({ ...w, rule: `warning:${w.rule}` }))],
+      },
+    );
   }
   const next = f.move(f.withCycles(s, [...f.cycles(s), { startedAt: at }]), 'PENDING_CA_REVIEW', at);
   return { ok: true, state: next, event: { data: report.warnings.length ? { warnings: report.warnings } : undefined }, warnings: report.warnings };
@@ -140,7 +174,13 @@ export function approve<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S
 }
 
 /** An administrator lets the request proceed on a basis not in force for both States: written, audited. */
-export function overrideBasis<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S, justification: string | undefined, actor: ActorRef, at: number): Step<S> {
+export function overrideBasis<S extends FormalRequestCase>(
+  f: FormalRequestOf<S>,
+  s: S,
+  justification: string | undefined,
+  actor: ActorRef,
+  at: number,
+): Step<S> {
   const wrong = needs(f, s, FORMAL_BEFORE_TRANSMISSION, 'OVERRIDE_BASIS');
   if (wrong) return wrong;
   if (!justification?.trim() || justification.trim().length < 20) {

@@ -29,7 +29,15 @@ export function fireSla<S extends CaseCore>(s: S, k: Clock, at: number, action: 
   }
   const e = systemEvent(next, action.kind === 'ESCALATION' ? 'ESCALATION' : action.kind, at, {
     legalRef: k.legalRef,
-    data: { clockId: k.id, ruleId: k.ruleId, taskId: task.id, level: action.level, addressee: action.addressee, addresseeStates: task.addresseeStates, reason: action.reason },
+    data: {
+      clockId: k.id,
+      ruleId: k.ruleId,
+      taskId: task.id,
+      level: action.level,
+      addressee: action.addressee,
+      addresseeStates: task.addresseeStates,
+      reason: action.reason,
+    },
     notify: task.addresseeStates.map((stateCode) => ({ stateCode, addressee: action.addressee, message: action.reason })),
   });
   return { state: e.state, events: [e.event] };
@@ -46,7 +54,6 @@ export interface SlaClockSpec {
   repeat?: boolean;
 }
 
-
 export function slaSpecOf(specs: readonly SlaClockSpec[], k: Clock): SlaClockSpec | undefined {
   return k.kind === 'SLA' ? specs.find((s) => s.ruleId === k.ruleId) : undefined;
 }
@@ -56,10 +63,15 @@ export function slaSpecOf(specs: readonly SlaClockSpec[], k: Clock): SlaClockSpe
  * stop (the awaited step happened: their tasks are resolved), clocks of `to` start from the pinned pack.
  */
 export function moveSlaClocks<S extends CaseCore>(s: S, specs: readonly SlaClockSpec[], to: string, at: number): S {
-  let next = stopClocks(s, (k) => {
-    const spec = slaSpecOf(specs, k);
-    return Boolean(spec && !spec.states.includes(to) && k.status !== 'PAUSED');
-  }, at, 'RESOLVED');
+  let next = stopClocks(
+    s,
+    (k) => {
+      const spec = slaSpecOf(specs, k);
+      return Boolean(spec && !spec.states.includes(to) && k.status !== 'PAUSED');
+    },
+    at,
+    'RESOLVED',
+  );
   for (const spec of specs) {
     if (!spec.states.includes(to)) continue;
     if (next.clocks.some((k) => k.ruleId === spec.ruleId && (k.status === 'RUNNING' || k.status === 'PAUSED'))) continue;
@@ -70,5 +82,8 @@ export function moveSlaClocks<S extends CaseCore>(s: S, specs: readonly SlaClock
 
 /** The requested side waits for the requesting side: its clocks pause. */
 export function pauseClocks<S extends CaseCore>(s: S, specs: readonly SlaClockSpec[], at: number): S {
-  return { ...s, clocks: s.clocks.map((k) => (k.status === 'RUNNING' && slaSpecOf(specs, k)?.pausesForInfo ? { ...k, status: 'PAUSED' as const, pausedAt: at } : k)) };
+  return {
+    ...s,
+    clocks: s.clocks.map((k) => (k.status === 'RUNNING' && slaSpecOf(specs, k)?.pausesForInfo ? { ...k, status: 'PAUSED' as const, pausedAt: at } : k)),
+  };
 }

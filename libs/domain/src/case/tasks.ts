@@ -48,7 +48,13 @@ export function resolveOpenTasks<S extends CaseCore>(s: S, which: (t: Task) => b
 export function nextNetworkLevel<S extends CaseCore>(s: S): BreachAction | undefined {
   const reached = Math.max(1, ...s.tasks.filter((t) => t.kind === 'ESCALATION').map((t) => t.level));
   const ladder: BreachAction[] = [];
-  if (s.ctx.network.liaisonMagistrate) ladder.push({ kind: 'ESCALATION', level: 2, addressee: 'LIAISON_MAGISTRATE', reason: 'no acknowledgment: liaison magistrate of the pair asked to follow up' });
+  if (s.ctx.network.liaisonMagistrate)
+    ladder.push({
+      kind: 'ESCALATION',
+      level: 2,
+      addressee: 'LIAISON_MAGISTRATE',
+      reason: 'no acknowledgment: liaison magistrate of the pair asked to follow up',
+    });
   ladder.push({ kind: 'ESCALATION', level: 3, addressee: 'FOCAL_POINTS', reason: 'no acknowledgment: network focal points of both States asked to intervene' });
   ladder.push({ kind: 'ESCALATION', level: 4, addressee: 'DIPLOMATIC_CHANNEL', reason: 'no acknowledgment: diplomatic démarche recommended' });
   return ladder.find((a) => a.level > reached);

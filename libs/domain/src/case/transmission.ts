@@ -12,9 +12,15 @@ export function checkTransmission(urgent: boolean, c: { channel: string; referen
     return { field: 'channel', rule: 'isIn', message: `channel must be one of ${TRANSMISSION_CHANNELS.join(', ')}` };
   }
   if (c.channel === 'INTERPOL_URGENT' && !urgent) {
-    return { field: 'channel', rule: 'urgent_only', message: 'INTERPOL is a channel for urgent requests only (UNTOC art. 18(13))', legalRef: 'UNTOC art. 18(13)' };
+    return {
+      field: 'channel',
+      rule: 'urgent_only',
+      message: 'INTERPOL is a channel for urgent requests only (UNTOC art. 18(13))',
+      legalRef: 'UNTOC art. 18(13)',
+    };
   }
-  if (c.oral && !urgent) return { field: 'oral', rule: 'urgent_only', message: 'only urgent requests may be made orally (UNTOC art. 18(14))', legalRef: 'UNTOC art. 18(14)' };
+  if (c.oral && !urgent)
+    return { field: 'oral', rule: 'urgent_only', message: 'only urgent requests may be made orally (UNTOC art. 18(14))', legalRef: 'UNTOC art. 18(14)' };
   if (!c.reference?.trim()) {
     return { field: 'reference', rule: 'required', message: 'transmission evidence needs a reference (dispatch number, registered-mail or e-CODEX id)' };
   }

@@ -8,10 +8,24 @@ export function startReportClock(s: DomesticProsecutionState, at: number): Domes
   const rule = clockRule(s.basis.rulePack, 'DOMESTIC_PROSECUTION_REPORT');
   if (!rule) return s;
   const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requested);
-  return addClock(s, { ruleId: 'DOMESTIC_PROSECUTION_REPORT', kind: 'SLA', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
+  return addClock(s, {
+    ruleId: 'DOMESTIC_PROSECUTION_REPORT',
+    kind: 'SLA',
+    side: 'REQUESTED',
+    legalRef: rule.legalRef,
+    verified: rule.verified,
+    startedAt: at,
+    breachAt: d.breachAt,
+    lastDay: d.lastDay,
+  });
 }
 
-const REPORT_DUE = { kind: 'STATUS_CHECK', level: 0, addressee: 'REQUESTED_PROSECUTOR', reason: 'progress report on the domestic prosecution due (UNTOC art. 16(10))' } as const;
+const REPORT_DUE = {
+  kind: 'STATUS_CHECK',
+  level: 0,
+  addressee: 'REQUESTED_PROSECUTOR',
+  reason: 'progress report on the domestic prosecution due (UNTOC art. 16(10))',
+} as const;
 
 export function advanceDomestic(state: DomesticProsecutionState, now: number): { state: DomesticProsecutionState; events: CaseEvent[] } {
   const fireAt = (s: DomesticProsecutionState, at: number) => {

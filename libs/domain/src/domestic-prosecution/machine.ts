@@ -11,8 +11,19 @@ export function openDomesticProsecution(input: { ctx: CaseContext; basis: LegalB
   events: CaseEvent[];
 } {
   let state: DomesticProsecutionState = {
-    ctx: input.ctx, status: 'OPENED', seq: 0, nextId: 1, flags: [], clocks: [], tasks: [], basis: input.basis, escalatedToFocalPointsOf: [],
-    lastEventAt: input.at, lastPartyEventAt: input.at, filedAt: input.at, extraditionCaseId: input.extraditionCaseId,
+    ctx: input.ctx,
+    status: 'OPENED',
+    seq: 0,
+    nextId: 1,
+    flags: [],
+    clocks: [],
+    tasks: [],
+    basis: input.basis,
+    escalatedToFocalPointsOf: [],
+    lastEventAt: input.at,
+    lastPartyEventAt: input.at,
+    filedAt: input.at,
+    extraditionCaseId: input.extraditionCaseId,
   };
   state = startReportClock(state, input.at);
   const data = { extraditionCaseId: input.extraditionCaseId };
@@ -31,15 +42,22 @@ export const DOMESTIC_RULES: CaseRules<S, DomesticCommand> = {
   handlers: {
     RECORD_PROGRESS: (s: S, c: Extract<DomesticCommand, { type: 'RECORD_PROGRESS' }>, { at, emit }: Act<S>) => {
       const allowed = DOMESTIC_NEXT[s.status];
-      if (!allowed.includes(c.status)) return refusal('CONFLICT', 'INVALID_TRANSITION', `from ${s.status} the prosecution can move to ${allowed.join(', ')}`, { legalRef: DOMESTIC_LEGAL_REF });
+      if (!allowed.includes(c.status))
+        return refusal('CONFLICT', 'INVALID_TRANSITION', `from ${s.status} the prosecution can move to ${allowed.join(', ')}`, {
+          legalRef: DOMESTIC_LEGAL_REF,
+        });
       if (!c.note?.trim()) return required('note', 'a progress report must say what happened');
       // Each report answers the one due, and the next falls due a full period later.
       let next = endAllClocks(s, at);
       next = isDomesticTerminal(c.status) ? next : startReportClock(next, at);
-      const notify = c.status !== s.status ? [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA' as const, message: `domestic prosecution: ${c.status}` }] : undefined;
+      const notify =
+        c.status !== s.status
+          ? [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA' as const, message: `domestic prosecution: ${c.status}` }]
+          : undefined;
       return emit(next, c.status, { comment: c.note, notify });
     },
-    NOTE: (s: S, c: Extract<DomesticCommand, { type: 'NOTE' }>, { emit }: Act<S>) => (c.text?.trim() ? emit(s, s.status, { comment: c.text }) : required('text', 'a note must not be empty')),
+    NOTE: (s: S, c: Extract<DomesticCommand, { type: 'NOTE' }>, { emit }: Act<S>) =>
+      c.text?.trim() ? emit(s, s.status, { comment: c.text }) : required('text', 'a note must not be empty'),
   },
 };
 

@@ -3,8 +3,24 @@
 import { clockRule } from '../rule-pack';
 import { addDays, calendarDaysBetween, civilDate, deadlineFrom, zonedInstant } from '../time/calendar';
 import {
-  SYSTEM_ACTOR, addClock, advanceClocks, endAllClocks, fireSla, fireStall, moveSlaClocks, nextNetworkLevel, openTask, slaSpecOf, stopClocks, stripUndefined,
-  systemEvent, withFlag, without, type CaseEvent, type Clock, type SlaClockSpec,
+  SYSTEM_ACTOR,
+  addClock,
+  advanceClocks,
+  endAllClocks,
+  fireSla,
+  fireStall,
+  moveSlaClocks,
+  nextNetworkLevel,
+  openTask,
+  slaSpecOf,
+  stopClocks,
+  stripUndefined,
+  systemEvent,
+  withFlag,
+  without,
+  type CaseEvent,
+  type Clock,
+  type SlaClockSpec,
 } from '../case/clockwork';
 import { formalRequestClocks } from '../case/formal-request';
 import { isExtraditionTerminal, type ExtraditionCaseState, type ExtraditionState, type FormalRequestStatus } from './states';
@@ -29,16 +45,35 @@ export function startCustodyClocks(s: ExtraditionCaseState, at: number): Extradi
     const rule = clockRule(s.basis.rulePack, ruleId);
     if (!rule) continue;
     const d = deadlineFrom(at, rule.amount, rule.unit, tz);
-    next = addClock(next, { ruleId, kind: ruleId === 'CONSENT_NOTICE' ? 'CONSENT_NOTICE' : 'CUSTODY', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
+    next = addClock(next, {
+      ruleId,
+      kind: ruleId === 'CONSENT_NOTICE' ? 'CONSENT_NOTICE' : 'CUSTODY',
+      side: 'REQUESTED',
+      legalRef: rule.legalRef,
+      verified: rule.verified,
+      startedAt: at,
+      breachAt: d.breachAt,
+      lastDay: d.lastDay,
+    });
   }
   // Reminders at a local hour on given days after the arrest, to the requesting central authority.
-  const reminders = s.basis.rulePack.clocks.PA_REMINDER_DAYS as unknown as { days?: number[]; atLocalTime?: string; legalRef?: string; verified?: boolean } | undefined;
+  const reminders = s.basis.rulePack.clocks.PA_REMINDER_DAYS as unknown as
+    { days?: number[]; atLocalTime?: string; legalRef?: string; verified?: boolean } | undefined;
   if (reminders?.days?.length) {
     const [hh, mm] = (reminders.atLocalTime ?? '09:00').split(':').map(Number);
     const day0 = civilDate(at, tz);
     for (const n of reminders.days) {
       const lastDay = addDays(day0, n);
-      next = addClock(next, { ruleId: `PA_REMINDER_D${n}`, kind: 'CUSTODY_REMINDER', side: 'REQUESTING', legalRef: reminders.legalRef ?? 'provisional-arrest reminder (rule pack)', verified: Boolean(reminders.verified), startedAt: at, breachAt: zonedInstant(lastDay, s.ctx.timeZones.requesting, hh, mm), lastDay });
+      next = addClock(next, {
+        ruleId: `PA_REMINDER_D${n}`,
+        kind: 'CUSTODY_REMINDER',
+        side: 'REQUESTING',
+        legalRef: reminders.legalRef ?? 'provisional-arrest reminder (rule pack)',
+        verified: Boolean(reminders.verified),
+        startedAt: at,
+        breachAt: zonedInstant(lastDay, s.ctx.timeZones.requesting, hh, mm),
+        lastDay,
+      });
     }
   }
   return next;
@@ -54,7 +89,16 @@ export function startSurrenderClocks(s: ExtraditionCaseState, agreedDate: string
     if (!rule) continue;
     const d = deadlineFrom(day0, rule.amount, rule.unit, tz);
     // A limit already run out when the date is recorded falls due then, not before the act that set it.
-    next = addClock(next, { ruleId, kind: 'SURRENDER', side: 'REQUESTED', legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: Math.max(at, d.breachAt), lastDay: d.lastDay });
+    next = addClock(next, {
+      ruleId,
+      kind: 'SURRENDER',
+      side: 'REQUESTED',
+      legalRef: rule.legalRef,
+      verified: rule.verified,
+      startedAt: at,
+      breachAt: Math.max(at, d.breachAt),
+      lastDay: d.lastDay,
+    });
   }
   return next;
 }
@@ -79,7 +123,10 @@ function fireAt(s: ExtraditionCaseState, at: number): { state: ExtraditionCaseSt
 }
 
 function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: ExtraditionCaseState; events: CaseEvent[] } {
-  let next: ExtraditionCaseState = { ...s, clocks: s.clocks.map((c) => (c.id === k.id && k.kind !== 'SLA' && k.kind !== 'STALL' ? { ...c, status: 'BREACHED' as const, stoppedAt: at } : c)) };
+  let next: ExtraditionCaseState = {
+    ...s,
+    clocks: s.clocks.map((c) => (c.id === k.id && k.kind !== 'SLA' && k.kind !== 'STALL' ? { ...c, status: 'BREACHED' as const, stoppedAt: at } : c)),
+  };
   const record = (type: string, extra: Partial<CaseEvent> = {}) => {
     const e = systemEvent(next, type, at, { legalRef: k.legalRef, data: { clockId: k.id, ruleId: k.ruleId, lastDay: k.lastDay }, ...extra });
     next = e.state;
@@ -100,12 +147,31 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
       return fireStall(s, k, at);
     case 'CUSTODY_REMINDER': {
       const soft = next.clocks.find((c) => c.ruleId === 'PA_SOFT');
-      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: `person in provisional custody: the formal request must reach ${s.ctx.requestedState}${soft?.lastDay ? ` before release becomes possible after ${soft.lastDay}` : ''}` }, at, soft?.breachAt, k.id);
-      const event = record('REMINDER', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }] });
+      next = openTask(
+        next,
+        {
+          kind: 'REMINDER',
+          level: 0,
+          addressee: 'REQUESTING_CA',
+          reason: `person in provisional custody: the formal request must reach ${s.ctx.requestedState}${soft?.lastDay ? ` before release becomes possible after ${soft.lastDay}` : ''}`,
+        },
+        at,
+        soft?.breachAt,
+        k.id,
+      );
+      const event = record('REMINDER', {
+        notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'formal extradition request due' }],
+      });
       return { state: next, events: [event] };
     }
     case 'CONSENT_NOTICE': {
-      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' }, at, undefined, k.id);
+      next = openTask(
+        next,
+        { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'notice of consent to simplified extradition due (CETS 209 art. 6)' },
+        at,
+        undefined,
+        k.id,
+      );
       // record() advances `next` (its seq): take the event before the state.
       const event = record('REMINDER');
       return { state: next, events: [event] };
@@ -113,15 +179,25 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     case 'CUSTODY': {
       if (k.ruleId === 'PA_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
-        const event = record('RELEASE_POSSIBLE', { notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }] });
+        const event = record('RELEASE_POSSIBLE', {
+          notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }],
+        });
         return { state: next, events: [event] };
       }
       // Hard limit without a formal request: the person must be released.
       const custodyDays = s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : 0;
       next = stopClocks(next, (c) => c.kind === 'CUSTODY_REMINDER' || c.kind === 'CONSENT_NOTICE' || c.ruleId === 'PA_SOFT', at, 'OBSOLETE', 'CANCELLED');
-      next = { ...next, custody: { ...next.custody, atLiberty: true, endedAt: at, days: custodyDays }, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE') };
+      next = {
+        ...next,
+        custody: { ...next.custody, atLiberty: true, endedAt: at, days: custodyDays },
+        flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'),
+      };
       const event = toState('RELEASED_PENDING_REQUEST', 'RELEASE_REQUIRED', {
-        data: { clockId: k.id, custodyDays, note: 'a formal request that arrives later reopens the case with the person at liberty; a re-arrest may then be requested' },
+        data: {
+          clockId: k.id,
+          custodyDays,
+          note: 'a formal request that arrives later reopens the case with the person at liberty; a re-arrest may then be requested',
+        },
         notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'person released: custody limit reached without a formal request' }],
       });
       return { state: next, events: [event] };
@@ -132,7 +208,10 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
         const event = record('RELEASE_POSSIBLE');
         return { state: next, events: [event] };
       }
-      next = endAllClocks({ ...next, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'), custody: { ...next.custody, atLiberty: true, endedAt: at } }, at);
+      next = endAllClocks(
+        { ...next, flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'), custody: { ...next.custody, atLiberty: true, endedAt: at } },
+        at,
+      );
       const event = toState('RELEASED_NOT_TAKEN_OVER', 'RELEASE_REQUIRED', {
         data: { clockId: k.id, note: `${s.ctx.requestedState} (requested State) may refuse re-extradition for the same offence` },
         notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'person released: not taken over within the limit' }],

@@ -1,20 +1,54 @@
 import fc from 'fast-check';
 import { extraditionBasis, extraditionContent, extraditionContext } from '../../../../test/support/extradition-fixtures';
-import { Machine, Step, chooseCommand, expectDeterministic, expectThat, occurredAt, optionalText, propertyParams, relativeDate, resolveDates, runCase, steps, text } from '../../../../test/support/case-properties';
+import {
+  Machine,
+  Step,
+  chooseCommand,
+  expectDeterministic,
+  expectThat,
+  occurredAt,
+  optionalText,
+  propertyParams,
+  relativeDate,
+  resolveDates,
+  runCase,
+  steps,
+  text,
+} from '../../../../test/support/case-properties';
 import { SYSTEM_ACTOR } from '../case/clockwork';
 import { TRANSMISSION_CHANNELS } from '../case/transmission';
 import type { CaseRelation } from '../policy';
 import type { ActorRef } from '../roles';
 import {
-  EXTRADITION_COMMANDS, EXTRADITION_REFUSAL_GROUNDS, EXTRADITION_STATES, ExtraditionCaseState, ExtraditionCommand, ExtraditionCommandType, ExtraditionEnvelope,
-  advanceExtradition, fileExtradition, handleExtraditionCommand, isExtraditionTerminal,
+  EXTRADITION_COMMANDS,
+  EXTRADITION_REFUSAL_GROUNDS,
+  EXTRADITION_STATES,
+  ExtraditionCaseState,
+  ExtraditionCommand,
+  ExtraditionCommandType,
+  ExtraditionEnvelope,
+  advanceExtradition,
+  fileExtradition,
+  handleExtraditionCommand,
+  isExtraditionTerminal,
 } from '../index';
 
 // Random lives of an extradition case: provisional arrest or not, every command by every relation
 // (the system's link included), mostly valid payloads, random lapses of time.
 
 type Relation = CaseRelation | 'SYSTEM';
-const RELATIONS: Relation[] = ['REQUESTING_PROSECUTOR', 'REQUESTED_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY', 'LIAISON_MAGISTRATE', 'FOCAL_POINT', 'MANAGER', 'ADMIN', 'SYSTEM'];
+const RELATIONS: Relation[] = [
+  'REQUESTING_PROSECUTOR',
+  'REQUESTED_PROSECUTOR',
+  'REQUESTING_CA',
+  'REQUESTED_CA',
+  'EXECUTING_AUTHORITY',
+  'LIAISON_MAGISTRATE',
+  'FOCAL_POINT',
+  'MANAGER',
+  'ADMIN',
+  'SYSTEM',
+];
 const actor = (userId: string, role: string, stateCode: string, authorityId: string) => ({ userId, role, stateCode, authorityId }) as ActorRef;
 const ACTORS: Record<Relation, ActorRef> = {
   REQUESTING_PROSECUTOR: actor('u-ng-prosecutor', 'PROSECUTOR', 'NG', 'NG-PROS'),
@@ -33,7 +67,15 @@ const CASE_ID = '00000000-0000-4000-8000-00000000e001';
 const OTHER_CASES = ['00000000-0000-4000-8000-00000000e002', '00000000-0000-4000-8000-00000000e003'];
 
 type Payloads = Record<ExtraditionCommandType, ExtraditionCommand>;
-const SIDE_STEPS: ExtraditionCommandType[] = ['REQUEST_DOMESTIC_PROSECUTION', 'RECORD_CONFLICT_CHOICE', 'REQUEST_REARREST', 'COURT_REQUEST_INFO', 'PROVIDE_INFO', 'CONSULTATION_REPLY', 'RECORD_CONSENT'];
+const SIDE_STEPS: ExtraditionCommandType[] = [
+  'REQUEST_DOMESTIC_PROSECUTION',
+  'RECORD_CONFLICT_CHOICE',
+  'REQUEST_REARREST',
+  'COURT_REQUEST_INFO',
+  'PROVIDE_INFO',
+  'CONSULTATION_REPLY',
+  'RECORD_CONSENT',
+];
 const command = <T extends ExtraditionCommandType>(type: T, fields: { [k: string]: fc.Arbitrary<unknown> } = {}) =>
   fc.record(fields).map((f) => ({ type, ...f }) as unknown as Extract<ExtraditionCommand, { type: T }>);
 
@@ -44,11 +86,18 @@ const payloads = fc.record({
   RETURN_FOR_CORRECTION: command('RETURN_FOR_CORRECTION', { comment: text }),
   RESUBMIT: command('RESUBMIT', { comment: optionalText }),
   APPROVE: command('APPROVE', { comment: optionalText }),
-  TRANSMIT: command('TRANSMIT', { channel: fc.constantFrom(...TRANSMISSION_CHANNELS, 'DIPLOMATIC', 'DIPLOMATIC', 'BY_PIGEON'), reference: text, comment: optionalText }),
+  TRANSMIT: command('TRANSMIT', {
+    channel: fc.constantFrom(...TRANSMISSION_CHANNELS, 'DIPLOMATIC', 'DIPLOMATIC', 'BY_PIGEON'),
+    reference: text,
+    comment: optionalText,
+  }),
   RECEIVE_FORMAL_REQUEST: command('RECEIVE_FORMAL_REQUEST', { reference: optionalText, comment: optionalText }),
   REQUEST_REARREST: command('REQUEST_REARREST', { comment: optionalText }),
   OPEN_JUDICIAL_PHASE: command('OPEN_JUDICIAL_PHASE', { comment: optionalText }),
-  COURT_REQUEST_INFO: command('COURT_REQUEST_INFO', { details: text, timeLimitDays: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 60 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -3, 400, 2.5) }) }),
+  COURT_REQUEST_INFO: command('COURT_REQUEST_INFO', {
+    details: text,
+    timeLimitDays: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 1, max: 60 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -3, 400, 2.5) }),
+  }),
   PROVIDE_INFO: command('PROVIDE_INFO', { details: text }),
   RECORD_CONSENT: command('RECORD_CONSENT', { comment: optionalText }),
   COURT_DECISION: command('COURT_DECISION', { outcome: fc.constantFrom('FAVOURABLE', 'FAVOURABLE', 'UNFAVOURABLE'), comment: optionalText }),
@@ -68,7 +117,10 @@ const payloads = fc.record({
     factors: fc.record({ seriousness: factor, placeOfOffence: factor, datesOfRequests: factor, nationality: factor, reExtradition: factor }),
   }),
   LINK_CONFLICT: command('LINK_CONFLICT', { caseId: fc.constantFrom(CASE_ID, ...OTHER_CASES) }),
-  SCHEDULE_SURRENDER: command('SCHEDULE_SURRENDER', { agreedDate: fc.oneof({ weight: 9, arbitrary: relativeDate(-20, 40) }, { weight: 1, arbitrary: fc.constant('next week') }), comment: optionalText }),
+  SCHEDULE_SURRENDER: command('SCHEDULE_SURRENDER', {
+    agreedDate: fc.oneof({ weight: 9, arbitrary: relativeDate(-20, 40) }, { weight: 1, arbitrary: fc.constant('next week') }),
+    comment: optionalText,
+  }),
   FORCE_MAJEURE: command('FORCE_MAJEURE', { newDate: relativeDate(-3, 40), reason: text }),
   RECORD_SURRENDER: command('RECORD_SURRENDER', { comment: optionalText }),
   WITHDRAW: command('WITHDRAW', { reason: text }),
@@ -89,7 +141,11 @@ const machine: Machine<ExtraditionCaseState, ExtraditionEnvelope, Payloads> = {
     expectThat(s.lastEventAt <= now && s.filedAt <= s.lastEventAt, () => `lastEventAt ${s.lastEventAt} outside [filedAt, now]`);
     // Custody limits run only while the person is held on a provisional arrest.
     const custody = s.clocks.filter((k) => k.kind === 'CUSTODY' && k.status === 'RUNNING');
-    if (custody.length) expectThat(!s.custody.atLiberty && s.formal.status !== 'RECEIVED', () => `custody clocks run with the person at liberty or the formal request received: ${JSON.stringify(s.custody)}`);
+    if (custody.length)
+      expectThat(
+        !s.custody.atLiberty && s.formal.status !== 'RECEIVED',
+        () => `custody clocks run with the person at liberty or the formal request received: ${JSON.stringify(s.custody)}`,
+      );
     if (s.flags.includes('IN_CUSTODY')) expectThat(!s.custody.atLiberty, () => 'IN_CUSTODY flag with the person at liberty');
   },
 };
@@ -110,7 +166,11 @@ function file(f: Filing) {
   if (f.consentNotice) basis.rulePack.clocks.CONSENT_NOTICE = { amount: 10, unit: 'CALENDAR_DAYS', legalRef: 'CETS 209 art. 6', verified: true };
   return fileExtradition({
     ctx: extraditionContext({ caseId: CASE_ID, network: { liaisonMagistrate: f.liaisonMagistrate, focalPointStates: ['BJ', 'NG'] } }),
-    content: extraditionContent({ urgency: f.urgency, person: { role: 'ACCUSED', name: 'Person C', nationality: f.nationality, identifier: 'NG-PASSPORT-A1' }, factsSummary: f.factsSummary ?? 'facts' }),
+    content: extraditionContent({
+      urgency: f.urgency,
+      person: { role: 'ACCUSED', name: 'Person C', nationality: f.nationality, identifier: 'NG-PASSPORT-A1' },
+      factsSummary: f.factsSummary ?? 'facts',
+    }),
     basis,
     filedBy: ACTORS.REQUESTING_PROSECUTOR,
     at: f.at,
@@ -134,12 +194,16 @@ describe('extradition case: properties of random lives', () => {
   });
 
   it('never stamps an event before the one it follows when every act is recorded as it happens', () => {
-    fc.assert(fc.property(filing, lives(false), (f, run) => void runCase(machine, file(f), run, { monotonicTime: true })), propertyParams(60));
+    fc.assert(
+      fc.property(filing, lives(false), (f, run) => void runCase(machine, file(f), run, { monotonicTime: true })),
+      propertyParams(60),
+    );
   });
 
   it('gives the same state and events for the same filing and the same sequence', () => {
-    fc.assert(fc.property(filing, lives(true), (f, run) => expectDeterministic(machine, () => file(f), run)), propertyParams(25));
+    fc.assert(
+      fc.property(filing, lives(true), (f, run) => expectDeterministic(machine, () => file(f), run)),
+      propertyParams(25),
+    );
   });
 });
-
-

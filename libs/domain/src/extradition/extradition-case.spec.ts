@@ -1,14 +1,31 @@
 import { extraditionBasis, extraditionContent, extraditionContext, xas } from '../../../../test/support/extradition-fixtures';
 import { DAY_MS } from '../time/calendar';
 import { CaseDriver } from '../../../../test/support/case-driver';
-import { ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome, advanceExtradition, extraditionMetricsOf, fileExtradition, handleExtraditionCommand } from '../index';
+import {
+  ExtraditionCaseState,
+  ExtraditionEnvelope,
+  ExtraditionOutcome,
+  advanceExtradition,
+  extraditionMetricsOf,
+  fileExtradition,
+  handleExtraditionCommand,
+} from '../index';
 
 const D0 = Date.parse('2024-11-04T08:00:00Z'); // Monday, 09:00 in Cotonou and Lagos (UTC+1)
 const day = (n: number, h = 0) => D0 + n * DAY_MS + h * 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 class Ext extends CaseDriver<ExtraditionCaseState, ExtraditionEnvelope, ExtraditionOutcome> {
-  constructor(opts: { pa?: boolean; ctx?: object; basis?: ReturnType<typeof extraditionBasis>; content?: Parameters<typeof extraditionContent>[0]; caseId?: string; at?: number } = {}) {
+  constructor(
+    opts: {
+      pa?: boolean;
+      ctx?: object;
+      basis?: ReturnType<typeof extraditionBasis>;
+      content?: Parameters<typeof extraditionContent>[0];
+      caseId?: string;
+      at?: number;
+    } = {},
+  ) {
     const f = fileExtradition({
       ctx: extraditionContext({ caseId: opts.caseId ?? '00000000-0000-4000-8000-00000000e001', ...(opts.ctx ?? {}) }),
       content: extraditionContent(opts.content),
@@ -22,7 +39,8 @@ class Ext extends CaseDriver<ExtraditionCaseState, ExtraditionEnvelope, Extradit
 }
 
 const formalTransmitted = (x: Ext, d: number, base = D0) =>
-  x.do(xas('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), base + d * DAY_MS + 3_600_000)
+  x
+    .do(xas('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), base + d * DAY_MS + 3_600_000)
     .do(xas('REQUESTING_CA', { type: 'APPROVE' }), base + d * DAY_MS + 2 * 3_600_000)
     .do(xas('REQUESTING_CA', { type: 'TRANSMIT', channel: 'DIPLOMATIC', reference: 'NV-77' }), base + d * DAY_MS + 3 * 3_600_000);
 
@@ -80,7 +98,8 @@ describe('extradition: decision and surrender', () => {
   const granted = () => {
     const x = new Ext({ pa: false, ctx: tgGh, at: MAY });
     formalTransmitted(x, 0, MAY);
-    return x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), at(1))
+    return x
+      .do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), at(1))
       .do(xas('REQUESTED_CA', { type: 'OPEN_JUDICIAL_PHASE' }), at(2))
       .do(xas('REQUESTED_CA', { type: 'COURT_DECISION', outcome: 'FAVOURABLE' }), at(10))
       .do(xas('REQUESTED_CA', { type: 'REFER_TO_EXECUTIVE' }), at(20))
@@ -111,16 +130,25 @@ describe('extradition: decision and surrender', () => {
     ]);
   });
 
-  it('refuses only after consultation; refusing a national on nationality at the requester\'s request opens domestic prosecution', () => {
+  it("refuses only after consultation; refusing a national on nationality at the requester's request opens domestic prosecution", () => {
     const x = new Ext({ pa: false, content: { person: { role: 'ACCUSED', name: 'Person D', nationality: 'BJ', identifier: 'BJ-ID-9' } } });
     formalTransmitted(x, 0);
-    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1)).do(xas('REQUESTED_CA', { type: 'OPEN_JUDICIAL_PHASE' }), day(1, 1))
+    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1))
+      .do(xas('REQUESTED_CA', { type: 'OPEN_JUDICIAL_PHASE' }), day(1, 1))
       .do(xas('REQUESTED_CA', { type: 'COURT_DECISION', outcome: 'UNFAVOURABLE' }), day(3));
-    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: 'national' }), day(4))).toMatchObject({ ok: false, violation: { code: 'CONSULTATION_REQUIRED' } });
+    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: 'national' }), day(4))).toMatchObject({
+      ok: false,
+      violation: { code: 'CONSULTATION_REQUIRED' },
+    });
     expect(x.try(xas('REQUESTED_CA', { type: 'REFER_TO_EXECUTIVE' }), day(4))).toMatchObject({ ok: false, violation: { code: 'COURT_DECISION_UNFAVOURABLE' } });
-    x.do(xas('REQUESTING_CA', { type: 'REQUEST_DOMESTIC_PROSECUTION' }), day(4))
-      .do(xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'refusal: national' }), day(5));
-    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: ' ' }), day(6))).toMatchObject({ ok: false, violation: { kind: 'INVALID' } });
+    x.do(xas('REQUESTING_CA', { type: 'REQUEST_DOMESTIC_PROSECUTION' }), day(4)).do(
+      xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'refusal: national' }),
+      day(5),
+    );
+    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: ' ' }), day(6))).toMatchObject({
+      ok: false,
+      violation: { kind: 'INVALID' },
+    });
     x.do(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: 'the person is a national of Benin' }), day(6));
     expect(x.state.status).toBe('REFUSED');
     expect(x.events.at(-1)).toMatchObject({ legalRef: 'UNTOC art. 16(10)', data: { openDomesticProsecution: true } });
@@ -129,9 +157,14 @@ describe('extradition: decision and surrender', () => {
   it('refuses nationality as a ground for a person who is not a national', () => {
     const x = new Ext({ pa: false });
     formalTransmitted(x, 0);
-    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1)).do(xas('REQUESTED_CA', { type: 'OPEN_JUDICIAL_PHASE' }), day(1, 1))
-      .do(xas('REQUESTED_CA', { type: 'COURT_DECISION', outcome: 'FAVOURABLE' }), day(3)).do(xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'x' }), day(4));
-    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: 'national' }), day(5))).toMatchObject({ ok: false, violation: { errors: [{ rule: 'national_only' }] } });
+    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1))
+      .do(xas('REQUESTED_CA', { type: 'OPEN_JUDICIAL_PHASE' }), day(1, 1))
+      .do(xas('REQUESTED_CA', { type: 'COURT_DECISION', outcome: 'FAVOURABLE' }), day(3))
+      .do(xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'x' }), day(4));
+    expect(x.try(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'NATIONALITY', reasons: 'national' }), day(5))).toMatchObject({
+      ok: false,
+      violation: { errors: [{ rule: 'national_only' }] },
+    });
   });
 
   it('blocks granting either of two conflicting requests until the choice and its factors are recorded (ECE art. 17)', () => {
@@ -141,12 +174,29 @@ describe('extradition: decision and surrender', () => {
     a.do(xas('SYSTEM', { type: 'LINK_CONFLICT', caseId: '00000000-0000-4000-8000-00000000e002' }), day(3));
     expect(a.state.flags).toContain('CONFLICTING_REQUESTS');
     expect(a.try(xas('REQUESTED_CA', { type: 'GRANT' }), day(4))).toMatchObject({ ok: false, violation: { code: 'CONFLICTING_REQUESTS_CHOICE_REQUIRED' } });
-    expect(a.try(xas('REQUESTED_CA', { type: 'RECORD_CONFLICT_CHOICE', preferredCaseId: '00000000-0000-4000-8000-00000000e002', factors: { seriousness: 'x' } as never }), day(4))).toMatchObject({ ok: false, violation: { legalRef: 'ECE art. 17' } });
-    const factors = { seriousness: 'comparable', placeOfOffence: 'territory of the other State', datesOfRequests: 'other request first', nationality: 'national of the other State', reExtradition: 'possible' };
+    expect(
+      a.try(
+        xas('REQUESTED_CA', {
+          type: 'RECORD_CONFLICT_CHOICE',
+          preferredCaseId: '00000000-0000-4000-8000-00000000e002',
+          factors: { seriousness: 'x' } as never,
+        }),
+        day(4),
+      ),
+    ).toMatchObject({ ok: false, violation: { legalRef: 'ECE art. 17' } });
+    const factors = {
+      seriousness: 'comparable',
+      placeOfOffence: 'territory of the other State',
+      datesOfRequests: 'other request first',
+      nationality: 'national of the other State',
+      reExtradition: 'possible',
+    };
     a.do(xas('REQUESTED_CA', { type: 'RECORD_CONFLICT_CHOICE', preferredCaseId: '00000000-0000-4000-8000-00000000e002', factors }), day(4));
     expect(a.try(xas('REQUESTED_CA', { type: 'GRANT' }), day(5))).toMatchObject({ ok: false, violation: { code: 'OTHER_REQUEST_PREFERRED' } });
-    a.do(xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'refusal: competing request preferred' }), day(5))
-      .do(xas('REQUESTED_CA', { type: 'REFUSE', ground: 'CONFLICTING_REQUEST', reasons: 'the competing request was preferred' }), day(6));
+    a.do(xas('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'refusal: competing request preferred' }), day(5)).do(
+      xas('REQUESTED_CA', { type: 'REFUSE', ground: 'CONFLICTING_REQUEST', reasons: 'the competing request was preferred' }),
+      day(6),
+    );
     expect(a.state.status).toBe('REFUSED');
   });
 });
@@ -165,10 +215,16 @@ describe('extradition: flags and clocks kept in step by commands', () => {
   it('lets release limits of a surrender date recorded after they ran out fall due at the recording, not before it', () => {
     const x = new Ext({ pa: false });
     formalTransmitted(x, 0);
-    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1)).do(xas('REQUESTED_CA', { type: 'RECORD_CONSENT' }), day(2)).do(xas('REQUESTED_CA', { type: 'GRANT' }), day(3));
+    x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(1))
+      .do(xas('REQUESTED_CA', { type: 'RECORD_CONSENT' }), day(2))
+      .do(xas('REQUESTED_CA', { type: 'GRANT' }), day(3));
     x.do(xas('REQUESTED_CA', { type: 'SCHEDULE_SURRENDER', agreedDate: '2024-10-01' }), day(4));
     x.at(day(5));
-    expect(x.events.slice(-3).map((e) => [e.type, e.at])).toEqual([['SCHEDULE_SURRENDER', day(4)], ['RELEASE_POSSIBLE', day(4)], ['RELEASE_REQUIRED', day(4)]]);
+    expect(x.events.slice(-3).map((e) => [e.type, e.at])).toEqual([
+      ['SCHEDULE_SURRENDER', day(4)],
+      ['RELEASE_POSSIBLE', day(4)],
+      ['RELEASE_REQUIRED', day(4)],
+    ]);
     expect(x.state.status).toBe('RELEASED_NOT_TAKEN_OVER');
   });
 });
@@ -179,17 +235,34 @@ describe('extradition: the same formal-request and command rules as MLA', () => 
     relation: 'ADMIN',
     actor: { userId: 'u-admin', role: 'ADMIN', stateCode: 'NG', authorityId: 'NG-CA' },
   });
-  const outOfForce = () => extraditionBasis({ parties: [{ stateCode: 'NG', from: '1995-01-01', to: null }, { stateCode: 'BJ', from: '1995-01-01', to: '2024-01-29' }] });
+  const outOfForce = () =>
+    extraditionBasis({
+      parties: [
+        { stateCode: 'NG', from: '1995-01-01', to: null },
+        { stateCode: 'BJ', from: '1995-01-01', to: '2024-01-29' },
+      ],
+    });
 
   it('blocks approval of a formal request on a basis not in force for both States, until an audited administrator override', () => {
     const x = new Ext({ pa: false, basis: outOfForce() });
     expect(x.state.flags).toContain('BASIS_NOT_IN_FORCE');
     x.do(xas('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0, 1));
-    expect(x.try(xas('REQUESTING_CA', { type: 'APPROVE' }), day(0, 2))).toMatchObject({ ok: false, violation: { kind: 'CONFLICT', code: 'LEGAL_BASIS_NOT_IN_FORCE' } });
+    expect(x.try(xas('REQUESTING_CA', { type: 'APPROVE' }), day(0, 2))).toMatchObject({
+      ok: false,
+      violation: { kind: 'CONFLICT', code: 'LEGAL_BASIS_NOT_IN_FORCE' },
+    });
     expect(x.try(admin('short'), day(0, 2))).toMatchObject({ ok: false, violation: { kind: 'INVALID', errors: [{ field: 'justification' }] } });
-    expect(x.try({ ...admin('Request filed under the 1994 Convention before withdrawal took effect'), relation: 'REQUESTING_CA' }, day(0, 2))).toMatchObject({ ok: false, violation: { code: 'NOT_YOUR_STEP' } });
+    expect(x.try({ ...admin('Request filed under the 1994 Convention before withdrawal took effect'), relation: 'REQUESTING_CA' }, day(0, 2))).toMatchObject({
+      ok: false,
+      violation: { code: 'NOT_YOUR_STEP' },
+    });
     x.do(admin('Request filed under the 1994 Convention before withdrawal took effect'), day(0, 2));
-    expect(x.events.at(-1)).toMatchObject({ type: 'OVERRIDE_BASIS', actor: { role: 'ADMIN' }, legalRef: 'ECOWAS-EXT-1994', comment: 'Request filed under the 1994 Convention before withdrawal took effect' });
+    expect(x.events.at(-1)).toMatchObject({
+      type: 'OVERRIDE_BASIS',
+      actor: { role: 'ADMIN' },
+      legalRef: 'ECOWAS-EXT-1994',
+      comment: 'Request filed under the 1994 Convention before withdrawal took effect',
+    });
     expect(x.state.flags).not.toContain('BASIS_NOT_IN_FORCE');
     x.do(xas('REQUESTING_CA', { type: 'APPROVE' }), day(0, 3));
     expect(x.state.formal.status).toBe('READY_TO_TRANSMIT');
@@ -198,7 +271,10 @@ describe('extradition: the same formal-request and command rules as MLA', () => 
   it('takes no basis override once the formal request has been transmitted', () => {
     const x = new Ext({ pa: false });
     formalTransmitted(x, 0);
-    expect(x.try(admin('Request filed under the 1994 Convention before withdrawal took effect'), day(1))).toMatchObject({ ok: false, violation: { kind: 'CONFLICT' } });
+    expect(x.try(admin('Request filed under the 1994 Convention before withdrawal took effect'), day(1))).toMatchObject({
+      ok: false,
+      violation: { kind: 'CONFLICT' },
+    });
   });
 
   it('never stamps an act before a linked conflict the system recorded: the link is the previous event too', () => {

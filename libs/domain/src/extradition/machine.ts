@@ -6,15 +6,34 @@ import type { FieldProblem } from '../rule-violation';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import { calendarDaysBetween, civilDate, deadlineFrom } from '../time/calendar';
 import {
-  addClock, endAllClocks, invalidField, openTask, refusal, runCommand, stopClocks, withFlag, without,
-  type Act, type CaseContext, type CaseEvent, type CaseRules, type FormalRequestOf, type Outcome, type Step,
+  addClock,
+  endAllClocks,
+  invalidField,
+  openTask,
+  refusal,
+  runCommand,
+  stopClocks,
+  withFlag,
+  without,
+  type Act,
+  type CaseContext,
+  type CaseEvent,
+  type CaseRules,
+  type FormalRequestOf,
+  type Outcome,
+  type Step,
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import type { TransmissionChannel } from '../case/transmission';
 import { moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
 import { EXTRADITION_COMMANDS, type ExtraditionCommand, type ExtraditionEnvelope } from './commands';
 import {
-  EXTRADITION_REFUSAL_GROUNDS, EXTRADITION_TERMINAL_STATES, type ConflictChoice, type ExtraditionCaseState, type ExtraditionContent, type ExtraditionState,
+  EXTRADITION_REFUSAL_GROUNDS,
+  EXTRADITION_TERMINAL_STATES,
+  type ConflictChoice,
+  type ExtraditionCaseState,
+  type ExtraditionContent,
+  type ExtraditionState,
 } from './states';
 
 export type ExtraditionOutcome = Outcome<ExtraditionCaseState>;
@@ -53,7 +72,13 @@ export function fileExtradition(f: ExtraditionFiling): { state: ExtraditionCaseS
   };
   if (formal.basisOutOfForce(state).length) state = { ...state, flags: withFlag(state.flags, 'BASIS_NOT_IN_FORCE') };
   const event: CaseEvent = {
-    seq: 0, type: 'FILED', from: status, to: status, actor: f.filedBy, at: f.at, legalRef: f.basis.instrumentId,
+    seq: 0,
+    type: 'FILED',
+    from: status,
+    to: status,
+    actor: f.filedBy,
+    at: f.at,
+    legalRef: f.basis.instrumentId,
     data: { rulePack: { instrumentId: f.basis.instrumentId, version: f.basis.rulePack.version }, provisionalArrest: f.provisionalArrest },
     notify: f.provisionalArrest ? [{ stateCode: f.ctx.requestedState, addressee: 'REQUESTED_CA', message: 'request for provisional arrest' }] : undefined,
   };
@@ -62,7 +87,8 @@ export function fileExtradition(f: ExtraditionFiling): { state: ExtraditionCaseS
 
 function formalRequestProblems(content: ExtraditionContent): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!content.offence?.trim()) problems.push({ field: 'offence', rule: 'required', message: 'offence required (UNTOC art. 16(1))', legalRef: 'UNTOC art. 16(1)' });
+  if (!content.offence?.trim())
+    problems.push({ field: 'offence', rule: 'required', message: 'offence required (UNTOC art. 16(1))', legalRef: 'UNTOC art. 16(1)' });
   if (!content.factsSummary?.trim()) problems.push({ field: 'factsSummary', rule: 'required', message: 'facts_summary required', legalRef: 'UNTOC art. 16' });
   if (!content.person?.identifier?.trim()) problems.push({ field: 'person.identifier', rule: 'required', message: 'the person must be identified' });
   return problems;
@@ -104,7 +130,8 @@ const F = EXTRADITION_FORMAL_REQUEST;
 const formalRequestHandlers = {
   SUBMIT: (s: S, c: Cmd<'SUBMIT'>, act: A) => formalEvent(s, formal.submit(F, s, act.at, 'SUBMIT'), act, { comment: c.comment }),
   RESUBMIT: (s: S, c: Cmd<'RESUBMIT'>, act: A) => formalEvent(s, formal.submit(F, s, act.at, 'RESUBMIT'), act, { comment: c.comment }),
-  RETURN_FOR_CORRECTION: (s: S, c: Cmd<'RETURN_FOR_CORRECTION'>, act: A) => formalEvent(s, formal.returnForCorrection(F, s, c.comment, act.at), act, { comment: c.comment }),
+  RETURN_FOR_CORRECTION: (s: S, c: Cmd<'RETURN_FOR_CORRECTION'>, act: A) =>
+    formalEvent(s, formal.returnForCorrection(F, s, c.comment, act.at), act, { comment: c.comment }),
   APPROVE: (s: S, c: Cmd<'APPROVE'>, act: A) => formalEvent(s, formal.approve(F, s, act.at), act, { comment: c.comment }),
   OVERRIDE_BASIS: (s: S, c: Cmd<'OVERRIDE_BASIS'>, act: A) => {
     const step = formal.overrideBasis(F, s, c.justification, act.actor, act.at);
@@ -116,11 +143,13 @@ const formalRequestHandlers = {
       notify: notifyRequested(s, 'formal request for extradition transmitted'),
     }),
   RECEIVE_FORMAL_REQUEST: (s: S, c: Cmd<'RECEIVE_FORMAL_REQUEST'>, { at, emit }: A) => {
-    if (s.formal.status !== 'TRANSMITTED') return refusal('CONFLICT', 'INVALID_TRANSITION', `the formal request is ${s.formal.status}: nothing has been transmitted to receive`);
+    if (s.formal.status !== 'TRANSMITTED')
+      return refusal('CONFLICT', 'INVALID_TRANSITION', `the formal request is ${s.formal.status}: nothing has been transmitted to receive`);
     let next = moveFormal({ ...s, formal: { ...s.formal, receivedAt: at } }, 'RECEIVED', at);
     // Custody clocks stop: the person is now held on the formal request.
     next = stopClocks(next, (k) => k.kind === 'CUSTODY' || k.kind === 'CUSTODY_REMINDER' || k.kind === 'CONSENT_NOTICE', at, 'RESOLVED', 'MET');
-    const custodyDays = !s.custody.atLiberty && s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : s.custody.days;
+    const custodyDays =
+      !s.custody.atLiberty && s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : s.custody.days;
     next = { ...next, custody: { ...next.custody, days: custodyDays }, flags: without(next.flags, 'RELEASE_POSSIBLE') };
     return emit(next, 'FORMAL_REQUEST_RECEIVED', {
       comment: c.comment,
@@ -147,24 +176,52 @@ const custodyAndCourtHandlers = {
   OPEN_JUDICIAL_PHASE: (s: S, c: Cmd<'OPEN_JUDICIAL_PHASE'>, { emit }: A) => emit(s, 'JUDICIAL_PHASE', { comment: c.comment }),
   COURT_REQUEST_INFO: (s: S, c: Cmd<'COURT_REQUEST_INFO'>, { at, emit }: A) => {
     if (!c.details?.trim()) return invalidField('details', 'required', 'say what the court needs');
-    if (!Number.isInteger(c.timeLimitDays) || c.timeLimitDays < 1 || c.timeLimitDays > 365) return invalidField('timeLimitDays', 'range', 'the court sets a time limit of 1 to 365 days');
+    if (!Number.isInteger(c.timeLimitDays) || c.timeLimitDays < 1 || c.timeLimitDays > 365)
+      return invalidField('timeLimitDays', 'range', 'the court sets a time limit of 1 to 365 days');
     const d = deadlineFrom(at, c.timeLimitDays, 'CALENDAR_DAYS', s.ctx.timeZones.requested);
-    let next = addClock(s, { ruleId: 'COURT_TIME_LIMIT', kind: 'TIME_LIMIT', side: 'REQUESTING', legalRef: 'time limit set by the court', verified: true, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
+    let next = addClock(s, {
+      ruleId: 'COURT_TIME_LIMIT',
+      kind: 'TIME_LIMIT',
+      side: 'REQUESTING',
+      legalRef: 'time limit set by the court',
+      verified: true,
+      startedAt: at,
+      breachAt: d.breachAt,
+      lastDay: d.lastDay,
+    });
     const clock = next.clocks[next.clocks.length - 1];
-    next = openTask(next, { kind: 'INFO_RESPONSE', level: 0, addressee: 'REQUESTING_CA', reason: `additional information for the court: ${c.details}` }, at, d.breachAt, clock.id);
-    return emit(next, s.status, { comment: c.details, data: { timeLimitDays: c.timeLimitDays, lastDay: d.lastDay }, notify: notifyRequesting(s, 'the court requests additional information') });
+    next = openTask(
+      next,
+      { kind: 'INFO_RESPONSE', level: 0, addressee: 'REQUESTING_CA', reason: `additional information for the court: ${c.details}` },
+      at,
+      d.breachAt,
+      clock.id,
+    );
+    return emit(next, s.status, {
+      comment: c.details,
+      data: { timeLimitDays: c.timeLimitDays, lastDay: d.lastDay },
+      notify: notifyRequesting(s, 'the court requests additional information'),
+    });
   },
   PROVIDE_INFO: (s: S, c: Cmd<'PROVIDE_INFO'>, { at, emit }: A) => {
     if (!c.details?.trim()) return invalidField('details', 'required', 'the information provided must be described');
-    return emit(stopClocks(s, (k) => k.kind === 'TIME_LIMIT', at, 'RESOLVED'), s.status, { comment: c.details });
+    return emit(
+      stopClocks(s, (k) => k.kind === 'TIME_LIMIT', at, 'RESOLVED'),
+      s.status,
+      { comment: c.details },
+    );
   },
   // Simplified extradition: the person consents, the judicial phase is skipped.
   RECORD_CONSENT: (s: S, c: Cmd<'RECORD_CONSENT'>, { emit }: A) => emit(s, 'EXECUTIVE_DECISION', { comment: c.comment, data: { simplified: true } }),
   COURT_DECISION: (s: S, c: Cmd<'COURT_DECISION'>, { at, emit }: A) =>
-    emit({ ...stopClocks(s, (k) => k.kind === 'TIME_LIMIT', at, 'OBSOLETE'), courtDecision: { outcome: c.outcome, at } }, 'COURT_DECISION', { comment: c.comment, data: { outcome: c.outcome } }),
+    emit({ ...stopClocks(s, (k) => k.kind === 'TIME_LIMIT', at, 'OBSOLETE'), courtDecision: { outcome: c.outcome, at } }, 'COURT_DECISION', {
+      comment: c.comment,
+      data: { outcome: c.outcome },
+    }),
   APPEAL: (s: S, c: Cmd<'APPEAL'>, { emit }: A) => emit(s, 'JUDICIAL_PHASE', { comment: c.comment }),
   REFER_TO_EXECUTIVE: (s: S, c: Cmd<'REFER_TO_EXECUTIVE'>, { emit }: A) => {
-    if (s.courtDecision?.outcome !== 'FAVOURABLE') return refusal('CONFLICT', 'COURT_DECISION_UNFAVOURABLE', 'the court ruled against extradition: appeal, or consult and refuse');
+    if (s.courtDecision?.outcome !== 'FAVOURABLE')
+      return refusal('CONFLICT', 'COURT_DECISION_UNFAVOURABLE', 'the court ruled against extradition: appeal, or consult and refuse');
     return emit(s, 'EXECUTIVE_DECISION', { comment: c.comment });
   },
 };
@@ -178,7 +235,8 @@ const decisionHandlers = {
     if (!c.text?.trim()) return invalidField('text', 'required', 'the reply must not be empty');
     return emit(s, s.status, { comment: c.text });
   },
-  REQUEST_DOMESTIC_PROSECUTION: (s: S, c: Cmd<'REQUEST_DOMESTIC_PROSECUTION'>, { emit }: A) => emit({ ...s, domesticProsecutionRequested: true }, s.status, { comment: c.comment }),
+  REQUEST_DOMESTIC_PROSECUTION: (s: S, c: Cmd<'REQUEST_DOMESTIC_PROSECUTION'>, { emit }: A) =>
+    emit({ ...s, domesticProsecutionRequested: true }, s.status, { comment: c.comment }),
   GRANT: (s: S, c: Cmd<'GRANT'>, { emit }: A) => {
     const { linkedCaseIds, choice } = s.conflict;
     if (linkedCaseIds.length && !choice) {
@@ -214,7 +272,10 @@ const decisionHandlers = {
     const missing = (['seriousness', 'placeOfOffence', 'datesOfRequests', 'nationality', 'reExtradition'] as const).filter((k) => !f[k]?.trim());
     if (missing.length) {
       const errors = missing.map((m) => ({ field: `factors.${m}`, rule: 'required', message: `${m} must be weighed` }));
-      return refusal('INVALID', 'INVALID_COMMAND', `the choice must weigh every factor (ECE art. 17): missing ${missing.join(', ')}`, { legalRef: 'ECE art. 17', errors });
+      return refusal('INVALID', 'INVALID_COMMAND', `the choice must weigh every factor (ECE art. 17): missing ${missing.join(', ')}`, {
+        legalRef: 'ECE art. 17',
+        errors,
+      });
     }
     if (c.preferredCaseId !== s.ctx.caseId && !s.conflict.linkedCaseIds.includes(c.preferredCaseId)) {
       return invalidField('preferredCaseId', 'linked_case', 'the preferred request must be this one or a linked one');
@@ -224,7 +285,11 @@ const decisionHandlers = {
   },
   LINK_CONFLICT: (s: S, c: Cmd<'LINK_CONFLICT'>, { emit }: A) => {
     if (c.caseId === s.ctx.caseId || s.conflict.linkedCaseIds.includes(c.caseId)) return emit(s, s.status, { data: { linkedCaseId: c.caseId, already: true } });
-    const next = { ...s, conflict: { ...s.conflict, linkedCaseIds: [...s.conflict.linkedCaseIds, c.caseId] }, flags: withFlag(s.flags, 'CONFLICTING_REQUESTS') };
+    const next = {
+      ...s,
+      conflict: { ...s.conflict, linkedCaseIds: [...s.conflict.linkedCaseIds, c.caseId] },
+      flags: withFlag(s.flags, 'CONFLICTING_REQUESTS'),
+    };
     return emit(next, s.status, { data: { linkedCaseId: c.caseId }, legalRef: 'ECE art. 17' });
   },
 };
@@ -233,14 +298,22 @@ const surrenderHandlers = {
   SCHEDULE_SURRENDER: (s: S, c: Cmd<'SCHEDULE_SURRENDER'>, { at, emit }: A) => {
     if (!isDate(c.agreedDate)) return invalidField('agreedDate', 'date', 'agreedDate must be YYYY-MM-DD');
     const next = startSurrenderClocks({ ...s, surrender: { agreedDate: c.agreedDate, forceMajeure: 0 } }, c.agreedDate, at);
-    return emit(next, 'SURRENDER_SCHEDULED', { comment: c.comment, data: { agreedDate: c.agreedDate, custodyDays: s.custody.days }, notify: notifyRequesting(s, `surrender agreed for ${c.agreedDate}`) });
+    return emit(next, 'SURRENDER_SCHEDULED', {
+      comment: c.comment,
+      data: { agreedDate: c.agreedDate, custodyDays: s.custody.days },
+      notify: notifyRequesting(s, `surrender agreed for ${c.agreedDate}`),
+    });
   },
   FORCE_MAJEURE: (s: S, c: Cmd<'FORCE_MAJEURE'>, { at, emit }: A) => {
     if (!isDate(c.newDate)) return invalidField('newDate', 'date', 'newDate must be YYYY-MM-DD');
     if (!c.reason?.trim()) return invalidField('reason', 'required', 'force majeure must be explained');
     if (c.newDate <= civilDate(at, s.ctx.timeZones.requested)) return invalidField('newDate', 'in_future', 'the new surrender date must be in the future');
     let next = stopClocks(s, (k) => k.kind === 'SURRENDER', at, 'OBSOLETE', 'CANCELLED');
-    next = startSurrenderClocks({ ...next, surrender: { agreedDate: c.newDate, forceMajeure: (s.surrender?.forceMajeure ?? 0) + 1 }, flags: without(next.flags, 'RELEASE_POSSIBLE') }, c.newDate, at);
+    next = startSurrenderClocks(
+      { ...next, surrender: { agreedDate: c.newDate, forceMajeure: (s.surrender?.forceMajeure ?? 0) + 1 }, flags: without(next.flags, 'RELEASE_POSSIBLE') },
+      c.newDate,
+      at,
+    );
     const message = `new surrender date ${c.newDate}`;
     return emit(next, s.status, { comment: c.reason, data: { newDate: c.newDate }, notify: [...notifyRequesting(s, message), ...notifyRequested(s, message)] });
   },
@@ -248,7 +321,10 @@ const surrenderHandlers = {
     emit(endAllClocks(released(s), at), 'SURRENDERED', { comment: c.comment, data: { custodyDays: s.custody.days } }),
   WITHDRAW: (s: S, c: Cmd<'WITHDRAW'>, { at, emit }: A) => {
     if (!c.reason?.trim()) return invalidField('reason', 'required', 'a withdrawal must give its reason');
-    return emit(endAllClocks(s, at), 'WITHDRAWN', { comment: c.reason, notify: s.transmittedAt !== undefined ? notifyRequested(s, 'extradition request withdrawn') : undefined });
+    return emit(endAllClocks(s, at), 'WITHDRAWN', {
+      comment: c.reason,
+      notify: s.transmittedAt !== undefined ? notifyRequested(s, 'extradition request withdrawn') : undefined,
+    });
   },
   NOTE: (s: S, c: Cmd<'NOTE'>, { emit }: A) => {
     if (!c.text?.trim()) return invalidField('text', 'required', 'a note must not be empty');

@@ -60,7 +60,12 @@ export interface ExtraditionCaseState extends CaseCore {
   filedAt: number;
   content: ExtraditionContent;
   basisOverride?: BasisOverride;
-  formal: { status: FormalRequestStatus; reviewCycles: ReviewCycle[]; transmission?: { channel: string; reference: string; at: number; by: string }; receivedAt?: number };
+  formal: {
+    status: FormalRequestStatus;
+    reviewCycles: ReviewCycle[];
+    transmission?: { channel: string; reference: string; at: number; by: string };
+    receivedAt?: number;
+  };
   provisionalArrest?: { channel: string; reference: string; at: number };
   custody: { arrestedAt?: number; endedAt?: number; days: number; atLiberty: boolean };
   surrender?: { agreedDate: string; forceMajeure: number };

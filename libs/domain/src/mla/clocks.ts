@@ -3,8 +3,25 @@
 import { clockRule } from '../rule-pack';
 import { DAY_MS, endOfDate, zonedInstant } from '../time/calendar';
 import {
-  advanceClocks, endAllClocks, fireSla, fireStall, moveSlaClocks, nextNetworkLevel, openTask, pauseClocks, resolveOpenTasks, restartStallClock,
-  resumeClocks, slaSpecOf, stopClocks, systemEvent, withFlag, without, type CaseEvent, type Clock, type SlaClockSpec,
+  advanceClocks,
+  endAllClocks,
+  fireSla,
+  fireStall,
+  moveSlaClocks,
+  nextNetworkLevel,
+  openTask,
+  pauseClocks,
+  resolveOpenTasks,
+  restartStallClock,
+  resumeClocks,
+  slaSpecOf,
+  stopClocks,
+  systemEvent,
+  withFlag,
+  without,
+  type CaseEvent,
+  type Clock,
+  type SlaClockSpec,
 } from '../case/clockwork';
 import { basisOutOfForce, formalRequestClocks } from '../case/formal-request';
 import { isTerminal, type MlaCaseState, type MlaState } from './states';
@@ -17,25 +34,65 @@ const SLA_CLOCKS: SlaClockSpec[] = [
     correction: 'correction overdue',
     acknowledgment: 'no acknowledgment of receipt',
   }),
-  { ruleId: 'TRANSLATION', states: ['TRANSLATION_PENDING'], side: 'REQUESTING', pausesForInfo: false,
-    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: 'certified translation overdue' } },
-  { ruleId: 'REQUESTED_REVIEW', states: ['RECEIVED'], side: 'REQUESTED', pausesForInfo: true,
-    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'review by the requested central authority overdue' } },
-  { ruleId: 'INFO_RESPONSE', states: ['ADDITIONAL_INFO_REQUESTED'], side: 'REQUESTING', pausesForInfo: false,
-    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_PROSECUTOR', reason: 'additional information overdue' } },
-  { ruleId: 'STATUS_CHECK', states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED'], side: 'REQUESTED', pausesForInfo: true, repeat: true,
-    onBreach: { kind: 'STATUS_CHECK', level: 0, addressee: 'REQUESTED_CA', reason: 'status check: progress of execution (UNTOC art. 18(24))' } },
-  { ruleId: 'RESULTS_TRANSMISSION', states: ['EXECUTED'], side: 'REQUESTED', pausesForInfo: false,
-    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'results not yet transmitted' } },
+  {
+    ruleId: 'TRANSLATION',
+    states: ['TRANSLATION_PENDING'],
+    side: 'REQUESTING',
+    pausesForInfo: false,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: 'certified translation overdue' },
+  },
+  {
+    ruleId: 'REQUESTED_REVIEW',
+    states: ['RECEIVED'],
+    side: 'REQUESTED',
+    pausesForInfo: true,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'review by the requested central authority overdue' },
+  },
+  {
+    ruleId: 'INFO_RESPONSE',
+    states: ['ADDITIONAL_INFO_REQUESTED'],
+    side: 'REQUESTING',
+    pausesForInfo: false,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_PROSECUTOR', reason: 'additional information overdue' },
+  },
+  {
+    ruleId: 'STATUS_CHECK',
+    states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED'],
+    side: 'REQUESTED',
+    pausesForInfo: true,
+    repeat: true,
+    onBreach: { kind: 'STATUS_CHECK', level: 0, addressee: 'REQUESTED_CA', reason: 'status check: progress of execution (UNTOC art. 18(24))' },
+  },
+  {
+    ruleId: 'RESULTS_TRANSMISSION',
+    states: ['EXECUTED'],
+    side: 'REQUESTED',
+    pausesForInfo: false,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'results not yet transmitted' },
+  },
   // European Investigation Order (Directive 2014/41/EU): run only when the pinned pack defines them.
-  { ruleId: 'EIO_RECEIPT', states: ['TRANSMITTED'], side: 'REQUESTED', pausesForInfo: false,
-    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'acknowledgment of receipt (Annex B) overdue (EIO art. 16(1))' } },
-  { ruleId: 'EIO_RECOGNITION', states: ['RECEIVED', 'CONSULTATION'], side: 'REQUESTED', pausesForInfo: true,
-    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'decision on recognition overdue (EIO art. 12(3))' } },
-  { ruleId: 'EIO_EXECUTION', states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED'], side: 'REQUESTED', pausesForInfo: true,
-    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'execution overdue (EIO art. 12(4))' } },
+  {
+    ruleId: 'EIO_RECEIPT',
+    states: ['TRANSMITTED'],
+    side: 'REQUESTED',
+    pausesForInfo: false,
+    onBreach: { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'acknowledgment of receipt (Annex B) overdue (EIO art. 16(1))' },
+  },
+  {
+    ruleId: 'EIO_RECOGNITION',
+    states: ['RECEIVED', 'CONSULTATION'],
+    side: 'REQUESTED',
+    pausesForInfo: true,
+    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'decision on recognition overdue (EIO art. 12(3))' },
+  },
+  {
+    ruleId: 'EIO_EXECUTION',
+    states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED'],
+    side: 'REQUESTED',
+    pausesForInfo: true,
+    onBreach: { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: 'execution overdue (EIO art. 12(4))' },
+  },
 ];
-
 
 /** A draft can sit unsubmitted: STALLED counts only once the request is in the authorities' hands. */
 export const stallable = (state: MlaState) => state !== 'DRAFT' && !isTerminal(state);
@@ -43,7 +100,6 @@ export const stallable = (state: MlaState) => state !== 'DRAFT' && !isTerminal(s
 export function advanceTime(state: MlaCaseState, now: number): { state: MlaCaseState; events: CaseEvent[] } {
   return advanceClocks(state, now, fireAt, (s) => isTerminal(s.status));
 }
-
 
 /**
  * Moves the case to `to` and keeps the clocks in step: clocks of the state left stop (met), those of
@@ -160,19 +216,37 @@ function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; e
       setClock({ status: 'BREACHED', stoppedAt: at });
       next = { ...next, flags: withFlag(without(next.flags, 'DEADLINE_AT_RISK'), 'DEADLINE_BREACHED') };
       if (next.transmittedAt !== undefined && next.resultsTransmittedAt === undefined) {
-        next = openTask(next, { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: "requester's deadline passed without results (UNTOC art. 18(24))" }, at, undefined, k.id);
+        next = openTask(
+          next,
+          { kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', reason: "requester's deadline passed without results (UNTOC art. 18(24))" },
+          at,
+          undefined,
+          k.id,
+        );
       }
       record('DEADLINE_BREACHED', { data: { clockId: k.id, requestedByDate: k.lastDay } });
       return { state: next, events };
     }
     case 'REVIEW_DATE':
       setClock({ status: 'BREACHED', stoppedAt: at });
-      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'postponement review date reached: resume or consult' }, at, undefined, k.id);
+      next = openTask(
+        next,
+        { kind: 'REMINDER', level: 0, addressee: 'REQUESTED_CA', reason: 'postponement review date reached: resume or consult' },
+        at,
+        undefined,
+        k.id,
+      );
       record('POSTPONEMENT_REVIEW_DUE', { data: { clockId: k.id } });
       return { state: next, events };
     case 'ORAL_CONFIRMATION':
       setClock({ status: 'BREACHED', stoppedAt: at });
-      next = openTask(next, { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: 'oral request not yet confirmed in writing (UNTOC art. 18(14))' }, at, undefined, k.id);
+      next = openTask(
+        next,
+        { kind: 'REMINDER', level: 0, addressee: 'REQUESTING_CA', reason: 'oral request not yet confirmed in writing (UNTOC art. 18(14))' },
+        at,
+        undefined,
+        k.id,
+      );
       record('REMINDER', { data: { clockId: k.id, ruleId: k.ruleId } });
       return { state: next, events };
     case 'SLA': {

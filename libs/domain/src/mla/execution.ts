@@ -21,7 +21,11 @@ function directoryProblem(s: MlaCaseState, id: string, field: string, directory:
   const authority = directory[id];
   if (!authority) return invalidField(field, 'known_authority', `${id} is not an authority of the directory`);
   if (authority.stateCode !== s.ctx.requestedState) {
-    return invalidField(field, 'requested_state_authority', `${id} is an authority of ${authority.stateCode}: items are forwarded only to authorities of the requested State ${s.ctx.requestedState}`);
+    return invalidField(
+      field,
+      'requested_state_authority',
+      `${id} is an authority of ${authority.stateCode}: items are forwarded only to authorities of the requested State ${s.ctx.requestedState}`,
+    );
   }
   if (!EXECUTING_AUTHORITY_KINDS.has(authority.kind)) {
     return invalidField(field, 'executing_authority', `${id} is a ${authority.kind.toLowerCase().replace(/_/g, ' ')}, not an executing authority`);
@@ -37,7 +41,10 @@ function forward(s: MlaCaseState, forwarding: ItemForwarding[], at: number, dire
     if (problem) return problem;
     for (const id of f.itemIds) {
       const item = items.find((i) => i.id === id);
-      if (!item) return refusal('INVALID', 'INVALID_COMMAND', `no item ${id} in this request`, { errors: [{ field: 'forward.itemIds', rule: 'known_item', message: `no item ${id}` }] });
+      if (!item)
+        return refusal('INVALID', 'INVALID_COMMAND', `no item ${id} in this request`, {
+          errors: [{ field: 'forward.itemIds', rule: 'known_item', message: `no item ${id}` }],
+        });
       if (item.status === 'EXECUTED' || item.status === 'RETURNED') return refusal('CONFLICT', 'ITEM_ALREADY_EXECUTED', `item ${id} is already ${item.status}`);
       items = items.map((i) => (i.id === id ? { ...i, status: 'FORWARDED' as const, executingAuthorityId: f.executingAuthorityId, forwardedAt: at } : i));
     }
@@ -53,12 +60,24 @@ function derivedExecutionState(items: MlaItem[]): MlaState {
 
 export const executionHandlers = {
   ACKNOWLEDGE: (s: MlaCaseState, c: Cmd<'ACKNOWLEDGE'>, { at, emit }: A) =>
-    emit({ ...transition(s, 'RECEIVED', at), receivedAt: at }, 'RECEIVED', { comment: c.comment, data: c.reference ? { reference: c.reference } : undefined, notify: notifyRequesting(s, 'receipt acknowledged') }),
+    emit({ ...transition(s, 'RECEIVED', at), receivedAt: at }, 'RECEIVED', {
+      comment: c.comment,
+      data: c.reference ? { reference: c.reference } : undefined,
+      notify: notifyRequesting(s, 'receipt acknowledged'),
+    }),
   REQUEST_INFO: (s: MlaCaseState, c: Cmd<'REQUEST_INFO'>, { at, emit }: A) => {
     if (!c.details?.trim()) return invalidField('details', 'required', 'say what additional information is needed (UNTOC art. 18(16))', 'UNTOC art. 18(16)');
-    const out = emit({ ...transition(s, 'ADDITIONAL_INFO_REQUESTED', at), resumeTo: s.status }, 'ADDITIONAL_INFO_REQUESTED', { comment: c.details, notify: notifyRequesting(s, 'additional information requested') });
+    const out = emit({ ...transition(s, 'ADDITIONAL_INFO_REQUESTED', at), resumeTo: s.status }, 'ADDITIONAL_INFO_REQUESTED', {
+      comment: c.details,
+      notify: notifyRequesting(s, 'additional information requested'),
+    });
     const clock = out.state.clocks.find((k) => k.ruleId === 'INFO_RESPONSE' && k.status === 'RUNNING');
-    const task = { kind: 'INFO_RESPONSE' as const, level: 0, addressee: 'REQUESTING_PROSECUTOR' as const, reason: `provide the additional information requested: ${c.details}` };
+    const task = {
+      kind: 'INFO_RESPONSE' as const,
+      level: 0,
+      addressee: 'REQUESTING_PROSECUTOR' as const,
+      reason: `provide the additional information requested: ${c.details}`,
+    };
     return { ...out, state: openTask(out.state, task, at, clock?.breachAt, clock?.id) };
   },
   PROVIDE_INFO: (s: MlaCaseState, c: Cmd<'PROVIDE_INFO'>, { at, emit }: A) => {
@@ -68,7 +87,10 @@ export const executionHandlers = {
   },
   OPEN_CONSULTATION: (s: MlaCaseState, c: Cmd<'OPEN_CONSULTATION'>, { at, emit }: A) => {
     if (!c.proposal?.trim()) return invalidField('proposal', 'required', 'a consultation states what is proposed (UNTOC art. 18(26))', 'UNTOC art. 18(26)');
-    return emit({ ...transition(s, 'CONSULTATION', at), consultationOpenedAt: at }, 'CONSULTATION', { comment: c.proposal, notify: notifyRequesting(s, 'consultation opened') });
+    return emit({ ...transition(s, 'CONSULTATION', at), consultationOpenedAt: at }, 'CONSULTATION', {
+      comment: c.proposal,
+      notify: notifyRequesting(s, 'consultation opened'),
+    });
   },
   CONSULTATION_REPLY: (s: MlaCaseState, c: Cmd<'CONSULTATION_REPLY'>, { emit }: A) => {
     if (!c.text?.trim()) return invalidField('text', 'required', 'the reply must not be empty');
@@ -76,29 +98,46 @@ export const executionHandlers = {
   },
   REFUSE: (s: MlaCaseState, c: Cmd<'REFUSE'>, { at, emit }: A) => {
     const legalRef = REFUSAL_GROUNDS[c.ground];
-    if (!legalRef) return invalidField('ground', 'isIn', `ground must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')} (UNTOC art. 18(21))`, 'UNTOC art. 18(21)');
-    if (!c.reasons?.trim()) return invalidField('reasons', 'required', 'reasons shall be given for any refusal of mutual legal assistance (UNTOC art. 18(23))', 'UNTOC art. 18(23)');
+    if (!legalRef)
+      return invalidField('ground', 'isIn', `ground must be one of ${Object.keys(REFUSAL_GROUNDS).join(', ')} (UNTOC art. 18(21))`, 'UNTOC art. 18(21)');
+    if (!c.reasons?.trim())
+      return invalidField('reasons', 'required', 'reasons shall be given for any refusal of mutual legal assistance (UNTOC art. 18(23))', 'UNTOC art. 18(23)');
     const next = { ...transition(s, 'REFUSED', at), refusal: { ground: c.ground, legalRef, reasons: c.reasons } };
     return emit(next, 'REFUSED', { comment: c.reasons, legalRef, data: { ground: c.ground }, notify: notifyRequesting(s, `request refused (${c.ground})`) });
   },
   POSTPONE: (s: MlaCaseState, c: Cmd<'POSTPONE'>, { at, emit }: A) => {
     const tz = s.ctx.timeZones.requested;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(c.reviewDate ?? '')) return invalidField('reviewDate', 'date', 'reviewDate must be a calendar date (YYYY-MM-DD)');
-    if (c.reviewDate <= civilDate(at, tz)) return invalidField('reviewDate', 'in_future', 'the review date of a postponement must be in the future (UNTOC art. 18(25))', 'UNTOC art. 18(25)');
+    if (c.reviewDate <= civilDate(at, tz))
+      return invalidField('reviewDate', 'in_future', 'the review date of a postponement must be in the future (UNTOC art. 18(25))', 'UNTOC art. 18(25)');
     if (!c.reasons?.trim()) return invalidField('reasons', 'required', 'a postponement must give its reasons (UNTOC art. 18(23), 18(25))', 'UNTOC art. 18(25)');
     let next: MlaCaseState = { ...transition(s, 'POSTPONED', at), postponement: { reviewDate: c.reviewDate, reasons: c.reasons } };
     next = addClock(next, {
-      ruleId: 'POSTPONEMENT_REVIEW', kind: 'REVIEW_DATE', side: 'REQUESTED', legalRef: 'UNTOC art. 18(25)', verified: true,
-      startedAt: at, breachAt: zonedInstant(c.reviewDate, tz), lastDay: c.reviewDate,
+      ruleId: 'POSTPONEMENT_REVIEW',
+      kind: 'REVIEW_DATE',
+      side: 'REQUESTED',
+      legalRef: 'UNTOC art. 18(25)',
+      verified: true,
+      startedAt: at,
+      breachAt: zonedInstant(c.reviewDate, tz),
+      lastDay: c.reviewDate,
     });
-    return emit(next, 'POSTPONED', { comment: c.reasons, data: { reviewDate: c.reviewDate }, notify: notifyRequesting(s, `execution postponed until ${c.reviewDate}`) });
+    return emit(next, 'POSTPONED', {
+      comment: c.reasons,
+      data: { reviewDate: c.reviewDate },
+      notify: notifyRequesting(s, `execution postponed until ${c.reviewDate}`),
+    });
   },
   RESUME: (s: MlaCaseState, c: Cmd<'RESUME'>, { at, emit }: A) => emit(transition(s, 'IN_EXECUTION', at), 'IN_EXECUTION', { comment: c.comment }),
   ACCEPT: (s: MlaCaseState, c: Cmd<'ACCEPT'>, { at, emit }: A) => {
     const forwarded = forward(s, c.forward ?? [], at, c.directory);
     if (!forwarded.ok) return forwarded;
     const data = c.forward?.length ? { forward: c.forward } : undefined;
-    return emit(transition(forwarded.state, 'IN_EXECUTION', at), 'IN_EXECUTION', { comment: c.comment, data, notify: notifyRequesting(s, 'request accepted for execution') });
+    return emit(transition(forwarded.state, 'IN_EXECUTION', at), 'IN_EXECUTION', {
+      comment: c.comment,
+      data,
+      notify: notifyRequesting(s, 'request accepted for execution'),
+    });
   },
   FORWARD_ITEMS: (s: MlaCaseState, c: Cmd<'FORWARD_ITEMS'>, { at, emit }: A) => {
     const forwarded = forward(s, c.forward, at, c.directory);
@@ -108,7 +147,8 @@ export const executionHandlers = {
   RECORD_EXECUTION: (s: MlaCaseState, c: Cmd<'RECORD_EXECUTION'>, { at, actor, emit }: A) => {
     const item = s.items.find((i) => i.id === c.itemId);
     if (!item) return invalidField('itemId', 'known_item', `no item ${c.itemId} in this request`);
-    if (item.status !== 'FORWARDED') return refusal('CONFLICT', 'ITEM_NOT_FORWARDED', `item ${c.itemId} is ${item.status}: only a forwarded item can be executed`);
+    if (item.status !== 'FORWARDED')
+      return refusal('CONFLICT', 'ITEM_NOT_FORWARDED', `item ${c.itemId} is ${item.status}: only a forwarded item can be executed`);
     if (item.executingAuthorityId !== actor.authorityId) {
       return refusal('CONFLICT', 'NOT_YOUR_ITEM', `item ${c.itemId} was forwarded to ${item.executingAuthorityId}, not to your authority`);
     }
@@ -122,7 +162,8 @@ export const executionHandlers = {
     for (const id of wanted) {
       const item = s.items.find((i) => i.id === id);
       if (!item) return invalidField('itemIds', 'known_item', `no item ${id} in this request`);
-      if (item.status !== 'EXECUTED') return refusal('CONFLICT', 'ITEM_NOT_EXECUTED', `item ${id} is ${item.status}: only executed items have results to transmit`);
+      if (item.status !== 'EXECUTED')
+        return refusal('CONFLICT', 'ITEM_NOT_EXECUTED', `item ${id} is ${item.status}: only executed items have results to transmit`);
     }
     if (wanted.length === 0) return refusal('CONFLICT', 'NOTHING_TO_TRANSMIT', 'no executed item has results to transmit');
     const items = s.items.map((i) => (wanted.includes(i.id) ? { ...i, status: 'RETURNED' as const, returnedAt: at } : i));

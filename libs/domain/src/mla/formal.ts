@@ -25,7 +25,11 @@ export const MLA_FORMAL_REQUEST: FormalRequestOf<MlaCaseState> = {
   },
   urgent: (s) => s.content.urgency === 'URGENT',
   recordTransmission: (s, c, by, at) => {
-    let next: MlaCaseState = { ...s, transmission: { channel: c.channel, reference: c.reference, at, by: by.userId, oral: Boolean(c.oral) }, transmittedAt: at };
+    let next: MlaCaseState = {
+      ...s,
+      transmission: { channel: c.channel, reference: c.reference, at, by: by.userId, oral: Boolean(c.oral) },
+      transmittedAt: at,
+    };
     // An oral request (urgent only) must be confirmed in writing (UNTOC art. 18(14)).
     if (c.oral) next = startClock({ ...next, flags: withFlag(next.flags, 'ORAL_UNCONFIRMED') }, 'ORAL_CONFIRMATION', 'ORAL_CONFIRMATION', 'REQUESTING', at);
     return next;

@@ -8,7 +8,13 @@ const day = (n: number) => T0 + n * DAY_MS;
 
 class Case extends CaseDriver<MlaCaseState, CommandEnvelope, Outcome<MlaCaseState>> {
   constructor() {
-    const f = fileCase({ ctx: testContext(), content: testContent(), basis: testBasis(), filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor, at: T0 });
+    const f = fileCase({
+      ctx: testContext(),
+      content: testContent(),
+      basis: testBasis(),
+      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
+      at: T0,
+    });
     super(f.state, f.events, advanceTime, handleCommand);
   }
 }
@@ -28,7 +34,7 @@ describe('MLA items are forwarded only to executing authorities of the requested
     'OWN-IJ': { stateCode: requested, kind: 'INVESTIGATING_JUDGE' },
     'OWN-CA': { stateCode: requested, kind: 'CENTRAL_AUTHORITY' },
     'THIRD-POL': { stateCode: 'ZZ', kind: 'POLICE' },
-    'NOWHERE': null,
+    NOWHERE: null,
   };
   const refusal = (authority: string, type: 'ACCEPT' | 'FORWARD_ITEMS') => {
     const c = received();

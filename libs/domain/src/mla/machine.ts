@@ -7,8 +7,22 @@ import type { LegalBasisSnapshot } from '../rule-pack';
 import { clockRule } from '../rule-pack';
 import { deadlineFrom } from '../time/calendar';
 import {
-  invalidField, openTask, refusal, ruleDue, runCommand, stopClocks, tzOf, withFlag, without,
-  type Act, type CaseContext, type CaseEvent, type CaseRules, type HandlerTable, type Outcome, type Step,
+  invalidField,
+  openTask,
+  refusal,
+  ruleDue,
+  runCommand,
+  stopClocks,
+  tzOf,
+  withFlag,
+  without,
+  type Act,
+  type CaseContext,
+  type CaseEvent,
+  type CaseRules,
+  type HandlerTable,
+  type Outcome,
+  type Step,
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import { refreshBasisFlag, stallable, syncRequesterDeadline, transition } from './clocks';
@@ -79,7 +93,8 @@ const requestHandlers = {
     const precheck = { kind: 'PRECHECK' as const, level: 2, addressee: 'LIAISON_MAGISTRATE' as const, reason: 'pre-check of the draft (comments only)' };
     return { ...out, state: openTask(out.state, precheck, act.at, ruleDue(out.state, 'PRECHECK', act.at, 'REQUESTING')) };
   },
-  RESUBMIT: (s: MlaCaseState, c: Cmd<'RESUBMIT'>, act: Act<MlaCaseState>) => formalEvent(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'RESUBMIT'), act, { comment: c.comment }),
+  RESUBMIT: (s: MlaCaseState, c: Cmd<'RESUBMIT'>, act: Act<MlaCaseState>) =>
+    formalEvent(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'RESUBMIT'), act, { comment: c.comment }),
   AMEND: (s: MlaCaseState, c: Cmd<'AMEND'>, act: Act<MlaCaseState>) => {
     const { legalBasis: _ignored, ...changes } = c.changes ?? {};
     let next: MlaCaseState = { ...s, content: { ...s.content, ...changes } };
@@ -91,10 +106,12 @@ const requestHandlers = {
     next = syncRequesterDeadline(refreshBasisFlag(next), act.at);
     return act.emit(next, s.status, { comment: c.comment, data: { changed: Object.keys(changes), basis: c.basis?.instrumentId } });
   },
-  APPROVE: (s: MlaCaseState, c: Cmd<'APPROVE'>, act: Act<MlaCaseState>) => formalEvent(formal.approve(MLA_FORMAL_REQUEST, s, act.at), act, { comment: c.comment }),
+  APPROVE: (s: MlaCaseState, c: Cmd<'APPROVE'>, act: Act<MlaCaseState>) =>
+    formalEvent(formal.approve(MLA_FORMAL_REQUEST, s, act.at), act, { comment: c.comment }),
   RETURN_FOR_CORRECTION: (s: MlaCaseState, c: Cmd<'RETURN_FOR_CORRECTION'>, act: Act<MlaCaseState>) =>
     formalEvent(formal.returnForCorrection(MLA_FORMAL_REQUEST, s, c.comment, act.at), act, { comment: c.comment }),
-  OVERRIDE_BASIS: (s: MlaCaseState, c: Cmd<'OVERRIDE_BASIS'>, act: Act<MlaCaseState>) => formalEvent(formal.overrideBasis(MLA_FORMAL_REQUEST, s, c.justification, act.actor, act.at), act),
+  OVERRIDE_BASIS: (s: MlaCaseState, c: Cmd<'OVERRIDE_BASIS'>, act: Act<MlaCaseState>) =>
+    formalEvent(formal.overrideBasis(MLA_FORMAL_REQUEST, s, c.justification, act.actor, act.at), act),
   REPIN_RULE_PACK: (s: MlaCaseState, c: Cmd<'REPIN_RULE_PACK'>, { at, emit }: Act<MlaCaseState>) => {
     if (!c.justification?.trim() || c.justification.trim().length < 20) {
       return invalidField('justification', 'min_length', 're-pinning a rule pack moves running clocks: give a written justification (20 characters at least)');
@@ -122,7 +139,8 @@ const requestHandlers = {
   },
   ATTACH_TRANSLATION: (s: MlaCaseState, c: Cmd<'ATTACH_TRANSLATION'>, { at, emit }: Act<MlaCaseState>) => {
     const accepted = acceptedLanguages(s);
-    if (!c.certified) return invalidField('certified', 'must_be_true', 'transmission waits for a certified translation (UNTOC art. 18(14))', 'UNTOC art. 18(14)');
+    if (!c.certified)
+      return invalidField('certified', 'must_be_true', 'transmission waits for a certified translation (UNTOC art. 18(14))', 'UNTOC art. 18(14)');
     if (!accepted.includes(c.language)) {
       const message = `${c.language} is not a language ${s.ctx.requestedState} accepts under ${s.basis.instrumentId} (accepted: ${accepted.join(', ')})`;
       return invalidField('language', 'accepted_language', message, s.basis.rulePack.acceptedLanguagesRef ?? 'UNTOC art. 18(14)');

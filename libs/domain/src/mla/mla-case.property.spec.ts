@@ -1,7 +1,21 @@
 import fc from 'fast-check';
 import { testBasis, testContent, testContext, testRulePack } from '../../../../test/support/mla-fixtures';
 import {
-  Machine, Step, dateAt, resolveDates, expectDeterministic, expectThat, longText, occurredAt, optionalText, propertyParams, relativeDate, runCase, steps, text, chooseCommand,
+  Machine,
+  Step,
+  dateAt,
+  resolveDates,
+  expectDeterministic,
+  expectThat,
+  longText,
+  occurredAt,
+  optionalText,
+  propertyParams,
+  relativeDate,
+  runCase,
+  steps,
+  text,
+  chooseCommand,
 } from '../../../../test/support/case-properties';
 import type { CaseRelation } from '../policy';
 import type { ActorRef } from '../roles';
@@ -12,7 +26,17 @@ import { ASSISTANCE_TYPES, MLA_STATES, isTerminal } from '../index';
 // Random lives of an MLA case: every command, by every relation (wrong ones too), with mostly valid
 // payloads, between random lapses of time; the invariants are in test/support/case-properties.ts.
 
-const RELATIONS: CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTED_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY', 'LIAISON_MAGISTRATE', 'FOCAL_POINT', 'MANAGER', 'ADMIN'];
+const RELATIONS: CaseRelation[] = [
+  'REQUESTING_PROSECUTOR',
+  'REQUESTED_PROSECUTOR',
+  'REQUESTING_CA',
+  'REQUESTED_CA',
+  'EXECUTING_AUTHORITY',
+  'LIAISON_MAGISTRATE',
+  'FOCAL_POINT',
+  'MANAGER',
+  'ADMIN',
+];
 const ACTORS: Record<CaseRelation, ActorRef[]> = {
   REQUESTING_PROSECUTOR: [{ userId: 'u-req-pros', role: 'PROSECUTOR', stateCode: 'SN', authorityId: 'SN-PROS' }],
   REQUESTED_PROSECUTOR: [{ userId: 'u-rqd-pros', role: 'PROSECUTOR', stateCode: 'ML', authorityId: 'ML-PROS' }],
@@ -32,7 +56,10 @@ const ACTORS: Record<CaseRelation, ActorRef[]> = {
 type Payloads = Record<MlaCommandType, MlaCommand>;
 
 /** An item of the request: most often one already forwarded (resolved when sent), or a given id. */
-const itemId = fc.oneof({ weight: 4, arbitrary: fc.constant('FORWARDED_ITEM') }, { weight: 2, arbitrary: fc.constantFrom('item-1', 'item-2', 'item-3', 'item-9') });
+const itemId = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('FORWARDED_ITEM') },
+  { weight: 2, arbitrary: fc.constantFrom('item-1', 'item-2', 'item-3', 'item-9') },
+);
 const authority = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('ML-EXEC', 'ML-POLICE') }, { weight: 1, arbitrary: fc.constantFrom('', 'ML-OTHER') });
 const someItems = fc.uniqueArray(fc.constantFrom('item-1', 'item-2', 'item-3', 'item-9'), { minLength: 1, maxLength: 3 });
 /** Forwarding: most often every item not yet executed to one authority (resolved when sent), or given items. */
@@ -42,11 +69,13 @@ const forwarding = fc.oneof(
 );
 
 /** A newer pack of the same instrument with other periods, or a pack of another instrument. */
-const repinBasis = fc.record({ sameInstrument: fc.boolean(), shift: fc.integer({ min: -10, max: 10 }), version: fc.integer({ min: 2, max: 5 }) }).map(({ sameInstrument, shift, version }) => {
-  const pack = testRulePack({ version });
-  pack.clocks = Object.fromEntries(Object.entries(pack.clocks).map(([id, r]) => [id, { ...r, amount: Math.max(1, r.amount + shift) }]));
-  return sameInstrument ? testBasis({ rulePack: pack }) : testBasis({ instrumentId: 'UNTOC-2000', rulePack: { ...pack, instrumentId: 'UNTOC-2000' } });
-});
+const repinBasis = fc
+  .record({ sameInstrument: fc.boolean(), shift: fc.integer({ min: -10, max: 10 }), version: fc.integer({ min: 2, max: 5 }) })
+  .map(({ sameInstrument, shift, version }) => {
+    const pack = testRulePack({ version });
+    pack.clocks = Object.fromEntries(Object.entries(pack.clocks).map(([id, r]) => [id, { ...r, amount: Math.max(1, r.amount + shift) }]));
+    return sameInstrument ? testBasis({ rulePack: pack }) : testBasis({ instrumentId: 'UNTOC-2000', rulePack: { ...pack, instrumentId: 'UNTOC-2000' } });
+  });
 
 const command = <T extends MlaCommandType>(type: T, fields: { [k: string]: fc.Arbitrary<unknown> } = {}) =>
   fc.record(fields).map((f) => ({ type, ...f }) as unknown as Extract<MlaCommand, { type: T }>);
@@ -65,7 +94,10 @@ const payloads = fc.record({
       },
       { requiredKeys: [] },
     ),
-    basis: fc.option(fc.constantFrom(testBasis({ instrumentId: 'UNTOC-2000' }), testBasis({ parties: [{ stateCode: 'SN', from: '1995-01-01', to: null }] })), { nil: undefined, freq: 6 }),
+    basis: fc.option(fc.constantFrom(testBasis({ instrumentId: 'UNTOC-2000' }), testBasis({ parties: [{ stateCode: 'SN', from: '1995-01-01', to: null }] })), {
+      nil: undefined,
+      freq: 6,
+    }),
     comment: optionalText,
   }),
   APPROVE: command('APPROVE', { comment: optionalText }),
@@ -78,7 +110,12 @@ const payloads = fc.record({
     certified: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     comment: optionalText,
   }),
-  TRANSMIT: command('TRANSMIT', { channel: fc.constantFrom(...TRANSMISSION_CHANNELS, 'CA_DIRECT', 'CA_DIRECT'), reference: text, oral: fc.option(fc.boolean(), { nil: undefined }), comment: optionalText }),
+  TRANSMIT: command('TRANSMIT', {
+    channel: fc.constantFrom(...TRANSMISSION_CHANNELS, 'CA_DIRECT', 'CA_DIRECT'),
+    reference: text,
+    oral: fc.option(fc.boolean(), { nil: undefined }),
+    comment: optionalText,
+  }),
   CONFIRM_IN_WRITING: command('CONFIRM_IN_WRITING', { reference: text, comment: optionalText }),
   ACKNOWLEDGE: command('ACKNOWLEDGE', { reference: optionalText, comment: optionalText }),
   REQUEST_INFO: command('REQUEST_INFO', { details: text }),
@@ -89,12 +126,19 @@ const payloads = fc.record({
     ground: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...Object.keys(REFUSAL_GROUNDS)) }, { weight: 1, arbitrary: fc.constant('BECAUSE') }),
     reasons: text,
   }),
-  POSTPONE: command('POSTPONE', { reviewDate: fc.oneof({ weight: 9, arbitrary: relativeDate(-3, 120) }, { weight: 1, arbitrary: fc.constant('2024-02-30') }), reasons: text }),
+  POSTPONE: command('POSTPONE', {
+    reviewDate: fc.oneof({ weight: 9, arbitrary: relativeDate(-3, 120) }, { weight: 1, arbitrary: fc.constant('2024-02-30') }),
+    reasons: text,
+  }),
   RESUME: command('RESUME', { comment: optionalText }),
   ACCEPT: command('ACCEPT', { forward: fc.option(forwarding, { nil: undefined }), comment: optionalText }),
   FORWARD_ITEMS: command('FORWARD_ITEMS', { forward: forwarding, comment: optionalText }),
   RECORD_EXECUTION: command('RECORD_EXECUTION', { itemId, note: optionalText }),
-  TRANSMIT_RESULTS: command('TRANSMIT_RESULTS', { itemIds: fc.option(fc.uniqueArray(itemId, { maxLength: 3 }), { nil: undefined }), reference: text, comment: optionalText }),
+  TRANSMIT_RESULTS: command('TRANSMIT_RESULTS', {
+    itemIds: fc.option(fc.uniqueArray(itemId, { maxLength: 3 }), { nil: undefined }),
+    reference: text,
+    comment: optionalText,
+  }),
   CONFIRM_RECEIPT: command('CONFIRM_RECEIPT', { comment: optionalText }),
   WITHDRAW: command('WITHDRAW', { reason: text }),
   NOTE: command('NOTE', { text }),
@@ -129,36 +173,45 @@ const machine: Machine<MlaCaseState, CommandEnvelope, Payloads> = {
     // The requester's deadline is absolute: never paused, never moved by a pause (domain brief §6).
     const deadline = s.clocks.filter((k) => k.kind === 'REQUESTER_DEADLINE');
     expectThat(deadline.length <= 1, () => 'two requester deadlines');
-    expectThat(deadline.every((k) => k.pausedMs === 0), () => 'the requester deadline was paused');
+    expectThat(
+      deadline.every((k) => k.pausedMs === 0),
+      () => 'the requester deadline was paused',
+    );
     if (s.status === 'ADDITIONAL_INFO_REQUESTED') expectThat(s.pauseStartedAt !== undefined, () => 'awaiting information without the start of the pause');
     else if (!isTerminal(s.status)) expectThat(s.pauseStartedAt === undefined, () => `a pause started at ${s.pauseStartedAt} still open in ${s.status}`);
   },
 };
 
 /** A filing with random but plausible content, pair and basis, at a random instant. */
-const filing = fc
-  .record({
-    at: fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }).map((ms) => Math.floor(ms / 60_000) * 60_000),
-    rome: fc.boolean(),
-    liaisonMagistrate: fc.boolean(),
-    language: fc.constantFrom('fr', 'fr', 'en', 'ar'),
-    urgency: fc.constantFrom('NORMAL' as const, 'URGENT' as const),
-    requestedBy: fc.option(relativeDate(-5, 300), { nil: undefined }),
-    assistanceTypes: fc.uniqueArray(fc.constantFrom(...ASSISTANCE_TYPES), { minLength: 1, maxLength: 3 }),
-    factsSummary: fc.option(text, { nil: undefined, freq: 6 }),
-    basis: fc.constantFrom('ECOWAS', 'UNTOC', 'EIO', 'OUT_OF_FORCE'),
-  })
+const filing = fc.record({
+  at: fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }).map((ms) => Math.floor(ms / 60_000) * 60_000),
+  rome: fc.boolean(),
+  liaisonMagistrate: fc.boolean(),
+  language: fc.constantFrom('fr', 'fr', 'en', 'ar'),
+  urgency: fc.constantFrom('NORMAL' as const, 'URGENT' as const),
+  requestedBy: fc.option(relativeDate(-5, 300), { nil: undefined }),
+  assistanceTypes: fc.uniqueArray(fc.constantFrom(...ASSISTANCE_TYPES), { minLength: 1, maxLength: 3 }),
+  factsSummary: fc.option(text, { nil: undefined, freq: 6 }),
+  basis: fc.constantFrom('ECOWAS', 'UNTOC', 'EIO', 'OUT_OF_FORCE'),
+});
 
 type Filing = typeof filing extends fc.Arbitrary<infer F> ? F : never;
 
 function file(f: Filing) {
-    const ctx = testContext({
-      ...(f.rome ? { requestedState: 'IT', timeZones: { requesting: 'Africa/Dakar', requested: 'Europe/Rome' }, requestedStateLanguages: ['it'] } : {}),
-      network: { liaisonMagistrate: f.liaisonMagistrate, focalPointStates: f.liaisonMagistrate ? [] : ['SN', 'ML'] },
-    });
-    const requestedByDate = f.requestedBy && dateAt(f.requestedBy, f.at, ctx.timeZones.requested);
-    const content = testContent({ language: f.language, urgency: f.urgency, requestedByDate, deadlineReason: requestedByDate && 'trial', assistanceTypes: f.assistanceTypes, factsSummary: f.factsSummary ?? testContent().factsSummary });
-    return fileCase({ ctx, content, basis: basisOf(f.basis), filedBy: ACTORS.REQUESTING_PROSECUTOR[0], at: f.at });
+  const ctx = testContext({
+    ...(f.rome ? { requestedState: 'IT', timeZones: { requesting: 'Africa/Dakar', requested: 'Europe/Rome' }, requestedStateLanguages: ['it'] } : {}),
+    network: { liaisonMagistrate: f.liaisonMagistrate, focalPointStates: f.liaisonMagistrate ? [] : ['SN', 'ML'] },
+  });
+  const requestedByDate = f.requestedBy && dateAt(f.requestedBy, f.at, ctx.timeZones.requested);
+  const content = testContent({
+    language: f.language,
+    urgency: f.urgency,
+    requestedByDate,
+    deadlineReason: requestedByDate && 'trial',
+    assistanceTypes: f.assistanceTypes,
+    factsSummary: f.factsSummary ?? testContent().factsSummary,
+  });
+  return fileCase({ ctx, content, basis: basisOf(f.basis), filedBy: ACTORS.REQUESTING_PROSECUTOR[0], at: f.at });
 }
 
 function basisOf(kind: string) {
@@ -172,7 +225,12 @@ function basisOf(kind: string) {
       return testBasis({ instrumentId: 'EIO-2014', rulePack: eio });
     }
     case 'OUT_OF_FORCE':
-      return testBasis({ parties: [{ stateCode: 'SN', from: '1995-01-01', to: null }, { stateCode: 'ML', from: '1995-01-01', to: '2024-01-29' }] });
+      return testBasis({
+        parties: [
+          { stateCode: 'SN', from: '1995-01-01', to: null },
+          { stateCode: 'ML', from: '1995-01-01', to: '2024-01-29' },
+        ],
+      });
     default:
       return testBasis();
   }
@@ -203,7 +261,9 @@ describe('MLA case: properties of random lives', () => {
   });
 
   it('gives the same state and events for the same filing and the same sequence', () => {
-    fc.assert(fc.property(filing, lives(true), (f, run) => expectDeterministic(machine, () => file(f), run)), propertyParams(25));
+    fc.assert(
+      fc.property(filing, lives(true), (f, run) => expectDeterministic(machine, () => file(f), run)),
+      propertyParams(25),
+    );
   });
-
 });

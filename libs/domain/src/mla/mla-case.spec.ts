@@ -10,13 +10,20 @@ const day = (n: number, hh = 9) => T0 + n * DAY_MS + (hh - 9) * 3_600_000;
 /** An MLA case filed on T0, driven as the workflow drives it. */
 class Case extends CaseDriver<MlaCaseState, CommandEnvelope, Outcome<MlaCaseState>> {
   constructor(over: { ctx?: Parameters<typeof testContext>[0]; content?: Parameters<typeof testContent>[0]; basis?: ReturnType<typeof testBasis> } = {}) {
-    const f = fileCase({ ctx: testContext(over.ctx), content: testContent(over.content), basis: over.basis ?? testBasis(), filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor, at: T0 });
+    const f = fileCase({
+      ctx: testContext(over.ctx),
+      content: testContent(over.content),
+      basis: over.basis ?? testBasis(),
+      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
+      at: T0,
+    });
     super(f.state, f.events, advanceTime, handleCommand);
   }
 }
 
 const transmitted = (c = new Case(), d = 0) =>
-  c.do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(d))
+  c
+    .do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(d))
     .do(as('REQUESTING_CA', { type: 'APPROVE' }), day(d))
     .do(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'DACG/2024/117' }), day(d));
 
@@ -24,7 +31,10 @@ const violation = (out: Outcome<MlaCaseState>) => (out.ok ? undefined : out.viol
 
 describe('MLA case: completeness at submission', () => {
   it('lists every missing element with its article and leaves the case in DRAFT (UNTOC 18(15))', () => {
-    const c = new Case({ content: { factsSummary: undefined, purpose: '  ', assistanceTypes: ['TAKING_OF_STATEMENT'] }, basis: testBasis({ instrumentId: 'UNTOC-2000', rulePack: testRulePack({ completenessProfile: 'UNTOC_18_15' }) }) });
+    const c = new Case({
+      content: { factsSummary: undefined, purpose: '  ', assistanceTypes: ['TAKING_OF_STATEMENT'] },
+      basis: testBasis({ instrumentId: 'UNTOC-2000', rulePack: testRulePack({ completenessProfile: 'UNTOC_18_15' }) }),
+    });
     const v = violation(c.try(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1)))!;
     expect(v).toMatchObject({ kind: 'INVALID', code: 'INCOMPLETE_REQUEST' });
     const messages = v.errors!.map((e) => e.message);
@@ -47,7 +57,12 @@ describe('MLA case: completeness at submission', () => {
 
 describe('MLA case: guards', () => {
   it('blocks approval when the basis was not in force for both States on the filing date, until an audited override', () => {
-    const basis = testBasis({ parties: [{ stateCode: 'SN', from: '1995-01-01', to: null }, { stateCode: 'ML', from: '1995-01-01', to: '2024-01-29' }] });
+    const basis = testBasis({
+      parties: [
+        { stateCode: 'SN', from: '1995-01-01', to: null },
+        { stateCode: 'ML', from: '1995-01-01', to: '2024-01-29' },
+      ],
+    });
     const c = new Case({ basis });
     expect(c.state.flags).toContain('BASIS_NOT_IN_FORCE');
     c.do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1));
@@ -70,24 +85,34 @@ describe('MLA case: guards', () => {
     c.do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1)).do(as('REQUESTING_CA', { type: 'APPROVE' }), day(2));
     expect(c.state.status).toBe('TRANSLATION_PENDING');
     expect(violation(c.try(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'x' }), day(2)))?.code).toBe('INVALID_TRANSITION');
-    expect(violation(c.try(as('REQUESTING_CA', { type: 'ATTACH_TRANSLATION', language: 'fr', documentRef: 'T-1', certified: false }), day(3)))?.errors?.[0].field).toBe('certified');
-    expect(violation(c.try(as('REQUESTING_CA', { type: 'ATTACH_TRANSLATION', language: 'de', documentRef: 'T-1', certified: true }), day(3)))?.errors?.[0].field).toBe('language');
+    expect(
+      violation(c.try(as('REQUESTING_CA', { type: 'ATTACH_TRANSLATION', language: 'fr', documentRef: 'T-1', certified: false }), day(3)))?.errors?.[0].field,
+    ).toBe('certified');
+    expect(
+      violation(c.try(as('REQUESTING_CA', { type: 'ATTACH_TRANSLATION', language: 'de', documentRef: 'T-1', certified: true }), day(3)))?.errors?.[0].field,
+    ).toBe('language');
     c.do(as('REQUESTING_CA', { type: 'ATTACH_TRANSLATION', language: 'fr', documentRef: 'T-1', certified: true }), day(3));
     expect(c.state.status).toBe('READY_TO_TRANSMIT');
-    expect(new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1)).do(as('REQUESTING_CA', { type: 'APPROVE' }), day(1)).state.status).toBe('READY_TO_TRANSMIT');
+    expect(new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1)).do(as('REQUESTING_CA', { type: 'APPROVE' }), day(1)).state.status).toBe(
+      'READY_TO_TRANSMIT',
+    );
   });
 
   it('records transmission evidence; INTERPOL and oral requests are for urgent cases only', () => {
     const c = new Case().do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1)).do(as('REQUESTING_CA', { type: 'APPROVE' }), day(1));
     expect(violation(c.try(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'INTERPOL_URGENT', reference: 'x' }), day(1)))?.legalRef).toBe('UNTOC art. 18(13)');
-    expect(violation(c.try(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'x', oral: true }), day(1)))?.legalRef).toBe('UNTOC art. 18(14)');
+    expect(violation(c.try(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'x', oral: true }), day(1)))?.legalRef).toBe(
+      'UNTOC art. 18(14)',
+    );
     expect(violation(c.try(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: ' ' }), day(1)))?.errors?.[0].field).toBe('reference');
     c.do(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'DIPLOMATIC', reference: 'NV-2024-88' }), day(1));
     expect(c.events.at(-1)!.data).toMatchObject({ channel: 'DIPLOMATIC', evidence: { reference: 'NV-2024-88', by: 'u-req-ca' } });
   });
 
   it('needs an urgent oral request confirmed in writing within 48 hours', () => {
-    const c = new Case({ content: { urgency: 'URGENT' } }).do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0)).do(as('REQUESTING_CA', { type: 'APPROVE' }), day(0));
+    const c = new Case({ content: { urgency: 'URGENT' } })
+      .do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(0))
+      .do(as('REQUESTING_CA', { type: 'APPROVE' }), day(0));
     c.do(as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'INTERPOL_URGENT', reference: 'IP-1', oral: true }), day(0, 10));
     expect(c.state.flags).toContain('ORAL_UNCONFIRMED');
     expect(new Date(c.clock('ORAL_CONFIRMATION').breachAt).toISOString()).toBe(new Date(day(2, 10)).toISOString());
@@ -100,10 +125,16 @@ describe('MLA case: guards', () => {
 
   it('refuses only after consultation, with a ground and reasons (UNTOC 18(21), 18(23), 18(26))', () => {
     const c = transmitted().do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(1));
-    expect(violation(c.try(as('REQUESTED_CA', { type: 'REFUSE', ground: 'ESSENTIAL_INTERESTS', reasons: 'sovereignty' }), day(2)))).toMatchObject({ code: 'CONSULTATION_REQUIRED', legalRef: 'UNTOC art. 18(26)' });
+    expect(violation(c.try(as('REQUESTED_CA', { type: 'REFUSE', ground: 'ESSENTIAL_INTERESTS', reasons: 'sovereignty' }), day(2)))).toMatchObject({
+      code: 'CONSULTATION_REQUIRED',
+      legalRef: 'UNTOC art. 18(26)',
+    });
     expect(violation(c.try(as('REQUESTED_CA', { type: 'POSTPONE', reviewDate: '2025-01-01', reasons: 'trial' }), day(2)))?.code).toBe('CONSULTATION_REQUIRED');
     c.do(as('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'partial execution' }), day(3));
-    expect(violation(c.try(as('REQUESTED_CA', { type: 'REFUSE', ground: 'ESSENTIAL_INTERESTS', reasons: '' }), day(4)))).toMatchObject({ kind: 'INVALID', legalRef: 'UNTOC art. 18(23)' });
+    expect(violation(c.try(as('REQUESTED_CA', { type: 'REFUSE', ground: 'ESSENTIAL_INTERESTS', reasons: '' }), day(4)))).toMatchObject({
+      kind: 'INVALID',
+      legalRef: 'UNTOC art. 18(23)',
+    });
     expect(violation(c.try(as('REQUESTED_CA', { type: 'REFUSE', ground: 'BECAUSE' as never, reasons: 'x' }), day(4)))?.errors?.[0].field).toBe('ground');
     c.do(as('REQUESTED_CA', { type: 'REFUSE', ground: 'ESSENTIAL_INTERESTS', reasons: 'essential interests' }), day(4));
     expect(c.state.status).toBe('REFUSED');
@@ -111,10 +142,13 @@ describe('MLA case: guards', () => {
     expect(violation(c.try(as('REQUESTING_CA', { type: 'NOTE', text: 'x' }), day(5)))?.code).toBe('CASE_TERMINAL');
   });
 
-  it('postpones only after consultation, to a future review date, without pausing the requester\'s deadline', () => {
+  it("postpones only after consultation, to a future review date, without pausing the requester's deadline", () => {
     const c = transmitted(new Case({ content: { requestedByDate: '2024-11-01', deadlineReason: 'detention' } }))
-      .do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(1)).do(as('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'later' }), day(2));
-    expect(violation(c.try(as('REQUESTED_CA', { type: 'POSTPONE', reviewDate: '2024-09-01', reasons: 'trial' }), day(3)))?.errors?.[0].field).toBe('reviewDate');
+      .do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(1))
+      .do(as('REQUESTED_CA', { type: 'OPEN_CONSULTATION', proposal: 'later' }), day(2));
+    expect(violation(c.try(as('REQUESTED_CA', { type: 'POSTPONE', reviewDate: '2024-09-01', reasons: 'trial' }), day(3)))?.errors?.[0].field).toBe(
+      'reviewDate',
+    );
     c.do(as('REQUESTED_CA', { type: 'POSTPONE', reviewDate: '2024-12-01', reasons: 'domestic trial' }), day(3));
     expect(c.clock('REQUESTER_DEADLINE').status).toBe('RUNNING');
     c.at(Date.parse('2024-11-02T00:00:00Z'));
@@ -133,7 +167,13 @@ describe('MLA case: guards', () => {
     expect(c.state.status).toBe('PARTIALLY_EXECUTED');
     c.do(as('REQUESTED_CA', { type: 'TRANSMIT_RESULTS', itemIds: ['item-1'], reference: 'R-1' }), day(5));
     expect(c.state.status).toBe('PARTIALLY_EXECUTED');
-    c.do({ ...as('EXECUTING_AUTHORITY', { type: 'RECORD_EXECUTION', itemId: 'item-2' }), actor: { userId: 'u-pol', role: 'EXECUTING_AUTHORITY', stateCode: 'ML', authorityId: 'ML-POLICE' } }, day(6));
+    c.do(
+      {
+        ...as('EXECUTING_AUTHORITY', { type: 'RECORD_EXECUTION', itemId: 'item-2' }),
+        actor: { userId: 'u-pol', role: 'EXECUTING_AUTHORITY', stateCode: 'ML', authorityId: 'ML-POLICE' },
+      },
+      day(6),
+    );
     expect(c.state.status).toBe('EXECUTED');
     c.do(as('REQUESTED_CA', { type: 'TRANSMIT_RESULTS', reference: 'R-2' }), day(7));
     expect(c.state.status).toBe('RESULTS_TRANSMITTED');
@@ -144,7 +184,9 @@ describe('MLA case: guards', () => {
   it('accepts occurredAt in the past, never in the future nor before the previous event, and runs clocks from it', () => {
     const c = transmitted();
     expect(violation(c.try(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }, new Date(day(3)).toISOString()), day(2)))?.errors?.[0].rule).toBe('not_in_future');
-    expect(violation(c.try(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }, new Date(day(-1)).toISOString()), day(2)))?.errors?.[0].rule).toBe('not_before_previous_event');
+    expect(violation(c.try(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }, new Date(day(-1)).toISOString()), day(2)))?.errors?.[0].rule).toBe(
+      'not_before_previous_event',
+    );
     c.do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }, new Date(day(1)).toISOString()), day(3));
     expect(c.events.at(-1)!.at).toBe(day(1));
     expect(c.clock('REQUESTED_REVIEW').lastDay).toBe('2024-09-17');
@@ -180,7 +222,16 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
   });
 
   it('S6: ack reminder D8, STALLED D31, L3 to both focal points D61; a focal point note does not clear STALLED; ack resolves it', () => {
-    const c = transmitted(new Case({ ctx: { requestingState: 'NG', requestedState: 'NE', timeZones: { requesting: 'Africa/Lagos', requested: 'Africa/Niamey' }, network: { liaisonMagistrate: false, focalPointStates: ['NE', 'NG'] } } }));
+    const c = transmitted(
+      new Case({
+        ctx: {
+          requestingState: 'NG',
+          requestedState: 'NE',
+          timeZones: { requesting: 'Africa/Lagos', requested: 'Africa/Niamey' },
+          network: { liaisonMagistrate: false, focalPointStates: ['NE', 'NG'] },
+        },
+      }),
+    );
     const at = (n: number) => T0 + n * DAY_MS - 9 * 3_600_000 - 3_600_000; // 00:00 Lagos/Niamey on day n
     c.at(at(8));
     expect(c.tasks('REMINDER').map((t) => t.createdAt)).toEqual([at(8)]);
@@ -202,13 +253,15 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
   it('goes to the liaison magistrate (L2) first when the pair has one, then the focal points (L3)', () => {
     const c = transmitted(new Case({ ctx: { network: { liaisonMagistrate: true, focalPointStates: ['SN', 'ML'] } } }));
     c.at(day(130));
-    expect(c.tasks('ESCALATION').map((t) => [t.level, t.addressee])).toEqual([[2, 'LIAISON_MAGISTRATE'], [3, 'FOCAL_POINTS']]);
+    expect(c.tasks('ESCALATION').map((t) => [t.level, t.addressee])).toEqual([
+      [2, 'LIAISON_MAGISTRATE'],
+      [3, 'FOCAL_POINTS'],
+    ]);
   });
 
-  it('S1: pauses the requested side for additional information; the requester\'s deadline does not move', () => {
+  it("S1: pauses the requested side for additional information; the requester's deadline does not move", () => {
     const c = transmitted(new Case({ content: { requestedByDate: '2024-11-01', deadlineReason: 'accused in pre-trial detention' } }), 3);
-    c.do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(5))
-      .do(as('REQUESTED_CA', { type: 'REQUEST_INFO', details: 'account numbers, period' }), day(12));
+    c.do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(5)).do(as('REQUESTED_CA', { type: 'REQUEST_INFO', details: 'account numbers, period' }), day(12));
     expect(c.tasks('INFO_RESPONSE')[0]).toMatchObject({ addressee: 'REQUESTING_PROSECUTOR', dueAt: Date.parse('2024-09-25T00:00:00Z') });
     expect(c.clock('REQUESTED_REVIEW').status).toBe('PAUSED');
     c.do(as('REQUESTING_PROSECUTOR', { type: 'PROVIDE_INFO', details: 'accounts 1-3, 2023' }), day(19));
@@ -218,7 +271,14 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
       .do(as('REQUESTED_CA', { type: 'TRANSMIT_RESULTS', reference: 'R' }), day(58))
       .do(as('REQUESTING_CA', { type: 'CONFIRM_RECEIPT' }), day(61));
     const m = metricsOf(c.state);
-    expect(m).toMatchObject({ ackDays: 2, pausedDays: 7, requestedProcessingDays: 46, reminders: 0, escalations: 0, requesterDeadline: { date: '2024-11-01', status: 'MET' } });
+    expect(m).toMatchObject({
+      ackDays: 2,
+      pausedDays: 7,
+      requestedProcessingDays: 46,
+      reminders: 0,
+      escalations: 0,
+      requesterDeadline: { date: '2024-11-01', status: 'MET' },
+    });
     const transitions = c.events.filter((e) => e.type !== 'FILED' && e.from !== e.to);
     expect(transitions).toHaveLength(10);
   });
@@ -237,13 +297,13 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
     expect(c.events.at(-1)!.notify).toEqual([expect.objectContaining({ stateCode: 'ML' })]);
   });
 
-  it('marks the requester\'s deadline at risk ahead of it, and met when results are sent in time', () => {
+  it("marks the requester's deadline at risk ahead of it, and met when results are sent in time", () => {
     const c = transmitted(new Case({ content: { requestedByDate: '2024-10-10', deadlineReason: 'trial' } }));
     c.at(Date.parse('2024-10-04T00:00:00Z'));
     expect(c.state.flags).toContain('DEADLINE_AT_RISK');
   });
 
-  it('opens a pre-check task for the pair\'s liaison magistrate, resolved by their note', () => {
+  it("opens a pre-check task for the pair's liaison magistrate, resolved by their note", () => {
     const c = new Case({ ctx: { network: { liaisonMagistrate: true, focalPointStates: [] } } }).do(as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }), day(1));
     expect(c.state.status).toBe('PENDING_CA_REVIEW');
     expect(c.tasks('PRECHECK')[0]).toMatchObject({ addressee: 'LIAISON_MAGISTRATE', status: 'OPEN' });
@@ -254,7 +314,12 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
 
   it('runs the EIO clocks when the pinned pack defines them: receipt 7 days, recognition 30, execution 90', () => {
     const eio = testRulePack({ instrumentId: 'EIO-2014', completenessProfile: 'UNTOC_18_15', acceptedLanguages: [] });
-    eio.clocks = { ...eio.clocks, EIO_RECEIPT: { amount: 7, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 16(1)', verified: true }, EIO_RECOGNITION: { amount: 30, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(3)', verified: true }, EIO_EXECUTION: { amount: 90, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(4)', verified: true } };
+    eio.clocks = {
+      ...eio.clocks,
+      EIO_RECEIPT: { amount: 7, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 16(1)', verified: true },
+      EIO_RECOGNITION: { amount: 30, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(3)', verified: true },
+      EIO_EXECUTION: { amount: 90, unit: 'CALENDAR_DAYS', legalRef: 'EIO art. 12(4)', verified: true },
+    };
     const c = transmitted(new Case({ basis: testBasis({ instrumentId: 'EIO-2014', rulePack: eio }), ctx: { requestedStateLanguages: ['fr'] } }));
     expect(c.clock('EIO_RECEIPT').legalRef).toBe('EIO art. 16(1)');
     c.do(as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }), day(2));
@@ -272,8 +337,17 @@ describe('MLA case: clocks, reminders and the escalation ladder', () => {
     expect(c.clock('CA_REVIEW').lastDay).toBe('2024-09-09');
     const v2 = testRulePack({ version: 2 });
     v2.clocks = { ...v2.clocks, CA_REVIEW: { amount: 3, unit: 'WORKING_DAYS', legalRef: 'pack v2', verified: true } };
-    expect(violation(c.try(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'too short', basis: testBasis({ rulePack: v2 }) }), day(1)))?.errors?.[0].field).toBe('justification');
-    expect(violation(c.try(as('REQUESTING_CA', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(1)))?.code).toBe('NOT_YOUR_STEP');
+    expect(
+      violation(c.try(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'too short', basis: testBasis({ rulePack: v2 }) }), day(1)))?.errors?.[0].field,
+    ).toBe('justification');
+    expect(
+      violation(
+        c.try(
+          as('REQUESTING_CA', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }),
+          day(1),
+        ),
+      )?.code,
+    ).toBe('NOT_YOUR_STEP');
     c.do(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(1));
     expect(c.clock('CA_REVIEW')).toMatchObject({ lastDay: '2024-09-05', legalRef: 'pack v2' });
     expect(c.state.basis.rulePack.version).toBe(2);
@@ -286,7 +360,11 @@ describe('MLA case: no event stamped before the act that set its clock', () => {
     const c = new Case({ content: { requestedByDate: '2024-08-30', deadlineReason: 'trial' } });
     expect(c.clock('REQUESTER_DEADLINE')).toMatchObject({ lastDay: '2024-08-30', breachAt: T0 });
     c.at(day(0, 10));
-    expect(c.events.map((e) => [e.type, e.at])).toEqual([['FILED', T0], ['DEADLINE_AT_RISK', T0], ['DEADLINE_BREACHED', T0]]);
+    expect(c.events.map((e) => [e.type, e.at])).toEqual([
+      ['FILED', T0],
+      ['DEADLINE_AT_RISK', T0],
+      ['DEADLINE_BREACHED', T0],
+    ]);
   });
 
   it('makes a clock that a re-pinned shorter period has already run out fall due at the re-pin, not before it', () => {
@@ -296,6 +374,9 @@ describe('MLA case: no event stamped before the act that set its clock', () => {
     c.do(as('ADMIN', { type: 'REPIN_RULE_PACK', justification: 'the ministry adopted shorter review times', basis: testBasis({ rulePack: v2 }) }), day(3));
     expect(c.clock('CA_REVIEW')).toMatchObject({ lastDay: '2024-09-03', breachAt: day(3) });
     c.at(day(3, 10));
-    expect(c.events.slice(-2).map((e) => [e.type, e.at])).toEqual([['REPIN_RULE_PACK', day(3)], ['REMINDER', day(3)]]);
+    expect(c.events.slice(-2).map((e) => [e.type, e.at])).toEqual([
+      ['REPIN_RULE_PACK', day(3)],
+      ['REMINDER', day(3)],
+    ]);
   });
 });

@@ -28,7 +28,7 @@ describe('legal deadline arithmetic (domain brief §6)', () => {
     expect(iso(deadlineFrom(oral, 48, 'HOURS', 'Europe/Rome').breachAt)).toBe('2025-01-03T15:30:00.000Z');
   });
 
-  it('takes the local date in the responsible authority\'s zone, across summer time', () => {
+  it("takes the local date in the responsible authority's zone, across summer time", () => {
     // 23:30 UTC on 30 March 2025 is already 31 March in Rome (UTC+2 from that morning).
     const late = Date.parse('2025-03-30T23:30:00Z');
     expect(civilDate(late, 'Europe/Rome')).toBe('2025-03-31');

@@ -108,7 +108,7 @@ export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, t
     lastDay = addDays(day0, amount);
   } else {
     lastDay = day0;
-    for (let counted = 0; counted < amount; ) {
+    for (let counted = 0; counted < amount;) {
       lastDay = addDays(lastDay, 1);
       if (isWorkingDay(lastDay, holidays)) counted += 1;
     }

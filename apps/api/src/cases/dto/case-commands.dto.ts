@@ -1,19 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { ASSISTANCE_TYPES, REFUSAL_GROUNDS, TRANSMISSION_CHANNELS, URGENCY_LEVELS, type AssistanceType, type RefusalGround, type TransmissionChannel, type Urgency } from '../../../../../libs/domain/src';
+  ASSISTANCE_TYPES,
+  REFUSAL_GROUNDS,
+  TRANSMISSION_CHANNELS,
+  URGENCY_LEVELS,
+  type AssistanceType,
+  type RefusalGround,
+  type TransmissionChannel,
+  type Urgency,
+} from '../../../../../libs/domain/src';
 import { PersonConcernedDto } from './file-mla-request.dto';
 import { IsCalendarDate, IsInstant } from '../../common/validators';
 

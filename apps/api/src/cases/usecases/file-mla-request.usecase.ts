@@ -39,25 +39,28 @@ export class FileMlaRequest {
     ctx.caseId = caseId;
 
     try {
-      const outcome = await this.gateway.fileMla({
-        caseId,
-        ctx,
-        basis,
-        content: {
-          assistanceTypes: dto.assistanceTypes,
-          subjectOfProceedings: dto.subjectOfProceedings,
-          factsSummary: dto.factsSummary,
-          purpose: dto.purpose,
-          persons: dto.persons.map((p) => ({ ...p })),
-          language: dto.language,
-          urgency: dto.urgency ?? 'NORMAL',
-          requestedByDate: dto.requestedByDate,
-          deadlineReason: dto.deadlineReason,
+      const outcome = await this.gateway.fileMla(
+        {
+          caseId,
+          ctx,
+          basis,
+          content: {
+            assistanceTypes: dto.assistanceTypes,
+            subjectOfProceedings: dto.subjectOfProceedings,
+            factsSummary: dto.factsSummary,
+            purpose: dto.purpose,
+            persons: dto.persons.map((p) => ({ ...p })),
+            language: dto.language,
+            urgency: dto.urgency ?? 'NORMAL',
+            requestedByDate: dto.requestedByDate,
+            deadlineReason: dto.deadlineReason,
+          },
+          requestingAuthorityId: actor.authorityId,
+          filedBy: { userId: actor.userId, role: 'PROSECUTOR', stateCode: actor.stateCode, authorityId: actor.authorityId },
+          filingDigest,
         },
-        requestingAuthorityId: actor.authorityId,
-        filedBy: { userId: actor.userId, role: 'PROSECUTOR', stateCode: actor.stateCode, authorityId: actor.authorityId },
-        filingDigest,
-      }, { updateId: commandContext().updateId });
+        { updateId: commandContext().updateId },
+      );
       return filingOutcome(caseId, filingDigest, outcome);
     } catch (err) {
       // The key's case exists and its workflow has ended (withdrawn, say): the replay still gets that case.

@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Actor, CaseAction, CaseRelation, DOMESTIC_COMMANDS, EXTRADITION_COMMANDS, FieldProblem, MLA_COMMANDS, MlaCommand } from '../../../../../libs/domain/src';
+import {
+  Actor,
+  CaseAction,
+  CaseRelation,
+  DOMESTIC_COMMANDS,
+  EXTRADITION_COMMANDS,
+  FieldProblem,
+  MLA_COMMANDS,
+  MlaCommand,
+} from '../../../../../libs/domain/src';
 import { TERMINAL_STATES } from '../../../../../libs/persistence/src';
 import { CaseGateway, CaseWorkflowGoneError, CommandNotAcceptedError, CommandRefusedError } from '../../../../../libs/temporal/src';
 import type { CaseKind } from '../../../../../libs/contracts/src';
