@@ -91,6 +91,15 @@ if (build.status !== 0 || typecheck.status !== 0) {
   process.exit(1);
 }
 
+// Lint and format are part of the run: a finding fails it like a failing test.
+console.log('linting (eslint) and checking the format (prettier)');
+const lint = run(process.execPath, [join(ROOT, 'node_modules/eslint/bin/eslint.js'), '.', '--max-warnings', '0']);
+const format = run(process.execPath, [join(ROOT, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']);
+if (lint.status !== 0) failures.push('eslint (npm run lint)');
+if (format.status !== 0) failures.push('prettier (npm run format)');
+failed += (lint.status !== 0 ? 1 : 0) + (format.status !== 0 ? 1 : 0);
+passed += (lint.status === 0 ? 1 : 0) + (format.status === 0 ? 1 : 0);
+
 jest('unit', ['--selectProjects', 'unit']);
 const TIERS = { '.int-spec.ts': 'integration', '.workflow-spec.ts': 'workflow', '.e2e-spec.ts': 'e2e' };
 for (const spec of Object.keys(TIERS).flatMap((suffix) => findSpecs(ROOT, suffix))) {
