@@ -199,3 +199,30 @@ export function mayOperate(actor: Actor): PolicyDecision {
     ? { outcome: 'ALLOW', relation: 'ADMIN', role, visibility: 'SUMMARY' }
     : { outcome: 'FORBIDDEN', reason: 'operations are for administrators and the network secretariat' };
 }
+
+/** Roles the network gives (its secretariat sees every State's cases): no State's administrator grants them. */
+export const NETWORK_ROLES: ReadonlySet<Role> = new Set<Role>(['SECRETARIAT']);
+
+/**
+ * Whether an actor may create, change or disable the authorities and users of a State. A State's
+ * directory is its administrators' alone: another State's does not exist for them (NOT_FOUND, as
+ * another State's cases), and nobody else administers it (FORBIDDEN).
+ */
+export function mayAdministerDirectory(actor: Actor, stateCode: string): PolicyDecision {
+  if (!has(actor, 'ADMIN')) return { outcome: 'FORBIDDEN', reason: "a State's authorities and users are administered by its administrators" };
+  if (actor.stateCode !== stateCode) return { outcome: 'NOT_FOUND' };
+  return { outcome: 'ALLOW', relation: 'ADMIN', role: 'ADMIN', visibility: 'FULL' };
+}
+
+/**
+ * Whether an actor may give (or take away) these roles to a user of a State: an administrator of that
+ * State, for any role but the network's. Holding the roles themselves is not required: a ministry's
+ * administrator onboards prosecutors and central authority officers, and its other administrators.
+ */
+export function mayGrantRoles(actor: Actor, stateCode: string, roles: readonly Role[]): PolicyDecision {
+  const decision = mayAdministerDirectory(actor, stateCode);
+  if (decision.outcome !== 'ALLOW') return decision;
+  const network = roles.filter((r) => NETWORK_ROLES.has(r));
+  if (network.length > 0) return { outcome: 'FORBIDDEN', reason: `${network.join(', ')} is given by the network, not by a State's administrator` };
+  return decision;
+}
