@@ -15,7 +15,7 @@ import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { ensureLocalKeyPair, mintToken } from '../../scripts/local-auth';
 import { ROOT, temporalTestServerPath } from '../../scripts/tools.cjs';
 import { caseStatusQuery as statusQuery } from '../../libs/contracts/src';
-import { mlaCaseWorkflowId } from '../../libs/contracts/src';
+import { WORKFLOW_TYPE_OF, caseWorkflowId } from '../../libs/contracts/src';
 import { startPostgres, startTemporalDevServer } from './servers';
 import { ensureLocalDatabaseRoles } from '../../scripts/local-database-roles';
 import { engineDataConverter } from '../../libs/temporal/src';
@@ -141,13 +141,18 @@ export async function startEngine(
     temporal: { client, taskQueue },
     async settle(caseId) {
       for (let i = 0; i < 200; i++) {
-        const [row] = await db.query(`SELECT version FROM cases WHERE id = $1`, [caseId]);
+        const [row] = await db.query(`SELECT kind, version FROM cases WHERE id = $1`, [caseId]);
+        // Every kind of case: its kind from Postgres once projected, else each kind's workflow id in turn.
         let seq: number | undefined;
-        try {
-          seq = (await client.workflow.getHandle(mlaCaseWorkflowId(caseId)).query(statusQuery)).seq;
-        } catch {
-          return; // the workflow has ended: everything it produced was projected before it did
+        for (const kind of row ? [row.kind as string] : Object.keys(WORKFLOW_TYPE_OF)) {
+          try {
+            seq = (await client.workflow.getHandle(caseWorkflowId(kind, caseId)).query(statusQuery)).seq;
+            break;
+          } catch {
+            // not this kind, or the workflow has ended
+          }
         }
+        if (seq === undefined) return; // the workflow has ended: everything it produced was projected before it did
         if (row && row.version === seq) return;
         await new Promise((r) => setTimeout(r, 50));
       }
