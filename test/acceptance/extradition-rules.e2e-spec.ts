@@ -1,3 +1,4 @@
+import { addDays } from '../../libs/domain/src';
 import { Engine, startEngine } from '../support/engine';
 import { Scenario } from '../support/scenario';
 
@@ -53,4 +54,48 @@ describe('extradition rules through the API (time-skipping server)', () => {
     }
     await engine.settle(id);
   }, 60000);
+
+  it('counts custody days one way: release at the 40-day hard limit gives 40 in the release event, the timeline, the case and statistics', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-10', timeZone: 'Africa/Porto-Novo' });
+    await sc.day(-1);
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition())).id;
+    await sc.day(0, [id]);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`);
+    await sc.day(45, [id]);
+    const timeline = await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`);
+    expect(timeline.state).toBe('RELEASED_PENDING_REQUEST');
+    const release = timeline.events.find((e: Event) => e.event === 'RELEASE_REQUIRED');
+    expect(release.data).toMatchObject({ custodyDays: 40 });
+    expect(timeline.metrics.custodyDays).toBe(40);
+    expect(timeline.extradition.custody).toMatchObject({ atLiberty: true, days: 40 });
+
+    // It stops accruing at release.
+    await sc.day(60, [id]);
+    expect((await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`)).metrics.custodyDays).toBe(40);
+    const filed = addDays(sc.d0, -1);
+    const stats = await sc.call('u-ng-ca', 'GET', `/monitoring/statistics?requesting=NG&requested=BJ&kind=EXTRADITION&from=${filed}&to=${addDays(filed, 1)}`);
+    expect(stats.pairs).toEqual([expect.objectContaining({ custody: { cases: 1, totalDays: 40, maxDays: 40 } })]);
+  });
+
+  it('counts the day of receipt of the formal request: receipt on day 12 gives 12, carried into the surrender notice', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-05-05', timeZone: 'Africa/Porto-Novo' });
+    await sc.day(-1);
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition())).id;
+    await sc.day(0, [id], '23:30');
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`);
+    await sc.day(5, [id]);
+    await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'DIPLOMATIC', reference: 'NG-MFA-NV-2025-77' });
+    await sc.day(12, [id], '00:30');
+    const received = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/formal-request/receipt`);
+    expect(received.history.at(-1)).toMatchObject({ to: 'FORMAL_REQUEST_RECEIVED', data: { custodyDays: 12 } });
+    await sc.day(30, [id]);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/judicial-phase`);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/consent`);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/grant`);
+    const scheduled = await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/surrender-date`, { agreedDate: addDays(sc.d0, 40) });
+    expect(scheduled.history.at(-1)).toMatchObject({ event: 'SCHEDULE_SURRENDER', data: { custodyDays: 12 } });
+    expect((await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`)).metrics.custodyDays).toBe(12);
+  });
 });

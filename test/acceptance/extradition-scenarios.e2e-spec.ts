@@ -183,7 +183,7 @@ describe('extradition scenarios through the API (time-skipping server)', () => {
     await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`);
     read = await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`);
     expect(read.flags).toContain('IN_CUSTODY');
-    expect(read.extradition.custody).toMatchObject({ atLiberty: false, days: 41 });
+    expect(read.extradition.custody).toMatchObject({ atLiberty: false, days: 40 }); // released at the 40-day limit: day 40 was the last (§10)
   });
 
   it("refusal of a national, at the requester's request, opens a domestic prosecution the requesting State can follow", async () => {

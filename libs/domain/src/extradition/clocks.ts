@@ -25,6 +25,19 @@ import {
 import { formalRequestClocks } from '../case/formal-request';
 import { isExtraditionTerminal, type ExtraditionCaseState, type ExtraditionState, type FormalRequestStatus } from './states';
 
+/**
+ * Custody days, counted one way wherever they are shown (domain.md §10): the arrest is day 0 and the
+ * figure is the number of the last day the person spent in custody under this request. While custody
+ * runs, and at receipt of the formal request (which stops the custody clocks), it is the number of the
+ * day `at` falls on: receipt on day k gives k. A release (`ENDS_AT`) at 00:00 ends custody with the day
+ * before: a release at a hard limit of N days (00:00 of day N+1) gives N. Before any arrest it is 0.
+ */
+export function custodyDayCount(arrestedAt: number | undefined, at: number, timeZone: string, ends: 'RUNNING' | 'ENDS_AT' = 'RUNNING'): number {
+  if (arrestedAt === undefined) return 0;
+  const last = ends === 'ENDS_AT' && at > arrestedAt && civilDate(at, timeZone) !== civilDate(at - 1, timeZone) ? at - 1 : at;
+  return Math.max(0, calendarDaysBetween(arrestedAt, last, timeZone));
+}
+
 /** The formal request's review and transmission run on the same service-level clocks as an MLA request. */
 const FORMAL_SLA: SlaClockSpec[] = formalRequestClocks((phase) => `FORMAL:${phase}`, {
   review: 'central-authority review of the formal request overdue',
@@ -185,7 +198,7 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
         return { state: next, events: [event] };
       }
       // Hard limit without a formal request: the person must be released.
-      const custodyDays = s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : 0;
+      const custodyDays = custodyDayCount(s.custody.arrestedAt, at, s.ctx.timeZones.requested, 'ENDS_AT');
       next = stopClocks(next, (c) => c.kind === 'CUSTODY_REMINDER' || c.kind === 'CONSENT_NOTICE' || c.ruleId === 'PA_SOFT', at, 'OBSOLETE', 'CANCELLED');
       next = {
         ...next,
@@ -234,7 +247,7 @@ export interface ExtraditionMetrics {
 export function extraditionMetricsOf(s: ExtraditionCaseState, now?: number): ExtraditionMetrics {
   const running = !s.custody.atLiberty && s.custody.arrestedAt !== undefined && now !== undefined && s.formal.status !== 'RECEIVED';
   return {
-    custodyDays: running ? calendarDaysBetween(s.custody.arrestedAt!, now!, s.ctx.timeZones.requested) : s.custody.days,
+    custodyDays: running ? custodyDayCount(s.custody.arrestedAt, now!, s.ctx.timeZones.requested) : s.custody.days,
     inCustody: !s.custody.atLiberty,
     reminders: s.tasks.filter((t) => t.kind === 'REMINDER').length,
     escalations: s.tasks.filter((t) => t.kind === 'ESCALATION').length,

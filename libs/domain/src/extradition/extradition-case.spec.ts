@@ -72,7 +72,7 @@ describe('extradition: provisional arrest and custody clocks', () => {
     expect(x.state.flags).toContain('RELEASE_POSSIBLE');
     x.at(day(41));
     expect(x.state.status).toBe('RELEASED_PENDING_REQUEST');
-    expect(x.events.at(-1)).toMatchObject({ type: 'RELEASE_REQUIRED', at: Date.parse('2024-12-14T23:00:00Z'), data: { custodyDays: 41 } });
+    expect(x.events.at(-1)).toMatchObject({ type: 'RELEASE_REQUIRED', at: Date.parse('2024-12-14T23:00:00Z'), data: { custodyDays: 40 } }); // day 40 was the last in custody (§10)
     formalTransmitted(x, 50);
     x.do(xas('REQUESTED_CA', { type: 'RECEIVE_FORMAL_REQUEST' }), day(52));
     expect(x.events.at(-1)).toMatchObject({ to: 'FORMAL_REQUEST_RECEIVED', data: { personAtLiberty: true, reArrestAvailable: true } });

@@ -4,7 +4,7 @@
 import type { ActorRef } from '../roles';
 import type { FieldProblem } from '../rule-violation';
 import type { LegalBasisSnapshot } from '../rule-pack';
-import { calendarDaysBetween, civilDate, deadlineFrom } from '../time/calendar';
+import { civilDate, deadlineFrom } from '../time/calendar';
 import {
   addClock,
   endAllClocks,
@@ -25,7 +25,7 @@ import {
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import type { TransmissionChannel } from '../case/transmission';
-import { moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
+import { custodyDayCount, moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
 import { EXTRADITION_COMMANDS, type ExtraditionCommand, type ExtraditionEnvelope } from './commands';
 import {
   EXTRADITION_REFUSAL_GROUNDS,
@@ -148,8 +148,7 @@ const formalRequestHandlers = {
     let next = moveFormal({ ...s, formal: { ...s.formal, receivedAt: at } }, 'RECEIVED', at);
     // Custody clocks stop: the person is now held on the formal request.
     next = stopClocks(next, (k) => k.kind === 'CUSTODY' || k.kind === 'CUSTODY_REMINDER' || k.kind === 'CONSENT_NOTICE', at, 'RESOLVED', 'MET');
-    const custodyDays =
-      !s.custody.atLiberty && s.custody.arrestedAt !== undefined ? calendarDaysBetween(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : s.custody.days;
+    const custodyDays = !s.custody.atLiberty ? custodyDayCount(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : s.custody.days;
     next = { ...next, custody: { ...next.custody, days: custodyDays }, flags: without(next.flags, 'RELEASE_POSSIBLE') };
     return emit(next, 'FORMAL_REQUEST_RECEIVED', {
       comment: c.comment,
