@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuthorityDirectory, CaseContext, FieldProblem, LegalBasisSnapshot } from '../../../../libs/domain/src';
+import { CLOCK_CONVENTIONS, type AuthorityDirectory, type CaseContext, type FieldProblem, type LegalBasisSnapshot } from '../../../../libs/domain/src';
 import { ReferenceQueries } from '../../../../libs/persistence/src';
 
 /**
@@ -33,6 +33,8 @@ export class CaseReference {
       timeZones: { requesting: from.timeZone, requested: to.timeZone },
       requestedStateLanguages: to.languages,
       network: await this.reference.networkFor(requesting, requested, today),
+      // New cases follow domain brief §10's time conventions; cases filed before keep theirs.
+      clockConventions: CLOCK_CONVENTIONS,
     };
   }
 

@@ -79,6 +79,11 @@ export interface CaseContext {
   /** Languages the requested State accepts of its own (UNTOC art. 18(14)). */
   requestedStateLanguages: string[];
   network: { liaisonMagistrate: boolean; focalPointStates: string[] };
+  /**
+   * Time conventions pinned at filing (domain brief §10): from 1, reminders fire at 09:00 local time and
+   * pauses move deadlines by whole days of the rule's kind. Absent on cases filed before, which keep theirs.
+   */
+  clockConventions?: number;
 }
 
 export const SYSTEM_ACTOR: ActorRef = { userId: 'system', role: 'SYSTEM' as ActorRef['role'], stateCode: '', authorityId: '' };

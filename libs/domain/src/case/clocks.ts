@@ -1,8 +1,24 @@
 // Clocks of a case: started from the pinned rule pack, stopped, paused, fired in the order they fell due.
 import { clockRule } from '../rule-pack';
-import { deadlineFrom } from '../time/calendar';
+import { deadlineFrom, reminderInstant, zonedInstant } from '../time/calendar';
 import { systemEvent, tzOf, withFlag, without, type CaseCore, type CaseEvent, type Clock, type ClockKind, type Side } from './case-model';
 import { refreshEscalatedFlag, resolveOpenTasks } from './tasks';
+
+/** The time conventions new cases are filed under (see CaseContext.clockConventions). */
+export const CLOCK_CONVENTIONS = 1;
+
+/** Whether the case was filed under the time conventions of domain brief §10 (09:00 reminders, whole-day pauses). */
+export function localTimeConventions<S extends CaseCore>(s: S): boolean {
+  return (s.ctx.clockConventions ?? 0) >= 1;
+}
+
+/**
+ * The instant a reminder due on `date` fires: 09:00 local time of the responsible authority, or 00:00
+ * on cases filed before that convention.
+ */
+export function reminderDueOn<S extends CaseCore>(s: S, date: string, timeZone: string): number {
+  return localTimeConventions(s) ? reminderInstant(date, timeZone) : zonedInstant(date, timeZone);
+}
 
 export function ruleDue<S extends CaseCore>(s: S, ruleId: string, at: number, side: Side): number | undefined {
   const rule = clockRule(s.basis.rulePack, ruleId);

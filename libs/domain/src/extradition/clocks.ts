@@ -1,7 +1,7 @@
 // The extradition case's clocks: the formal request's service-level clocks, custody after a
 // provisional arrest, surrender, and what each does when it falls due.
 import { clockRule } from '../rule-pack';
-import { addDays, calendarDaysBetween, civilDate, deadlineFrom, zonedInstant } from '../time/calendar';
+import { addDays, calendarDaysBetween, civilDate, deadlineFrom, reminderInstant, zonedInstant } from '../time/calendar';
 import {
   SYSTEM_ACTOR,
   addClock,
@@ -73,7 +73,6 @@ export function startCustodyClocks(s: ExtraditionCaseState, at: number): Extradi
   const reminders = s.basis.rulePack.clocks.PA_REMINDER_DAYS as unknown as
     { days?: number[]; atLocalTime?: string; legalRef?: string; verified?: boolean } | undefined;
   if (reminders?.days?.length) {
-    const [hh, mm] = (reminders.atLocalTime ?? '09:00').split(':').map(Number);
     const day0 = civilDate(at, tz);
     for (const n of reminders.days) {
       const lastDay = addDays(day0, n);
@@ -84,7 +83,7 @@ export function startCustodyClocks(s: ExtraditionCaseState, at: number): Extradi
         legalRef: reminders.legalRef ?? 'provisional-arrest reminder (rule pack)',
         verified: Boolean(reminders.verified),
         startedAt: at,
-        breachAt: zonedInstant(lastDay, s.ctx.timeZones.requesting, hh, mm),
+        breachAt: reminderInstant(lastDay, s.ctx.timeZones.requesting, reminders.atLocalTime),
         lastDay,
       });
     }

@@ -1,12 +1,13 @@
 // The MLA case's clocks: which service-level clocks run in which state, how a change of state moves
 // them, the requester's deadline, and what each clock does when it falls due.
 import { clockRule } from '../rule-pack';
-import { DAY_MS, endOfDate, zonedInstant } from '../time/calendar';
+import { DAY_MS, addDays, endOfDate, reminderInstant, zonedInstant } from '../time/calendar';
 import {
   advanceClocks,
   endAllClocks,
   fireSla,
   fireStall,
+  localTimeConventions,
   moveSlaClocks,
   nextNetworkLevel,
   openTask,
@@ -151,7 +152,9 @@ export function syncRequesterDeadline(s: MlaCaseState, at: number): MlaCaseState
   const breachAt = Math.max(at, endOfDate(date, tz));
   const atRisk = clockRule(s.basis.rulePack, 'DEADLINE_AT_RISK_BEFORE');
   // A deadline already close when it is set is at risk from that moment, not from some earlier day.
-  const warnAt = atRisk ? Math.max(at, zonedInstant(date, tz) - (atRisk.amount - 1) * DAY_MS) : undefined;
+  // The warning is a reminder: on its day, at 09:00 local time (00:00 on cases filed before that convention).
+  const warnFrom = (days: number) => (localTimeConventions(s) ? reminderInstant(addDays(date, -days), tz) : zonedInstant(date, tz) - days * DAY_MS);
+  const warnAt = atRisk ? Math.max(at, warnFrom(atRisk.amount - 1)) : undefined;
   const existing = s.clocks.find((k) => k.kind === 'REQUESTER_DEADLINE');
   const clock: Clock = {
     id: existing?.id ?? `clock-${s.nextId}`,

@@ -1,7 +1,7 @@
 // Handlers of the MLA commands once the request is in the requested State's hands: acknowledgment,
 // additional information, consultation, refusal and postponement, execution item by item, results.
-import { addClock, invalidField, openTask, refusal, resolveOpenTasks, type Act, type Notification, type Refused } from '../case/clockwork';
-import { civilDate, zonedInstant } from '../time/calendar';
+import { addClock, invalidField, openTask, refusal, reminderDueOn, resolveOpenTasks, type Act, type Notification, type Refused } from '../case/clockwork';
+import { civilDate } from '../time/calendar';
 import { transition } from './clocks';
 import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
 import type { MlaItem } from './mla-content';
@@ -119,7 +119,7 @@ export const executionHandlers = {
       legalRef: 'UNTOC art. 18(25)',
       verified: true,
       startedAt: at,
-      breachAt: zonedInstant(c.reviewDate, tz),
+      breachAt: reminderDueOn(s, c.reviewDate, tz),
       lastDay: c.reviewDate,
     });
     return emit(next, 'POSTPONED', {

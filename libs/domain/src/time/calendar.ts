@@ -116,6 +116,15 @@ export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, t
   return { lastDay, breachAt: zonedInstant(addDays(lastDay, 1), timeZone) };
 }
 
+/** The local hour at which reminders fire on their day (domain brief §10); breaches keep 00:00 of day N+1. */
+export const REMINDER_LOCAL_TIME = '09:00';
+
+/** The instant of a reminder on `date`: `atLocalTime` (09:00 by default) on the wall clock of `timeZone`. */
+export function reminderInstant(date: CivilDate, timeZone: string, atLocalTime = REMINDER_LOCAL_TIME): number {
+  const [hh, mm] = atLocalTime.split(':').map(Number);
+  return zonedInstant(date, timeZone, hh, mm);
+}
+
 /** The breach instant of an absolute date: 00:00 of the following day in the zone. */
 export function endOfDate(date: CivilDate, timeZone: string): number {
   return zonedInstant(addDays(date, 1), timeZone);

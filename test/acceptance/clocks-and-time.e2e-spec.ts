@@ -1,0 +1,61 @@
+import { Engine, startEngine } from '../support/engine';
+import { Scenario } from '../support/scenario';
+
+// Clocks and time (domain brief §6 and §10), driven through the HTTP API on the time-skipping server:
+// when reminders and breaches fire, how pauses move deadlines, and what every clock event says.
+
+const request = (over: Record<string, unknown> = {}) => ({
+  legalBasis: 'ECOWAS-MLA-1992',
+  assistanceTypes: ['BANK_RECORDS'],
+  subjectOfProceedings: 'Smuggling of migrants by an organised criminal group (Protocol art. 6)',
+  factsSummary: 'Payments for sea crossings were routed through accounts held abroad.',
+  purpose: 'Identify and trace the proceeds of the smuggling network',
+  persons: [],
+  language: 'fr',
+  ...over,
+});
+
+type HistoryEntry = { event: string; from: string | null; to: string; at: string; legalRef?: string; data?: Record<string, any> };
+const eventsOf = (history: HistoryEntry[], event: string) => history.filter((h) => h.event === event);
+
+describe('Clocks and time through the API (time-skipping server)', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ temporal: 'time-skipping' });
+  }, 180000);
+
+  afterAll(async () => {
+    await engine?.stop();
+  }, 60000);
+
+  /** BF→TG under ECOWAS, received on D1, postponed from consultation until the review date; never resumed. */
+  async function postponedCase(sc: Scenario, requestedByDate: string, reviewDate: string): Promise<string> {
+    await sc.day(0);
+    const id = (await sc.call('u-bf-prosecutor', 'POST', '/cases', request({ requestedState: 'TG', requestedByDate, deadlineReason: 'trial date' }))).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-bf-prosecutor', 'POST', `${path}/submit`);
+    await sc.call('u-bf-ca', 'POST', `${path}/approve`);
+    await sc.call('u-bf-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'BF/DACG/91' });
+    await sc.day(1, [id]);
+    await sc.call('u-tg-ca', 'POST', `${path}/acknowledge`);
+    await sc.day(2, [id]);
+    await sc.call('u-tg-ca', 'POST', `${path}/consultation`, { proposal: 'execution after the domestic search' });
+    await sc.day(3, [id]);
+    const postponed = await sc.call('u-tg-ca', 'POST', `${path}/postpone`, { reviewDate, reasons: 'a domestic search must come first' });
+    expect(postponed.state).toBe('POSTPONED');
+    return id;
+  }
+
+  it('reminders fire at 09:00 local time on their day (review date, deadline at risk); the breach stays at 00:00 of day N+1', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Lome' });
+    const id = await postponedCase(sc, sc.date('2024-04-30'), sc.date('2024-03-20'));
+
+    await sc.travelTo(sc.instant('2024-05-02', '10:00'), id);
+    const { history } = await sc.call('u-tg-ca', 'GET', `/cases/${id}`);
+    expect(eventsOf(history, 'POSTPONEMENT_REVIEW_DUE').map((h) => h.at)).toEqual([sc.iso(sc.instant('2024-03-20', '09:00'))]);
+    // Seven days' warning (ECOWAS pack): on 24 April, the seventh day before the end of 30 April.
+    expect(eventsOf(history, 'DEADLINE_AT_RISK').map((h) => h.at)).toEqual([sc.iso(sc.instant('2024-04-24', '09:00'))]);
+    expect(eventsOf(history, 'DEADLINE_BREACHED').map((h) => h.at)).toEqual([sc.iso(sc.instant('2024-05-01', '00:00'))]);
+  });
+});
