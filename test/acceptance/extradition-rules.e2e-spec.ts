@@ -98,4 +98,38 @@ describe('extradition rules through the API (time-skipping server)', () => {
     expect(scheduled.history.at(-1)).toMatchObject({ event: 'SCHEDULE_SURRENDER', data: { custodyDays: 12 } });
     expect((await sc.call('u-ng-ca', 'GET', `/cases/${id}/timeline`)).metrics.custodyDays).toBe(12);
   });
+  it('release possible opens a task for the requested central authority and its court, with the decision it calls for', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-06-02', timeZone: 'Africa/Porto-Novo' });
+    await sc.day(-1);
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition())).id;
+    await sc.day(0, [id]);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`);
+    await sc.day(22, [id]);
+    let timeline = await sc.call('u-bj-ca', 'GET', `/cases/${id}/timeline`);
+    expect(timeline.flags).toContain('RELEASE_POSSIBLE');
+    const decisions = timeline.tasks.filter((t: { kind: string; reason: string }) => t.kind === 'ACTION' && t.reason.startsWith('release possible'));
+    expect(decisions.map((t: { addressee: string; addresseeStates: string[]; status: string }) => [t.addressee, t.addresseeStates, t.status])).toEqual([
+      ['REQUESTED_CA', ['BJ'], 'OPEN'],
+      ['COURT', ['BJ'], 'OPEN'],
+    ]);
+    const hard = timeline.clocks.find((k: { ruleId: string }) => k.ruleId === 'PA_HARD');
+    for (const t of decisions) {
+      expect(t.reason).toContain('decide whether the person stays in custody or is released');
+      expect(t.reason).toContain(hard.lastDay);
+      expect(t.dueAt).toBe(hard.dueAt);
+    }
+
+    // Overtaken by the formal request: the person is held on it.
+    await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'DIPLOMATIC', reference: 'NG-MFA-NV-2025-90' });
+    await sc.day(25, [id]);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/formal-request/receipt`);
+    timeline = await sc.call('u-bj-ca', 'GET', `/cases/${id}/timeline`);
+    expect(
+      timeline.tasks
+        .filter((t: { kind: string; reason: string }) => t.kind === 'ACTION' && t.reason.startsWith('release possible'))
+        .map((t: { status: string }) => t.status),
+    ).toEqual(['RESOLVED', 'RESOLVED']);
+  });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Actor, FieldProblem, mayFile } from '../../../../libs/domain/src';
+import { Actor, EXTRADITION_RULES_VERSION, FieldProblem, mayFile } from '../../../../libs/domain/src';
 import { CaseGateway } from '../../../../libs/temporal/src';
 import { ProblemException } from '../common/problem';
 import { FilingOutcome, caseIdFor, commandError, digest, filingOutcome } from '../cases/usecases/file-mla-request.usecase';
@@ -32,6 +32,7 @@ export class FileExtradition {
     }
     const caseId = idempotencyKey ? caseIdFor(actor.userId, `extradition:${idempotencyKey}`) : randomUUID();
     ctx.caseId = caseId;
+    ctx.extraditionRules = EXTRADITION_RULES_VERSION;
     const filingDigest = digest(dto);
     const outcome = await this.gateway
       .fileExtradition(

@@ -84,6 +84,11 @@ export interface CaseContext {
    * pauses move deadlines by whole days of the rule's kind. Absent on cases filed before, which keep theirs.
    */
   clockConventions?: number;
+  /**
+   * Extradition rules pinned at filing (domain brief §5, §10): from 1, release-possible and conflicting requests open tasks
+   * for the requested side and legal references come from the case's instruments. Absent on cases filed before, which keep theirs.
+   */
+  extraditionRules?: number;
 }
 
 export const SYSTEM_ACTOR: ActorRef = { userId: 'system', role: 'SYSTEM' as ActorRef['role'], stateCode: '', authorityId: '' };

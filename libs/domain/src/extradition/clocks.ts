@@ -12,6 +12,7 @@ import {
   moveSlaClocks,
   nextNetworkLevel,
   openTask,
+  resolveOpenTasks,
   slaSpecOf,
   stopClocks,
   stripUndefined,
@@ -23,7 +24,7 @@ import {
   type SlaClockSpec,
 } from '../case/clockwork';
 import { formalRequestClocks } from '../case/formal-request';
-import { isExtraditionTerminal, type ExtraditionCaseState, type ExtraditionState, type FormalRequestStatus } from './states';
+import { followsExtraditionRules, isExtraditionTerminal, type ExtraditionCaseState, type ExtraditionState, type FormalRequestStatus } from './states';
 
 /**
  * Custody days, counted one way wherever they are shown (domain.md §10): the arrest is day 0 and the
@@ -36,6 +37,41 @@ export function custodyDayCount(arrestedAt: number | undefined, at: number, time
   if (arrestedAt === undefined) return 0;
   const last = ends === 'ENDS_AT' && at > arrestedAt && civilDate(at, timeZone) !== civilDate(at - 1, timeZone) ? at - 1 : at;
   return Math.max(0, calendarDaysBetween(arrestedAt, last, timeZone));
+}
+
+/** What a release-possible task says first: how it is found again to be resolved. */
+export const RELEASE_DECISION = 'release possible';
+
+/**
+ * Release-possible (a soft limit passed): a task for the requested State's central authority and its
+ * court, with the decision it calls for, due when the hard limit would release the person anyway.
+ */
+function openReleaseDecision(s: ExtraditionCaseState, soft: Clock, at: number, why: string): ExtraditionCaseState {
+  if (!followsExtraditionRules(s)) return s;
+  const hardId = soft.ruleId === 'PA_SOFT' ? 'PA_HARD' : 'SURRENDER_HARD';
+  const hard = s.clocks.find((k) => k.ruleId === hardId && k.status === 'RUNNING');
+  const until = hard ? ` by ${hard.lastDay} (${hard.legalRef}), when the person must be released anyway` : '';
+  const decision = `decide whether the person stays in custody or is released${until}, and inform ${s.ctx.requestingState}`;
+  let next = s;
+  for (const addressee of ['REQUESTED_CA', 'COURT'] as const)
+    next = openTask(
+      next,
+      { kind: 'ACTION', level: 0, addressee, reason: `${RELEASE_DECISION}: ${why} (${soft.legalRef}): ${decision}` },
+      at,
+      hard?.breachAt,
+      soft.id,
+    );
+  return next;
+}
+
+/** The release-possible tasks end when what they asked is overtaken (formal request received, release, surrender, a new date). */
+export function closeReleaseDecision(
+  s: ExtraditionCaseState,
+  at: number,
+  resolution: string,
+  status: 'RESOLVED' | 'OBSOLETE' = 'RESOLVED',
+): ExtraditionCaseState {
+  return resolveOpenTasks(s, (t) => t.kind === 'ACTION' && t.reason.startsWith(RELEASE_DECISION), at, status, resolution);
 }
 
 /** The formal request's review and transmission run on the same service-level clocks as an MLA request. */
@@ -191,6 +227,7 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     case 'CUSTODY': {
       if (k.ruleId === 'PA_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
+        next = openReleaseDecision(next, k, at, `the soft limit of provisional arrest has passed without a formal request`);
         const event = record('RELEASE_POSSIBLE', {
           notify: [{ stateCode: s.ctx.requestingState, addressee: 'REQUESTING_CA', message: 'release of the person is now possible' }],
         });
@@ -204,6 +241,7 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
         custody: { ...next.custody, atLiberty: true, endedAt: at, days: custodyDays },
         flags: without(without(next.flags, 'IN_CUSTODY'), 'RELEASE_POSSIBLE'),
       };
+      next = closeReleaseDecision(next, at, 'released at the hard limit', 'OBSOLETE');
       const event = toState('RELEASED_PENDING_REQUEST', 'RELEASE_REQUIRED', {
         data: {
           clockId: k.id,
@@ -217,6 +255,7 @@ function breach(s: ExtraditionCaseState, k: Clock, at: number): { state: Extradi
     case 'SURRENDER': {
       if (k.ruleId === 'SURRENDER_SOFT') {
         next = { ...next, flags: withFlag(next.flags, 'RELEASE_POSSIBLE') };
+        next = openReleaseDecision(next, k, at, `the person has not been taken over since the agreed date ${s.surrender?.agreedDate ?? ''}`.trim());
         const event = record('RELEASE_POSSIBLE');
         return { state: next, events: [event] };
       }

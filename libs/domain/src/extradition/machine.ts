@@ -25,7 +25,7 @@ import {
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import type { TransmissionChannel } from '../case/transmission';
-import { custodyDayCount, moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
+import { closeReleaseDecision, custodyDayCount, moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
 import { EXTRADITION_COMMANDS, type ExtraditionCommand, type ExtraditionEnvelope } from './commands';
 import {
   EXTRADITION_REFUSAL_GROUNDS,
@@ -150,6 +150,7 @@ const formalRequestHandlers = {
     next = stopClocks(next, (k) => k.kind === 'CUSTODY' || k.kind === 'CUSTODY_REMINDER' || k.kind === 'CONSENT_NOTICE', at, 'RESOLVED', 'MET');
     const custodyDays = !s.custody.atLiberty ? custodyDayCount(s.custody.arrestedAt, at, s.ctx.timeZones.requested) : s.custody.days;
     next = { ...next, custody: { ...next.custody, days: custodyDays }, flags: without(next.flags, 'RELEASE_POSSIBLE') };
+    next = closeReleaseDecision(next, at, 'formal request received: the person is held on it');
     return emit(next, 'FORMAL_REQUEST_RECEIVED', {
       comment: c.comment,
       data: { custodyDays, personAtLiberty: s.custody.atLiberty, reArrestAvailable: s.custody.atLiberty && s.status === 'RELEASED_PENDING_REQUEST' },
@@ -307,7 +308,12 @@ const surrenderHandlers = {
     if (!isDate(c.newDate)) return invalidField('newDate', 'date', 'newDate must be YYYY-MM-DD');
     if (!c.reason?.trim()) return invalidField('reason', 'required', 'force majeure must be explained');
     if (c.newDate <= civilDate(at, s.ctx.timeZones.requested)) return invalidField('newDate', 'in_future', 'the new surrender date must be in the future');
-    let next = stopClocks(s, (k) => k.kind === 'SURRENDER', at, 'OBSOLETE', 'CANCELLED');
+    let next = closeReleaseDecision(
+      stopClocks(s, (k) => k.kind === 'SURRENDER', at, 'OBSOLETE', 'CANCELLED'),
+      at,
+      `new surrender date ${c.newDate}`,
+      'OBSOLETE',
+    );
     next = startSurrenderClocks(
       { ...next, surrender: { agreedDate: c.newDate, forceMajeure: (s.surrender?.forceMajeure ?? 0) + 1 }, flags: without(next.flags, 'RELEASE_POSSIBLE') },
       c.newDate,

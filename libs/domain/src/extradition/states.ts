@@ -28,6 +28,10 @@ export const isExtraditionTerminal = (s: string) => EXTRADITION_TERMINAL_STATES.
 /** The formal request goes through the same review and transmission steps as an MLA request. */
 export type FormalRequestStatus = 'DRAFT' | 'PENDING_CA_REVIEW' | 'RETURNED_FOR_CORRECTION' | 'READY_TO_TRANSMIT' | 'TRANSMITTED' | 'RECEIVED';
 
+/** The extradition rules new cases are filed under (see CaseContext.extraditionRules). */
+export const EXTRADITION_RULES_VERSION = 1;
+export const followsExtraditionRules = (s: { ctx: { extraditionRules?: number } }, version = 1): boolean => (s.ctx.extraditionRules ?? 0) >= version;
+
 export const EXTRADITION_REFUSAL_GROUNDS = {
   NATIONALITY: 'UNTOC art. 16(10)',
   POLITICAL_OFFENCE: 'ECE art. 3',
