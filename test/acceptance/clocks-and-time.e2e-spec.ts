@@ -58,4 +58,40 @@ describe('Clocks and time through the API (time-skipping server)', () => {
     expect(eventsOf(history, 'DEADLINE_AT_RISK').map((h) => h.at)).toEqual([sc.iso(sc.instant('2024-04-24', '09:00'))]);
     expect(eventsOf(history, 'DEADLINE_BREACHED').map((h) => h.at)).toEqual([sc.iso(sc.instant('2024-05-01', '00:00'))]);
   });
+
+  it('every clock event names its rule, the rule pack pinned on the case and the legal reference of its instrument', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Lome' });
+    const id = await postponedCase(sc, sc.date('2024-04-30'), sc.date('2024-03-20'));
+    await sc.day(0);
+    // The same pair under UNTOC, transmitted and never acknowledged: reminders, escalations and the deadline's breach.
+    const untoc = (
+      await sc.call(
+        'u-bf-prosecutor',
+        'POST',
+        '/cases',
+        request({ legalBasis: 'UNTOC-2000', requestedState: 'TG', requestedByDate: sc.date('2024-04-05'), deadlineReason: 'trial date' }),
+      )
+    ).id;
+    await sc.call('u-bf-prosecutor', 'POST', `/cases/${untoc}/submit`);
+    await sc.call('u-bf-ca', 'POST', `/cases/${untoc}/approve`);
+    await sc.call('u-bf-ca', 'POST', `/cases/${untoc}/transmit`, { channel: 'CA_DIRECT', reference: 'BF/DACG/92' });
+
+    await sc.travelTo(sc.instant('2024-05-02', '10:00'), id, untoc);
+    for (const [caseId, packId, deadlineRef] of [
+      [id, 'ECOWAS-MLA-1992', 'ECOWAS art. 5(1)(f)'],
+      [untoc, 'UNTOC-2000', 'UNTOC art. 18(24)'],
+    ]) {
+      const { history } = await sc.call('u-tg-ca', 'GET', `/cases/${caseId}`);
+      const clockEvents = history.filter((h: HistoryEntry) => h.data?.clockId);
+      expect(clockEvents.length).toBeGreaterThan(1);
+      for (const h of clockEvents) {
+        expect(h.data).toMatchObject({ ruleId: expect.any(String), rulePackId: packId, rulePackVersion: 1, ruleLegalRef: expect.any(String) });
+        expect(h.legalRef).toEqual(expect.any(String));
+      }
+      const [breached] = eventsOf(history, 'DEADLINE_BREACHED');
+      expect(breached).toMatchObject({ legalRef: deadlineRef, data: { ruleId: 'REQUESTER_DEADLINE', rulePackId: packId } });
+    }
+    const { history } = await sc.call('u-tg-ca', 'GET', `/cases/${id}`);
+    expect(eventsOf(history, 'POSTPONEMENT_REVIEW_DUE')[0].data).toMatchObject({ ruleId: 'POSTPONEMENT_REVIEW', rulePackId: 'ECOWAS-MLA-1992' });
+  });
 });

@@ -3,6 +3,7 @@ import { clockRule } from '../rule-pack';
 import { deadlineFrom, reminderInstant, zonedInstant } from '../time/calendar';
 import { systemEvent, tzOf, withFlag, without, type CaseCore, type CaseEvent, type Clock, type ClockKind, type Side } from './case-model';
 import { refreshEscalatedFlag, resolveOpenTasks } from './tasks';
+import { describeClockEvent } from './clock-events';
 
 /** The time conventions new cases are filed under (see CaseContext.clockConventions). */
 export const CLOCK_CONVENTIONS = 1;
@@ -86,8 +87,9 @@ export function advanceClocks<S extends CaseCore>(
     const due = nextWakeAt(s);
     if (due === undefined || due > now || ended(s)) break;
     const fired = fireAt(s, due);
+    // Every clock event names its rule.
+    events.push(...fired.events.map((e) => describeClockEvent(s, e)));
     s = fired.state;
-    events.push(...fired.events);
   }
   return { state: refreshEscalatedFlag(s), events };
 }

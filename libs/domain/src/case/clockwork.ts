@@ -3,6 +3,7 @@
 export * from './case-model';
 export * from './tasks';
 export * from './clocks';
+export * from './clock-events';
 export * from './sla-clocks';
 export * from './command-guard';
 export * from './formal-request';
