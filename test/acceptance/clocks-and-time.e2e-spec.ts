@@ -94,4 +94,28 @@ describe('Clocks and time through the API (time-skipping server)', () => {
     const { history } = await sc.call('u-tg-ca', 'GET', `/cases/${id}`);
     expect(eventsOf(history, 'POSTPONEMENT_REVIEW_DUE')[0].data).toMatchObject({ ruleId: 'POSTPONEMENT_REVIEW', rulePackId: 'ECOWAS-MLA-1992' });
   });
+
+  it("breach events say what the case was doing: a requester's deadline breached while postponed, or with the requested State idle", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Lome' });
+    const postponed = await postponedCase(sc, sc.date('2024-04-30'), sc.date('2024-03-20'));
+    await sc.day(0);
+    const idle = (
+      await sc.call(
+        'u-bf-prosecutor',
+        'POST',
+        '/cases',
+        request({ requestedState: 'TG', requestedByDate: sc.date('2024-04-30'), deadlineReason: 'trial date' }),
+      )
+    ).id;
+    await sc.call('u-bf-prosecutor', 'POST', `/cases/${idle}/submit`);
+    await sc.call('u-bf-ca', 'POST', `/cases/${idle}/approve`);
+    await sc.call('u-bf-ca', 'POST', `/cases/${idle}/transmit`, { channel: 'CA_DIRECT', reference: 'BF/DACG/93' });
+    await sc.day(1, [idle]);
+    await sc.call('u-tg-ca', 'POST', `/cases/${idle}/acknowledge`);
+
+    await sc.travelTo(sc.instant('2024-05-02', '10:00'), postponed, idle);
+    const breachOf = async (caseId: string) => eventsOf((await sc.call('u-bf-ca', 'GET', `/cases/${caseId}`)).history, 'DEADLINE_BREACHED')[0];
+    expect((await breachOf(postponed)).data).toMatchObject({ caseState: 'POSTPONED', cause: 'LAWFUL_POSTPONEMENT' });
+    expect((await breachOf(idle)).data).toMatchObject({ caseState: 'RECEIVED', cause: 'AWAITING_REQUESTED_STATE' });
+  });
 });

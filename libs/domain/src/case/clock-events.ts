@@ -1,6 +1,27 @@
 // What every clock event says of itself (domain brief §6, §10): the rule that fell due, the rule pack it
-// comes from as pinned on the case, and its legal reference.
+// comes from as pinned on the case, its legal reference, and what the case was doing when it fell due.
 import type { CaseCore, CaseEvent, Clock } from './case-model';
+
+/**
+ * Why the case stood where it did when a clock fell due, so that statistics can tell an idle side from a
+ * lawful pause: a postponement, a wait for information the requesting side owes, a consultation, or
+ * simply the side the clock waits on.
+ */
+export type ClockCause =
+  | 'LAWFUL_POSTPONEMENT'
+  | 'AWAITING_ADDITIONAL_INFORMATION'
+  | 'IN_CONSULTATION'
+  | 'AWAITING_REQUESTED_STATE'
+  | 'AWAITING_REQUESTING_STATE'
+  | 'NO_PARTY_ACTIVITY';
+
+export function causeAt<S extends CaseCore>(s: S, k: Clock): ClockCause {
+  if (s.status === 'POSTPONED') return 'LAWFUL_POSTPONEMENT';
+  if (s.status === 'ADDITIONAL_INFO_REQUESTED' || k.status === 'PAUSED') return 'AWAITING_ADDITIONAL_INFORMATION';
+  if (s.status === 'CONSULTATION') return 'IN_CONSULTATION';
+  if (k.kind === 'STALL') return 'NO_PARTY_ACTIVITY';
+  return k.side === 'REQUESTED' ? 'AWAITING_REQUESTED_STATE' : 'AWAITING_REQUESTING_STATE';
+}
 
 /** The rule of a clock as the case pinned it: rule id, rule pack (instrument and version), legal reference. */
 export function clockRuleData<S extends CaseCore>(s: S, k: Clock): Record<string, unknown> {
@@ -15,8 +36,8 @@ export function clockRuleData<S extends CaseCore>(s: S, k: Clock): Record<string
 }
 
 /**
- * An event a clock raised, completed with its rule (`before`: the case as it stood when the clock fell
- * due). Events that do not name a clock pass as they are.
+ * An event a clock raised, completed with its rule and with the case's state and cause at that instant
+ * (`before`: the case as it stood when the clock fell due). Events that do not name a clock pass as they are.
  */
 export function describeClockEvent<S extends CaseCore>(before: S, e: CaseEvent): CaseEvent {
   const data = (e.data ?? {}) as Record<string, unknown>;
@@ -25,7 +46,7 @@ export function describeClockEvent<S extends CaseCore>(before: S, e: CaseEvent):
   return {
     ...e,
     legalRef: e.legalRef ?? k.legalRef,
-    data: { ...clockRuleData(before, k), ...data },
+    data: { ...clockRuleData(before, k), caseState: before.status, cause: causeAt(before, k), ...data },
   };
 }
 

@@ -87,7 +87,7 @@ export function advanceClocks<S extends CaseCore>(
     const due = nextWakeAt(s);
     if (due === undefined || due > now || ended(s)) break;
     const fired = fireAt(s, due);
-    // Every clock event names its rule.
+    // Every clock event names its rule and says what the case was doing when it fell due.
     events.push(...fired.events.map((e) => describeClockEvent(s, e)));
     s = fired.state;
   }
