@@ -33,6 +33,8 @@ export class CaseReference {
       timeZones: { requesting: from.timeZone, requested: to.timeZone },
       requestedStateLanguages: to.languages,
       network: await this.reference.networkFor(requesting, requested, today),
+      // New cases count EIO time limits as Directive 2014/41 art. 12 does; cases filed before keep theirs.
+      eioArt12: true,
       // New cases follow domain brief §10's time conventions; cases filed before keep theirs.
       clockConventions: CLOCK_CONVENTIONS,
     };

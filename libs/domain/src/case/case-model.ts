@@ -79,6 +79,8 @@ export interface CaseContext {
   /** Languages the requested State accepts of its own (UNTOC art. 18(14)). */
   requestedStateLanguages: string[];
   network: { liaisonMagistrate: boolean; focalPointStates: string[] };
+  /** EIO time limits counted as Directive 2014/41 art. 12 does (absent on cases filed before: they keep their clocks). */
+  eioArt12?: boolean;
   /**
    * Time conventions pinned at filing (domain brief §10): from 1, reminders fire at 09:00 local time and
    * pauses move deadlines by whole days of the rule's kind. Absent on cases filed before, which keep theirs.

@@ -52,6 +52,8 @@ export interface SlaClockSpec {
   pausesForInfo: boolean;
   onBreach: BreachAction | 'NETWORK_LADDER';
   repeat?: boolean;
+  /** States whose entry starts the clock, when only some of `states` do (the others keep it running). */
+  startsIn?: readonly string[];
 }
 
 export function slaSpecOf(specs: readonly SlaClockSpec[], k: Clock): SlaClockSpec | undefined {
@@ -73,7 +75,7 @@ export function moveSlaClocks<S extends CaseCore>(s: S, specs: readonly SlaClock
     'RESOLVED',
   );
   for (const spec of specs) {
-    if (!spec.states.includes(to)) continue;
+    if (!(spec.startsIn ?? spec.states).includes(to)) continue;
     if (next.clocks.some((k) => k.ruleId === spec.ruleId && (k.status === 'RUNNING' || k.status === 'PAUSED'))) continue;
     next = startClock(next, spec.ruleId, 'SLA', spec.side, at);
   }

@@ -96,6 +96,24 @@ const SLA_CLOCKS: SlaClockSpec[] = [
   },
 ];
 
+/**
+ * The Directive's own counting (cases whose context says so, i.e. filed since): recognition runs 30 days
+ * from receipt of the order, whether or not Annex B was sent (art. 12(3)); execution runs 90 days from the
+ * recognition decision, through consultations and postponements, until executed (art. 12(4)); the generic
+ * requested-side review reminder does not run, the Directive's clocks take its place.
+ */
+const EIO_ART_12_CLOCKS: SlaClockSpec[] = SLA_CLOCKS.filter((spec) => spec.ruleId !== 'REQUESTED_REVIEW').map((spec) => {
+  if (spec.ruleId === 'EIO_RECOGNITION') return { ...spec, states: ['TRANSMITTED', 'RECEIVED', 'CONSULTATION'], startsIn: ['TRANSMITTED', 'RECEIVED'] };
+  if (spec.ruleId === 'EIO_EXECUTION')
+    return { ...spec, states: ['IN_EXECUTION', 'PARTIALLY_EXECUTED', 'POSTPONED', 'CONSULTATION'], startsIn: ['IN_EXECUTION', 'PARTIALLY_EXECUTED'] };
+  return spec;
+});
+
+/** The service-level clocks of this case: the Directive's counting on EIOs filed since it was pinned. */
+export function slaClocksOf(s: MlaCaseState): SlaClockSpec[] {
+  return s.ctx.eioArt12 && clockRule(s.basis.rulePack, 'EIO_RECOGNITION') ? EIO_ART_12_CLOCKS : SLA_CLOCKS;
+}
+
 /** A draft can sit unsubmitted: STALLED counts only once the request is in the authorities' hands. */
 export const stallable = (state: MlaState) => state !== 'DRAFT' && !isTerminal(state);
 
@@ -119,13 +137,13 @@ export function transition(s: MlaCaseState, to: MlaState, at: number): MlaCaseSt
     return { ...next, flags: next.flags.filter((f) => f === 'URGENT' || f === 'DEADLINE_BREACHED') };
   }
 
-  if (to === 'ADDITIONAL_INFO_REQUESTED') next = { ...pauseClocks(next, SLA_CLOCKS, at), pauseStartedAt: at };
+  if (to === 'ADDITIONAL_INFO_REQUESTED') next = { ...pauseClocks(next, slaClocksOf(s), at), pauseStartedAt: at };
   if (from === 'ADDITIONAL_INFO_REQUESTED') {
     const paused = next.pauseStartedAt !== undefined ? at - next.pauseStartedAt : 0;
     next = { ...resumeClocks(next, at), pausedMs: next.pausedMs + paused, pauseStartedAt: undefined };
   }
   next = stopClocks(next, (k) => k.kind === 'REVIEW_DATE', at, 'RESOLVED');
-  next = moveSlaClocks(next, SLA_CLOCKS, to, at);
+  next = moveSlaClocks(next, slaClocksOf(s), to, at);
   if (from === 'DRAFT') next = restartStallClock(next, at, stallable(to));
   if (to === 'RESULTS_TRANSMITTED') {
     next = {
@@ -138,8 +156,8 @@ export function transition(s: MlaCaseState, to: MlaState, at: number): MlaCaseSt
   return next;
 }
 
-function specOf(k: Clock): SlaClockSpec | undefined {
-  return slaSpecOf(SLA_CLOCKS, k);
+function specOf(s: MlaCaseState, k: Clock): SlaClockSpec | undefined {
+  return slaSpecOf(slaClocksOf(s), k);
 }
 
 /** The requester's reasoned deadline: an absolute date, end of day in the requested State, never paused. */
@@ -254,7 +272,7 @@ function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; e
       record('REMINDER', { data: { clockId: k.id, ruleId: k.ruleId } });
       return { state: next, events };
     case 'SLA': {
-      const spec = specOf(k)!;
+      const spec = specOf(next, k)!;
       return fireSla(next, k, at, spec.onBreach === 'NETWORK_LADDER' ? nextNetworkLevel(next) : spec.onBreach, Boolean(spec.repeat));
     }
     default:

@@ -1,0 +1,108 @@
+import { Engine, startEngine } from '../support/engine';
+import { Scenario } from '../support/scenario';
+
+// European Investigation Orders (Directive 2014/41/EU art. 12) and level 3 of the escalation ladder
+// (domain brief §7, §10), driven through the HTTP API with the engine on the time-skipping server.
+
+const eio = (over: Record<string, unknown> = {}) => ({
+  legalBasis: 'EIO-2014',
+  requestedState: 'ES',
+  assistanceTypes: ['BANK_RECORDS'],
+  subjectOfProceedings: 'Smuggling of migrants by an organised criminal group',
+  factsSummary: 'Payments for sea crossings were routed through accounts held in Spain.',
+  purpose: 'Identify and trace the proceeds of the smuggling network',
+  persons: [{ role: 'ACCUSED', name: 'Person E', nationality: 'IT' }],
+  language: 'es',
+  ...over,
+});
+
+type Clock = { ruleId: string; status: string; lastDay: string | null; dueAt: string };
+type Task = { kind: string; level: number; addressee: string; addresseeStates: string[]; reason: string; createdAt: string; status: string };
+
+describe('European Investigation Orders through the API (time-skipping server)', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ temporal: 'time-skipping' });
+  }, 180000);
+
+  afterAll(async () => {
+    await engine?.stop();
+  }, 60000);
+
+  /** Files, approves and transmits an EIO from Italy to Spain on D0. */
+  async function transmittedEio(sc: Scenario): Promise<{ id: string; path: string }> {
+    await sc.day(0);
+    const id = (await sc.call('u-it-prosecutor', 'POST', '/cases', eio())).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-it-prosecutor', 'POST', `${path}/submit`);
+    expect((await sc.call('u-it-ca', 'POST', `${path}/approve`)).state).toBe('READY_TO_TRANSMIT');
+    expect((await sc.call('u-it-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'DGAI/EIO/2025/7' })).state).toBe('TRANSMITTED');
+    return { id, path };
+  }
+
+  it('EIO recognition runs 30 days from receipt of the order, whether or not Annex B was sent (art. 12(3))', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
+    const { id, path } = await transmittedEio(sc);
+    let timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    const recognition = timeline.clocks.find((k: Clock) => k.ruleId === 'EIO_RECOGNITION');
+    expect(recognition).toMatchObject({ status: 'running', lastDay: sc.date('2025-04-02'), legalRef: 'EIO Directive art. 12(3)' });
+
+    // Receipt is acknowledged late (Annex B on D12): the recognition clock keeps counting from D0.
+    await sc.day(12, [id]);
+    expect((await sc.call('u-es-ca', 'POST', `${path}/acknowledge`, { reference: 'SGCJI/ANEXO-B/31' })).state).toBe('RECEIVED');
+    timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    expect(timeline.clocks.filter((k: Clock) => k.ruleId === 'EIO_RECOGNITION')).toEqual([
+      expect.objectContaining({ status: 'running', lastDay: sc.date('2025-04-02') }),
+    ]);
+
+    await sc.travelTo(sc.dayInstant(31, '00:00') + 1000, id);
+    timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    expect(timeline.clocks.find((k: Clock) => k.ruleId === 'EIO_RECOGNITION').status).toBe('breached');
+    expect(timeline.tasks.find((t: Task) => t.reason.includes('art. 12(3)'))).toMatchObject({
+      kind: 'ESCALATION',
+      level: 1,
+      addressee: 'REQUESTED_CA_HEAD',
+      addresseeStates: ['ES'],
+      createdAt: sc.iso(sc.dayInstant(31, '00:00')),
+    });
+  });
+
+  it('EIO execution runs 90 days from the recognition decision, through a consultation (art. 12(4))', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
+    const { id, path } = await transmittedEio(sc);
+    await sc.day(2, [id]);
+    await sc.call('u-es-ca', 'POST', `${path}/acknowledge`, { reference: 'SGCJI/ANEXO-B/32' });
+    await sc.day(5, [id]);
+    expect((await sc.call('u-es-ca', 'POST', `${path}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'ES-IJ-AN' }] })).state).toBe(
+      'IN_EXECUTION',
+    );
+    await sc.day(40, [id]);
+    expect((await sc.call('u-es-ca', 'POST', `${path}/consultation`, { proposal: 'partial execution only' })).state).toBe('CONSULTATION');
+    await sc.day(45, [id]);
+    expect((await sc.call('u-es-ca', 'POST', `${path}/accept`)).state).toBe('IN_EXECUTION');
+
+    let timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    expect(timeline.clocks.filter((k: Clock) => k.ruleId === 'EIO_EXECUTION')).toEqual([
+      expect.objectContaining({ status: 'running', lastDay: sc.date('2025-06-06'), legalRef: 'EIO Directive art. 12(4)' }),
+    ]);
+
+    await sc.travelTo(sc.dayInstant(96, '00:00') + 1000, id);
+    timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    expect(timeline.tasks.filter((t: Task) => t.reason.includes('art. 12(4)'))).toEqual([
+      expect.objectContaining({ kind: 'ESCALATION', level: 1, addressee: 'REQUESTED_CA_HEAD', createdAt: sc.iso(sc.dayInstant(96, '00:00')) }),
+    ]);
+  });
+
+  it('the generic 14-day review reminder of the requested side does not run on an EIO', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
+    const { id, path } = await transmittedEio(sc);
+    await sc.day(1, [id]);
+    await sc.call('u-es-ca', 'POST', `${path}/acknowledge`, { reference: 'SGCJI/ANEXO-B/33' });
+    await sc.day(20, [id]);
+    const timeline = await sc.call('u-es-ca', 'GET', `${path}/timeline`);
+    expect(timeline.clocks.map((k: Clock) => k.ruleId)).not.toContain('REQUESTED_REVIEW');
+    expect(timeline.tasks.filter((t: Task) => t.addressee === 'REQUESTED_CA' && t.kind === 'REMINDER')).toEqual([]);
+    expect(timeline.clocks.find((k: Clock) => k.ruleId === 'EIO_RECOGNITION')).toMatchObject({ status: 'running' });
+  });
+});
