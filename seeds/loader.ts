@@ -13,6 +13,8 @@ interface Table {
   /** SQL casts per column, for arrays and json. */
   casts?: Record<string, string>;
   rows: unknown[][];
+  /** Rows the API created or changed (origin 'api'): a State's own directory, which the seeds never overwrite. */
+  keepApiRows?: boolean;
 }
 
 function read<T>(dir: string, file: string): T[] {
@@ -59,7 +61,13 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
       casts: { languages: 'text[]', groups: 'text[]' },
       rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]),
     },
-    { name: 'authorities', key: ['id'], columns: ['id', 'state_code', 'name', 'kind'], rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]) },
+    {
+      name: 'authorities',
+      key: ['id'],
+      columns: ['id', 'state_code', 'name', 'kind'],
+      rows: authorities.map((a) => [a.id, a.stateCode, a.name, a.kind]),
+      keepApiRows: true,
+    },
     ...(demoUsers
       ? [
           {
@@ -68,6 +76,7 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
             columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'],
             casts: { roles: 'text[]' },
             rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]),
+            keepApiRows: true,
           },
         ]
       : []),
@@ -128,6 +137,8 @@ async function upsert(tx: EntityManager, table: Table): Promise<number> {
   let total = 0;
   const { name, key, columns, casts = {} } = table;
   const updatable = columns.filter((c) => !key.includes(c));
+  // A database migrated before the directory was administrable has no `origin` yet: every row is the seeds'.
+  const keepApiRows = table.keepApiRows && (await hasOrigin(tx, name)) ? ` AND t.origin = 'seed'` : '';
   for (let i = 0; i < table.rows.length; i += 200) {
     const chunk = table.rows.slice(i, i + 200);
     const params: unknown[] = [];
@@ -144,11 +155,19 @@ async function upsert(tx: EntityManager, table: Table): Promise<number> {
     const result = await tx.query(
       `INSERT INTO ${name} AS t (${columns.join(', ')}) VALUES ${values.join(', ')}
        ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${updatable.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
-       WHERE (${updatable.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${c}`).join(', ')})
+       WHERE (${updatable.map((c) => `t.${c}`).join(', ')}) IS DISTINCT FROM (${updatable.map((c) => `EXCLUDED.${c}`).join(', ')})${keepApiRows}
        RETURNING 1`,
       params,
     );
     total += Array.isArray(result) ? result.length : 0;
   }
   return total;
+}
+
+async function hasOrigin(tx: EntityManager, table: string): Promise<boolean> {
+  const rows: unknown[] = await tx.query(
+    `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'origin'`,
+    [table],
+  );
+  return rows.length > 0;
 }

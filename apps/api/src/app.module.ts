@@ -8,6 +8,8 @@ import { AuditController } from './audit/audit.controller';
 import { CASE_VIEWS, CommandInterceptor, IDEMPOTENCY_STORE } from './common/command-interceptor';
 import { OperationsController } from './operations/operations.controller';
 import { UsersController } from './operations/users.controller';
+import { DirectoryController } from './directory/directory.controller';
+import { DirectoryAdministration } from './directory/directory-administration';
 import { TemporalClientModule } from '../../../libs/temporal/src';
 import { AuthGuard } from './auth/auth.guard';
 import { DASHBOARD_SIGN_IN, DashboardSignInController } from './auth/dashboard-sign-in.controller';
@@ -41,12 +43,14 @@ export class AppModule {
         MetricsController,
         OperationsController,
         UsersController,
+        DirectoryController,
         AuditController,
         DashboardSignInController,
       ],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
+        DirectoryAdministration,
         { provide: DASHBOARD_SIGN_IN, useValue: config.auth },
         { provide: AUTH_THROTTLE, useValue: new AuthThrottle(config.api.rateLimit) },
         EngineMetrics,

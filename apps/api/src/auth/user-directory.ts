@@ -13,7 +13,7 @@ export type UserStatus = 'ENABLED' | 'DISABLED';
 export class UserDirectory {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
-  /** The actor for a subject; null when the subject is no user, or a disabled one. */
+  /** The actor for a subject; null when the subject is no user, a disabled one, or one of a disabled authority. */
   async actorFor(subject: string): Promise<Actor | null> {
     const rows: Array<{ id: string; roles: string[]; state_code: string; authority_id: string; postings: Array<{ homeState: string; hostState: string }> }> =
       await this.db.query(
@@ -21,6 +21,7 @@ export class UserDirectory {
                 COALESCE(json_agg(json_build_object('homeState', p.home_state, 'hostState', p.host_state))
                          FILTER (WHERE p.id IS NOT NULL), '[]') AS postings
          FROM users u
+         JOIN authorities a ON a.id = u.authority_id AND a.disabled_at IS NULL
          LEFT JOIN liaison_postings p ON p.user_id = u.id AND p.valid_from <= current_date
                                       AND (p.valid_to IS NULL OR p.valid_to >= current_date)
          WHERE u.subject = $1 AND u.disabled_at IS NULL
@@ -36,20 +37,5 @@ export class UserDirectory {
       authorityId: row.authority_id,
       liaisonPostings: row.postings,
     };
-  }
-
-  /** Disables or enables a user; null when there is no such user. Idempotent: the first disabling time is kept. */
-  async setStatus(userId: string, status: UserStatus, by: string): Promise<{ id: string; status: UserStatus; disabledAt: string | null } | null> {
-    const rows: Array<{ id: string; disabled_at: Date | null }> =
-      status === 'DISABLED'
-        ? await this.db.query(
-            `UPDATE users SET disabled_at = COALESCE(disabled_at, now()), disabled_by = COALESCE(disabled_by, $2) WHERE id = $1 RETURNING id, disabled_at`,
-            [userId, by],
-          )
-        : await this.db.query(`UPDATE users SET disabled_at = NULL, disabled_by = NULL WHERE id = $1 RETURNING id, disabled_at`, [userId]);
-    // TypeORM answers an UPDATE … RETURNING as [rows, count].
-    const row = (Array.isArray(rows[0]) ? (rows[0] as unknown as typeof rows) : rows)[0];
-    if (!row) return null;
-    return { id: row.id, status, disabledAt: row.disabled_at ? new Date(row.disabled_at).toISOString() : null };
   }
 }

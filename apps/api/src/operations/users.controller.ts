@@ -1,10 +1,11 @@
-import { applyDecorators, Controller, HttpCode, Inject, Logger, Param, Post } from '@nestjs/common';
+import { applyDecorators, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src';
 import { CurrentActor } from '../auth/auth.guard';
-import { UserDirectory, type UserStatus } from '../auth/user-directory';
+import type { UserStatus } from '../auth/user-directory';
 import { Problems } from '../common/openapi';
 import { ProblemException } from '../common/problem';
+import { DirectoryAdministration } from '../directory/directory-administration';
 
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -23,15 +24,16 @@ class UserStatusDto {
 const UserStatusResponses = () =>
   applyDecorators(ApiResponse({ status: 200, description: 'The user and their status now', type: UserStatusDto }), Problems(400, 401, 403, 404, 409, 422, 503));
 
-/** Disabling and enabling users: for a leaver or a leaked token, effective from the user's next request. */
+/**
+ * Disabling and enabling users: for a leaver or a leaked token, effective from the user's next request.
+ * By an ADMIN of the user's State (another State's users do not exist for them), recorded in the
+ * directory changes like every other change of the directory (POST /directory/users/:userId/disable).
+ */
 @ApiTags('operations')
 @ApiBearerAuth()
 @Controller('operations/users')
 export class UsersController {
-  // The audit line names ids only: who acted, on whom, what; never names or other personal data.
-  private readonly logger = new Logger('user-admin');
-
-  constructor(@Inject(UserDirectory) private readonly users: UserDirectory) {}
+  constructor(@Inject(DirectoryAdministration) private readonly directory: DirectoryAdministration) {}
 
   @Post(':userId/disable')
   @HttpCode(200)
@@ -52,12 +54,7 @@ export class UsersController {
   private async change(actor: Actor, userId: string, status: UserStatus) {
     if (!actor.roles.includes('ADMIN')) throw ProblemException.of(403, 'FORBIDDEN_ACTION', 'only an ADMIN may disable or enable users');
     if (!USER_ID.test(userId)) throw ProblemException.of(404, 'USER_NOT_FOUND', 'no such user');
-    if (status === 'DISABLED' && userId === actor.userId) {
-      throw ProblemException.of(422, 'CANNOT_DISABLE_SELF', 'an ADMIN cannot disable their own account; ask another ADMIN');
-    }
-    const result = await this.users.setStatus(userId, status, actor.userId);
-    if (!result) throw ProblemException.of(404, 'USER_NOT_FOUND', 'no such user');
-    this.logger.log(JSON.stringify({ event: status === 'DISABLED' ? 'user.disabled' : 'user.enabled', actorId: actor.userId, userId }));
-    return result;
+    const user = await this.directory.setUserStatus(actor, userId, status);
+    return { id: user.id, status: user.status, disabledAt: user.disabledAt };
   }
 }
