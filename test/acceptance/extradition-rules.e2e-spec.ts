@@ -132,4 +132,74 @@ describe('extradition rules through the API (time-skipping server)', () => {
         .map((t: { status: string }) => t.status),
     ).toEqual(['RESOLVED', 'RESOLVED']);
   });
+  it("conflicting requests open a task for the requested central authority; every legal reference on the path comes from each case's instrument", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-07-07', timeZone: 'Africa/Porto-Novo' });
+    await sc.day(0);
+    const wanted = person({ nationality: 'TG', identifier: `TG-PASSPORT-${Math.random().toString(36).slice(2, 8)}` });
+    // NG asks under the ECOWAS Convention, TG under UNTOC: neither is the ECE.
+    const fromNg = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition({ person: wanted, provisionalArrest: undefined }))).id;
+    await sc.day(2, [fromNg]);
+    const fromTg = (
+      await sc.call(
+        'u-tg-prosecutor',
+        'POST',
+        '/extraditions',
+        extradition({ person: wanted, provisionalArrest: undefined, language: 'fr', legalBasis: 'UNTOC-2000' }),
+      )
+    ).id;
+    for (const [id, prosecutor, ca] of [
+      [fromNg, 'u-ng-prosecutor', 'u-ng-ca'],
+      [fromTg, 'u-tg-prosecutor', 'u-tg-ca'],
+    ]) {
+      await sc.call(prosecutor, 'POST', `/extraditions/${id}/formal-request/submit`);
+      await sc.call(ca, 'POST', `/extraditions/${id}/formal-request/approve`);
+      await sc.call(ca, 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: `REF-${id.slice(0, 4)}` });
+      await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/formal-request/receipt`);
+      await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/judicial-phase`);
+      await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/court-decision`, { outcome: 'FAVOURABLE' });
+      await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/executive-phase`);
+    }
+    await sc.day(4, [fromNg, fromTg]);
+    const ecowas = 'ECOWAS Extradition Convention (concurrent requests; article to verify)';
+    const nationalLaw = 'national law of BJ (UNTOC-2000 has no provision)';
+    const conflictTasks = (t: { tasks: Array<{ kind: string; reason: string }> }) =>
+      t.tasks.filter((k) => k.kind === 'ACTION' && k.reason.startsWith('conflicting requests'));
+    for (const [id, ref, requestingCa] of [
+      [fromNg, ecowas, 'u-ng-ca'],
+      [fromTg, nationalLaw, 'u-tg-ca'],
+    ]) {
+      const t = await sc.call('u-bj-ca', 'GET', `/cases/${id}/timeline`);
+      expect(conflictTasks(t).map((k: any) => [k.addressee, k.addresseeStates, k.status])).toEqual([['REQUESTED_CA', ['BJ'], 'OPEN']]);
+      expect(conflictTasks(t)[0].reason).toContain(`(${ref})`);
+      expect(JSON.stringify(t)).not.toContain('ECE art. 17');
+      // The conflict is the requested central authority's alone.
+      expect(conflictTasks(await sc.call(requestingCa, 'GET', `/cases/${id}/timeline`))).toEqual([]);
+      expect(await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/grant`, {}, 409)).toMatchObject({
+        code: 'CONFLICTING_REQUESTS_CHOICE_REQUIRED',
+        legalRef: ref,
+      });
+    }
+    const factors = {
+      seriousness: 'comparable',
+      placeOfOffence: 'Lomé',
+      datesOfRequests: 'NG first by 2 days',
+      nationality: 'Togolese national',
+      reExtradition: 'TG may re-extradite to NG',
+    };
+    const chosen = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/conflict-choice`, { preferredCaseId: fromTg, factors });
+    expect(chosen.history.at(-1)).toMatchObject({ event: 'RECORD_CONFLICT_CHOICE', legalRef: nationalLaw });
+    expect(conflictTasks(await sc.call('u-bj-ca', 'GET', `/cases/${fromTg}/timeline`)).map((k: any) => k.status)).toEqual(['RESOLVED']);
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/grant`);
+
+    // Political offence under ECOWAS; force majeure under UNTOC (which says nothing of it: national law).
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/consultation`, { proposal: 'refusal: political offence' });
+    const refused = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromNg}/refuse`, {
+      ground: 'POLITICAL_OFFENCE',
+      reasons: 'the acts are a political offence',
+    });
+    expect(refused.history.at(-1)).toMatchObject({ to: 'REFUSED', legalRef: 'ECOWAS Extradition Convention art. 4 (to verify)' });
+    await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/surrender-date`, { agreedDate: addDays(sc.d0, 20) });
+    const moved = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/force-majeure`, { newDate: addDays(sc.d0, 30), reason: 'border closed' });
+    expect(moved.history.at(-1)).toMatchObject({ event: 'FORCE_MAJEURE', legalRef: 'national law of BJ (UNTOC-2000 has no provision)' });
+  });
 });

@@ -16,7 +16,11 @@ export interface RulePackSnapshot {
   acceptedLanguagesRef?: string;
   completenessProfile: CompletenessProfile;
   clocks: Record<string, ClockRule>;
+  /** The instrument's own provisions on topics of the extradition path; a topic it leaves out is for national law. */
+  legalRefs?: Partial<Record<ExtraditionLegalTopic, string>>;
 }
+
+export type ExtraditionLegalTopic = 'CONFLICTING_REQUESTS' | 'POLITICAL_OFFENCE' | 'FORCE_MAJEURE';
 
 export type CompletenessProfile = 'UNTOC_18_15' | 'ECOWAS_5_1';
 

@@ -58,6 +58,7 @@ export class ReferenceQueries {
       acceptedLanguagesRef: rules.acceptedLanguagesRef,
       completenessProfile: (rules.completeness?.profile ?? 'UNTOC_18_15') as CompletenessProfile,
       clocks: rules.clocks ?? {},
+      ...(rules.legalRefs ? { legalRefs: rules.legalRefs } : {}),
     };
     const parties = await this.db.query(
       `SELECT state_code AS "stateCode", to_char(party_from, 'YYYY-MM-DD') AS "from", to_char(party_to, 'YYYY-MM-DD') AS "to"

@@ -1,4 +1,4 @@
-import { visibleFlags, type FieldClass, type Reader } from '../../../../libs/domain/src';
+import { CONFLICT_TASK, visibleFlags, type FieldClass, type Reader } from '../../../../libs/domain/src';
 import type { CaseEventRow, CaseRow, CaseTaskRow } from '../../../../libs/persistence/src';
 
 /** The class of each case column that is more than bookkeeping (libs/domain/src/visibility.ts). */
@@ -112,20 +112,23 @@ export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: Ca
       legalRef: k.legalRef,
       verified: k.verified,
     })),
-    tasks: tasks.map((t) => ({
-      id: t.taskId,
-      kind: t.kind,
-      level: t.level,
-      addressee: t.addressee,
-      addresseeStates: t.addresseeStates,
-      // A request for information carries its details in the task's reason.
-      reason: t.kind === 'INFO_RESPONSE' ? only(reader, 'comments', t.reason) : t.reason,
-      createdAt: t.createdAt.toISOString(),
-      dueAt: t.dueAt?.toISOString() ?? null,
-      status: t.status,
-      resolvedAt: t.resolvedAt?.toISOString() ?? null,
-      resolutionDays: t.resolvedAt ? Math.round((t.resolvedAt.getTime() - t.createdAt.getTime()) / 86_400_000) : null,
-    })),
+    // The requested central authority's task to choose between conflicting requests is the conflict itself.
+    tasks: tasks
+      .filter((t) => reader.classes.has('conflict') || !(t.kind === 'ACTION' && t.reason.startsWith(CONFLICT_TASK)))
+      .map((t) => ({
+        id: t.taskId,
+        kind: t.kind,
+        level: t.level,
+        addressee: t.addressee,
+        addresseeStates: t.addresseeStates,
+        // A request for information carries its details in the task's reason.
+        reason: t.kind === 'INFO_RESPONSE' ? only(reader, 'comments', t.reason) : t.reason,
+        createdAt: t.createdAt.toISOString(),
+        dueAt: t.dueAt?.toISOString() ?? null,
+        status: t.status,
+        resolvedAt: t.resolvedAt?.toISOString() ?? null,
+        resolutionDays: t.resolvedAt ? Math.round((t.resolvedAt.getTime() - t.createdAt.getTime()) / 86_400_000) : null,
+      })),
     items: (detail.items ?? []).map((i: Record<string, unknown>) => ({ ...i, note: only(reader, 'notes', i.note) })),
     metrics: detail.metrics ?? null,
     transmission: detail.transmission

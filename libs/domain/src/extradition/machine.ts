@@ -11,6 +11,7 @@ import {
   invalidField,
   openTask,
   refusal,
+  resolveOpenTasks,
   runCommand,
   stopClocks,
   withFlag,
@@ -22,6 +23,7 @@ import {
   type FormalRequestOf,
   type Outcome,
   type Step,
+  type Task,
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import type { TransmissionChannel } from '../case/transmission';
@@ -30,6 +32,9 @@ import { EXTRADITION_COMMANDS, type ExtraditionCommand, type ExtraditionEnvelope
 import {
   EXTRADITION_REFUSAL_GROUNDS,
   EXTRADITION_TERMINAL_STATES,
+  extraditionLegalRef,
+  followsExtraditionRules,
+  refusalLegalRef,
   type ConflictChoice,
   type ExtraditionCaseState,
   type ExtraditionContent,
@@ -37,6 +42,10 @@ import {
 } from './states';
 
 export type ExtraditionOutcome = Outcome<ExtraditionCaseState>;
+
+/** What the requested central authority's task to choose between conflicting requests says first. */
+export const CONFLICT_TASK = 'conflicting requests';
+export const isConflictTask = (t: Task): boolean => t.kind === 'ACTION' && t.reason.startsWith(CONFLICT_TASK);
 
 export interface ExtraditionFiling {
   ctx: CaseContext;
@@ -239,18 +248,19 @@ const decisionHandlers = {
     emit({ ...s, domesticProsecutionRequested: true }, s.status, { comment: c.comment }),
   GRANT: (s: S, c: Cmd<'GRANT'>, { emit }: A) => {
     const { linkedCaseIds, choice } = s.conflict;
+    const legalRef = extraditionLegalRef(s, 'CONFLICTING_REQUESTS');
     if (linkedCaseIds.length && !choice) {
-      const message = `another request concerns the same person (${linkedCaseIds.join(', ')}): record the choice between them, with its factors, before granting (ECE art. 17)`;
-      return refusal('CONFLICT', 'CONFLICTING_REQUESTS_CHOICE_REQUIRED', message, { legalRef: 'ECE art. 17' });
+      const message = `another request concerns the same person (${linkedCaseIds.join(', ')}): record the choice between them, with its factors, before granting (${legalRef})`;
+      return refusal('CONFLICT', 'CONFLICTING_REQUESTS_CHOICE_REQUIRED', message, { legalRef });
     }
     if (choice && choice.preferredCaseId !== s.ctx.caseId) {
-      const message = `the competing request ${choice.preferredCaseId} was preferred: this one is to be refused on that ground after consultation (ECE art. 17)`;
-      return refusal('CONFLICT', 'OTHER_REQUEST_PREFERRED', message, { legalRef: 'ECE art. 17' });
+      const message = `the competing request ${choice.preferredCaseId} was preferred: this one is to be refused on that ground after consultation (${legalRef})`;
+      return refusal('CONFLICT', 'OTHER_REQUEST_PREFERRED', message, { legalRef });
     }
     return emit(s, 'GRANTED', { comment: c.comment, notify: notifyRequesting(s, 'extradition granted') });
   },
   REFUSE: (s: S, c: Cmd<'REFUSE'>, { at, emit }: A) => {
-    const legalRef = EXTRADITION_REFUSAL_GROUNDS[c.ground];
+    const legalRef = EXTRADITION_REFUSAL_GROUNDS[c.ground] && refusalLegalRef(s, c.ground);
     if (!legalRef) return invalidField('ground', 'isIn', `ground must be one of ${Object.keys(EXTRADITION_REFUSAL_GROUNDS).join(', ')}`);
     if (!c.reasons?.trim()) return invalidField('reasons', 'required', 'a refusal must give its reasons', 'UNTOC art. 16(16)');
     if (c.ground === 'NATIONALITY' && s.content.person.nationality !== s.ctx.requestedState) {
@@ -268,12 +278,13 @@ const decisionHandlers = {
   },
   RECORD_CONFLICT_CHOICE: (s: S, c: Cmd<'RECORD_CONFLICT_CHOICE'>, { at, actor, emit }: A) => {
     if (!s.conflict.linkedCaseIds.length) return refusal('CONFLICT', 'NO_CONFLICT', 'no other request concerns this person');
+    const legalRef = extraditionLegalRef(s, 'CONFLICTING_REQUESTS');
     const f = c.factors ?? ({} as ConflictChoice['factors']);
     const missing = (['seriousness', 'placeOfOffence', 'datesOfRequests', 'nationality', 'reExtradition'] as const).filter((k) => !f[k]?.trim());
     if (missing.length) {
       const errors = missing.map((m) => ({ field: `factors.${m}`, rule: 'required', message: `${m} must be weighed` }));
-      return refusal('INVALID', 'INVALID_COMMAND', `the choice must weigh every factor (ECE art. 17): missing ${missing.join(', ')}`, {
-        legalRef: 'ECE art. 17',
+      return refusal('INVALID', 'INVALID_COMMAND', `the choice must weigh every factor (${legalRef}): missing ${missing.join(', ')}`, {
+        legalRef,
         errors,
       });
     }
@@ -281,16 +292,23 @@ const decisionHandlers = {
       return invalidField('preferredCaseId', 'linked_case', 'the preferred request must be this one or a linked one');
     }
     const choice: ConflictChoice = { preferredCaseId: c.preferredCaseId, factors: f, at, by: actor.userId };
-    return emit({ ...s, conflict: { ...s.conflict, choice } }, s.status, { data: { ...choice, at: new Date(at).toISOString() } });
+    const next = resolveOpenTasks({ ...s, conflict: { ...s.conflict, choice } }, isConflictTask, at, 'RESOLVED', `request ${c.preferredCaseId} preferred`);
+    return emit(next, s.status, { legalRef, data: { ...choice, at: new Date(at).toISOString() } });
   },
-  LINK_CONFLICT: (s: S, c: Cmd<'LINK_CONFLICT'>, { emit }: A) => {
+  LINK_CONFLICT: (s: S, c: Cmd<'LINK_CONFLICT'>, { at, emit }: A) => {
     if (c.caseId === s.ctx.caseId || s.conflict.linkedCaseIds.includes(c.caseId)) return emit(s, s.status, { data: { linkedCaseId: c.caseId, already: true } });
-    const next = {
+    const legalRef = extraditionLegalRef(s, 'CONFLICTING_REQUESTS');
+    let next: S = {
       ...s,
       conflict: { ...s.conflict, linkedCaseIds: [...s.conflict.linkedCaseIds, c.caseId] },
       flags: withFlag(s.flags, 'CONFLICTING_REQUESTS'),
     };
-    return emit(next, s.status, { data: { linkedCaseId: c.caseId }, legalRef: 'ECE art. 17' });
+    // The requested central authority is to choose (domain brief §5, §10): a task for it, one while the choice is open.
+    if (followsExtraditionRules(s) && !s.conflict.choice && !s.tasks.some((t) => t.status === 'OPEN' && isConflictTask(t))) {
+      const reason = `${CONFLICT_TASK}: another request concerns the same person; choose which request to grant, weighing the seriousness of the offences, the place of offence, the dates of the requests, the nationality of the person and the possibility of re-extradition (${legalRef})`;
+      next = openTask(next, { kind: 'ACTION', level: 0, addressee: 'REQUESTED_CA', reason }, at);
+    }
+    return emit(next, s.status, { data: { linkedCaseId: c.caseId }, legalRef });
   },
 };
 
@@ -320,7 +338,12 @@ const surrenderHandlers = {
       at,
     );
     const message = `new surrender date ${c.newDate}`;
-    return emit(next, s.status, { comment: c.reason, data: { newDate: c.newDate }, notify: [...notifyRequesting(s, message), ...notifyRequested(s, message)] });
+    return emit(next, s.status, {
+      comment: c.reason,
+      legalRef: extraditionLegalRef(s, 'FORCE_MAJEURE'),
+      data: { newDate: c.newDate },
+      notify: [...notifyRequesting(s, message), ...notifyRequested(s, message)],
+    });
   },
   RECORD_SURRENDER: (s: S, c: Cmd<'RECORD_SURRENDER'>, { at, emit }: A) =>
     emit(endAllClocks(released(s), at), 'SURRENDERED', { comment: c.comment, data: { custodyDays: s.custody.days } }),

@@ -2,6 +2,7 @@
 import type { CaseCore } from '../case/case-model';
 import type { BasisOverride, ReviewCycle } from '../case/formal-request';
 import type { PersonConcerned } from '../mla/mla-content';
+import type { ExtraditionLegalTopic } from '../rule-pack';
 
 export const EXTRADITION_STATES = [
   'PA_REQUESTED',
@@ -42,6 +43,30 @@ export const EXTRADITION_REFUSAL_GROUNDS = {
   OTHER_TREATY_GROUND: 'applicable treaty',
 } as const;
 export type ExtraditionRefusalGround = keyof typeof EXTRADITION_REFUSAL_GROUNDS;
+
+/** What cases filed before the extradition rules were pinned keep citing (ECE, whatever their basis). */
+const LEGACY_REFS: Record<ExtraditionLegalTopic, string> = {
+  CONFLICTING_REQUESTS: 'ECE art. 17',
+  POLITICAL_OFFENCE: 'ECE art. 3',
+  FORCE_MAJEURE: 'ECE art. 18(5)',
+};
+
+/**
+ * The legal reference of a topic of the extradition path, from the instrument the case is filed under
+ * (its pinned rule pack): ECE art. 17 only under ECE, the treaty's or UNTOC's provision otherwise, and
+ * the requested State's national law when the instrument says nothing of it.
+ */
+export function extraditionLegalRef(s: ExtraditionCaseState, topic: ExtraditionLegalTopic): string {
+  if (!followsExtraditionRules(s)) return LEGACY_REFS[topic];
+  return s.basis.rulePack.legalRefs?.[topic] ?? `national law of ${s.ctx.requestedState} (${s.basis.instrumentId} has no provision)`;
+}
+
+/** The legal reference of a refusal ground on this case. */
+export function refusalLegalRef(s: ExtraditionCaseState, ground: ExtraditionRefusalGround): string {
+  if (ground === 'POLITICAL_OFFENCE') return extraditionLegalRef(s, 'POLITICAL_OFFENCE');
+  if (ground === 'CONFLICTING_REQUEST') return extraditionLegalRef(s, 'CONFLICTING_REQUESTS');
+  return EXTRADITION_REFUSAL_GROUNDS[ground];
+}
 
 export interface ExtraditionContent {
   person: PersonConcerned & { identifier: string };
