@@ -46,7 +46,15 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
   const states = read<{ code: string; name: string; timeZone: string; languages: string[]; groups?: string[] }>(dir, 'states.json');
   const authorities = read<{ id: string; stateCode: string; name: string; kind: string }>(dir, 'authorities.json');
   const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[] }>(dir, 'users.json');
-  const focalPoints = read<{ id: string; stateCode: string; authorityId: string; kind: string; userId?: string | null }>(dir, 'focal-points.json');
+  const focalPoints = read<{
+    id: string;
+    stateCode: string;
+    authorityId: string;
+    kind: string;
+    userId?: string | null;
+    network?: string;
+    servesGroup?: string;
+  }>(dir, 'focal-points.json');
   const postings = read<{ id: string; homeState: string; hostState: string; from: string; to: string | null; userId?: string | null; city?: string | null }>(
     dir,
     'liaison-postings.json',
@@ -84,8 +92,17 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
     {
       name: 'focal_points',
       key: ['id'],
-      columns: ['id', 'state_code', 'authority_id', 'kind', ...(demoUsers ? ['user_id'] : [])],
-      rows: focalPoints.map((f) => [f.id, f.stateCode, f.authorityId, f.kind, ...(demoUsers ? [f.userId ?? null] : [])]),
+      // A contact's network and the group of States it serves (WACAP unless said: the focal points known first).
+      columns: ['id', 'state_code', 'authority_id', 'kind', 'network', 'serves_group', ...(demoUsers ? ['user_id'] : [])],
+      rows: focalPoints.map((f) => [
+        f.id,
+        f.stateCode,
+        f.authorityId,
+        f.kind,
+        f.network ?? 'WACAP',
+        f.servesGroup ?? f.network ?? 'WACAP',
+        ...(demoUsers ? [f.userId ?? null] : []),
+      ]),
     },
     {
       name: 'liaison_postings',

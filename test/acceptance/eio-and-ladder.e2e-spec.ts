@@ -18,8 +18,9 @@ const eio = (over: Record<string, unknown> = {}) => ({
 
 type Clock = { ruleId: string; status: string; lastDay: string | null; dueAt: string };
 type Task = { kind: string; level: number; addressee: string; addresseeStates: string[]; reason: string; createdAt: string; status: string };
+type Event = { event: string; data?: Record<string, unknown> };
 
-describe('European Investigation Orders through the API (time-skipping server)', () => {
+describe('European Investigation Orders and the escalation ladder through the API (time-skipping server)', () => {
   let engine: Engine;
 
   beforeAll(async () => {
@@ -104,5 +105,51 @@ describe('European Investigation Orders through the API (time-skipping server)',
     expect(timeline.clocks.map((k: Clock) => k.ruleId)).not.toContain('REQUESTED_REVIEW');
     expect(timeline.tasks.filter((t: Task) => t.addressee === 'REQUESTED_CA' && t.kind === 'REMINDER')).toEqual([]);
     expect(timeline.clocks.find((k: Clock) => k.ruleId === 'EIO_RECOGNITION')).toMatchObject({ status: 'running' });
+  });
+
+  it('escalation level 3 of an EU pair goes to the EJN contact points of both States, not to WACAP focal points', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
+    const { id, path } = await transmittedEio(sc);
+    await sc.call('u-es-ejn', 'GET', path, undefined, 404);
+
+    await sc.travelTo(sc.dayInstant(61, '00:00') + 1000, id);
+    const timeline = await sc.call('u-it-ca', 'GET', `${path}/timeline`);
+    const l3 = timeline.tasks.find((t: Task) => t.kind === 'ESCALATION' && t.level === 3);
+    expect(l3).toMatchObject({
+      addressee: 'FOCAL_POINTS',
+      addresseeStates: ['ES', 'IT'],
+      reason: 'no acknowledgment: EJN contact points of ES and IT asked to intervene',
+      createdAt: sc.iso(sc.dayInstant(61, '00:00')),
+      status: 'OPEN',
+    });
+    expect(l3.reason).not.toMatch(/WACAP/);
+    const escalation = timeline.events.find((e: Event) => e.event === 'ESCALATION' && e.data?.level === 3);
+    expect(escalation.data).toMatchObject({ networks: ['EJN'], addresseeStates: ['ES', 'IT'] });
+
+    // The EJN contact points of both States read the summary; no WACAP focal point does.
+    for (const contact of ['u-es-ejn', 'u-it-ejn']) expect(await sc.call(contact, 'GET', path)).toMatchObject({ id, visibility: 'SUMMARY' });
+    await sc.call('u-ng-fp-ca', 'GET', path, undefined, 404);
+  });
+
+  it('a pair with no network contact skips level 3, says why on the timeline, and goes on to the démarche', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Africa/Lagos' });
+    await sc.day(0);
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/cases', eio({ legalBasis: 'UNTOC-2000', requestedState: 'DE', language: 'de' }))).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-ng-prosecutor', 'POST', `${path}/submit`);
+    await sc.call('u-ng-ca', 'POST', `${path}/approve`);
+    expect((await sc.call('u-ng-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'FMOJ/MLA/2025/40' })).state).toBe('TRANSMITTED');
+
+    await sc.travelTo(sc.dayInstant(61, '00:00') + 1000, id);
+    const timeline = await sc.call('u-ng-ca', 'GET', `${path}/timeline`);
+    const escalations = timeline.tasks.filter((t: Task) => t.kind === 'ESCALATION');
+    expect(escalations.map((t: Task) => t.level)).toEqual([4]);
+    // The clock is the requested State's: it falls due at 00:00 of D61 in Berlin.
+    expect(escalations[0]).toMatchObject({ addressee: 'DIPLOMATIC_CHANNEL', createdAt: sc.iso(sc.instant('2025-05-03', '00:00', 'Europe/Berlin')) });
+    expect(timeline.tasks.some((t: Task) => t.addressee === 'FOCAL_POINTS')).toBe(false);
+    const skipped = timeline.events.find((e: Event) => e.event === 'ESCALATION_LEVEL_SKIPPED');
+    expect(skipped?.data).toMatchObject({ level: 3, reason: expect.stringContaining('no network contact') });
+    expect(skipped.data.reason).toContain('NG–DE');
+    await sc.call('u-ng-fp-ca', 'GET', path, undefined, 404);
   });
 });

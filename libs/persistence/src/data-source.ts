@@ -10,6 +10,7 @@ import { Reliability1765000000000 } from './migrations/1765000000000-Reliability
 import { UserDisabling1765050000000 } from './migrations/1765050000000-UserDisabling';
 import { AuditTrust1765100000000 } from './migrations/1765100000000-AuditTrust';
 import { AccessLog1765200000000 } from './migrations/1765200000000-AccessLog';
+import { NetworkContacts1765300000000 } from './migrations/1765300000000-NetworkContacts';
 import { DirectoryAdministration1765260000000 } from './migrations/1765260000000-DirectoryAdministration';
 
 export const MIGRATIONS = [
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   UserDisabling1765050000000,
   AuditTrust1765100000000,
   AccessLog1765200000000,
+  NetworkContacts1765300000000,
   DirectoryAdministration1765260000000,
 ];
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot } from '../../domain/src';
+import type { CaseContext, CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot } from '../../domain/src';
 
 export interface InstrumentRef {
   id: string;
@@ -69,7 +69,7 @@ export class ReferenceQueries {
   }
 
   /** Who the pair's network contacts are: a liaison magistrate posted between them, and WACAP focal points. */
-  async networkFor(a: string, b: string, date: string): Promise<{ liaisonMagistrate: boolean; focalPointStates: string[] }> {
+  async networkFor(a: string, b: string, date: string): Promise<CaseContext['network']> {
     const lm = await this.db.query(
       `SELECT 1 FROM liaison_postings WHERE ((home_state = $1 AND host_state = $2) OR (home_state = $2 AND host_state = $1))
          AND valid_from <= $3::date AND (valid_to IS NULL OR valid_to >= $3::date) LIMIT 1`,
@@ -79,7 +79,15 @@ export class ReferenceQueries {
       `SELECT DISTINCT state_code FROM focal_points WHERE state_code = ANY($1) ORDER BY state_code`,
       [[a, b]],
     );
-    return { liaisonMagistrate: lm.length > 0, focalPointStates: fps.map((r) => r.state_code) };
+    // Level 3: contacts of the networks that serve the pair, i.e. whose group holds both States.
+    const contacts: Array<{ network: string; stateCode: string }> = await this.db.query(
+      `SELECT DISTINCT f.network, f.state_code AS "stateCode" FROM focal_points f, states a, states b
+        WHERE a.code = $1 AND b.code = $2 AND f.state_code IN ($1, $2)
+          AND f.serves_group = ANY(a.groups) AND f.serves_group = ANY(b.groups)
+        ORDER BY f.network, f.state_code`,
+      [a, b],
+    );
+    return { liaisonMagistrate: lm.length > 0, focalPointStates: fps.map((r) => r.state_code), level3: { contacts } };
   }
 
   /** Instruments both States are party to on `date` that provide for `covers` (MLA or EXTRADITION). */

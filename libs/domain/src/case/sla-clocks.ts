@@ -22,6 +22,16 @@ export function fireSla<S extends CaseCore>(s: S, k: Clock, at: number, action: 
     setClock({ status: 'BREACHED', stoppedAt: at, firings: k.firings + 1 });
   }
   if (!action) return { state: next, events: [] };
+  // A level with nobody to address is passed over, and the timeline says why (domain brief §10).
+  const skips: CaseEvent[] = [];
+  for (const skip of action.skipped ?? []) {
+    const e = systemEvent(next, 'ESCALATION_LEVEL_SKIPPED', at, {
+      legalRef: k.legalRef,
+      data: { clockId: k.id, ruleId: k.ruleId, level: skip.level, reason: skip.reason },
+    });
+    next = e.state;
+    skips.push(e.event);
+  }
   next = openTask(next, action, at, undefined, k.id);
   const task = next.tasks[next.tasks.length - 1];
   if (action.addressee === 'FOCAL_POINTS') {
@@ -37,10 +47,11 @@ export function fireSla<S extends CaseCore>(s: S, k: Clock, at: number, action: 
       addressee: action.addressee,
       addresseeStates: task.addresseeStates,
       reason: action.reason,
+      ...(action.networks ? { networks: action.networks } : {}),
     },
     notify: task.addresseeStates.map((stateCode) => ({ stateCode, addressee: action.addressee, message: action.reason })),
   });
-  return { state: e.state, events: [e.event] };
+  return { state: e.state, events: [...skips, e.event] };
 }
 
 export interface SlaClockSpec {
