@@ -40,6 +40,11 @@ export class CaseReference {
     };
   }
 
+  /** Ids of the instruments providing for `covers` that are in force for both States on `today`. */
+  async basesInForce(a: string, b: string, covers: string, today: string): Promise<string[]> {
+    return (await this.reference.legalBasesFor(a, b, covers, today)).map((i) => i.id);
+  }
+
   /** What the directory says of the authorities items are forwarded to: the facts the case checks them against. */
   async directoryOf(ids: readonly string[]): Promise<AuthorityDirectory> {
     const known = await this.reference.authorities([...new Set(ids)]);

@@ -57,7 +57,11 @@ export class CasesController {
     const { caseId, created, accepted } = await this.fileRequest.execute(actor, dto, idempotencyKey);
     if (accepted) return accepted;
     void reply.status(created ? 201 : 200).header('location', `/cases/${caseId}`);
-    return this.access.view(actor, caseId);
+    const view = await this.access.view(actor, caseId);
+    // What the filing did not block but the filer must know (a basis not in force for a State of the pair).
+    const filing = view.history?.find((e: { event: string }) => e.event === 'FILED') as { data?: { warnings?: unknown[] } } | undefined;
+    const warnings = filing?.data?.warnings;
+    return Array.isArray(warnings) && warnings.length ? { ...view, warnings } : view;
   }
 
   @Get()

@@ -111,6 +111,43 @@ export function basisOutOfForce(s: CaseCore): string[] {
   return statesOutOfForce(s.basis, [s.ctx.requestingState, s.ctx.requestedState], civilDate(s.filedAt, s.ctx.timeZones.requesting));
 }
 
+/**
+ * The warning a basis not in force for a State of the pair calls for, at filing and on submission:
+ * the instrument, the State, the date its membership ended (or that it never was a party on that
+ * date), and the instruments in force for the pair. Approval stays blocked until the basis changes.
+ */
+export function basisWarnings(s: Pick<CaseCore, 'basis' | 'ctx' | 'filedAt'>): FieldProblem[] {
+  const filed = civilDate(s.filedAt, s.ctx.timeZones.requesting);
+  const out = statesOutOfForce(s.basis, [s.ctx.requestingState, s.ctx.requestedState], filed);
+  if (!out.length) return [];
+  const inForce = s.ctx.basesInForce?.filter((id) => id !== s.basis.instrumentId);
+  const alternatives =
+    inForce === undefined
+      ? ''
+      : inForce.length
+        ? `; in force for ${s.ctx.requestingState} and ${s.ctx.requestedState}: ${inForce.join(', ')}`
+        : `; no instrument in the reference data is in force for ${s.ctx.requestingState} and ${s.ctx.requestedState}`;
+  return out.map((state) => {
+    const periods = s.basis.parties.filter((p) => p.stateCode === state);
+    const ended = periods
+      .map((p) => p.to)
+      .filter((to): to is string => to !== null && to <= filed)
+      .sort()
+      .at(-1);
+    const why = ended ? `its membership ended on ${ended}` : `it is not a party on ${filed}`;
+    return {
+      field: 'legalBasis',
+      rule: 'basis_not_in_force',
+      message: `${s.basis.instrumentId} is not in force for ${state}: ${why}${alternatives}; approval is blocked until the basis changes or an administrator records an override`,
+      legalRef: s.basis.instrumentId,
+      instrumentId: s.basis.instrumentId,
+      stateCode: state,
+      membershipEnded: ended ?? null,
+      inForce: inForce ?? null,
+    } as FieldProblem;
+  });
+}
+
 function needs<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S, wanted: readonly string[], step: string): Refused | undefined {
   const status = f.status(s);
   if (wanted.includes(status)) return undefined;

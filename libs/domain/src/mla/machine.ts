@@ -5,15 +5,14 @@
 import type { ActorRef } from '../roles';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import { clockRule } from '../rule-pack';
-import { deadlineFrom } from '../time/calendar';
 import {
+  deadlineWithPauses,
   invalidField,
   openTask,
   refusal,
   ruleDue,
   runCommand,
   stopClocks,
-  tzOf,
   withFlag,
   without,
   type Act,
@@ -72,6 +71,8 @@ export function fileCase(input: FilingInput): { state: MlaCaseState; events: Cas
     legalRef: basis.instrumentId,
     data: { rulePack: { instrumentId: basis.instrumentId, version: basis.rulePack.version } },
   };
+  const warnings = formal.basisWarnings(state);
+  if (warnings.length) event.data = { ...event.data, warnings };
   return { state, events: [event] };
 }
 
@@ -83,18 +84,26 @@ function formalEvent(step: Step<MlaCaseState>, act: Act<MlaCaseState>, extra: Pa
   const out = act.emit(step.state, step.state.status, { ...step.event, ...extra, data: noEmptyData({ ...step.event.data, ...extra.data }) });
   return { ...out, warnings: step.warnings };
 }
+/** A submission on a basis not in force for a State of the pair goes ahead, with the warning that approval will wait. */
+function withBasisWarnings(step: Step<MlaCaseState>, s: MlaCaseState): Step<MlaCaseState> {
+  if (!step.ok || s.basisOverride) return step;
+  const basis = formal.basisWarnings(s);
+  if (!basis.length) return step;
+  const warnings = [...step.warnings, ...basis];
+  return { ...step, warnings, event: { ...step.event, data: { ...step.event.data, warnings } } };
+}
 const noEmptyData = (data: Record<string, unknown> | undefined) => (data && Object.keys(data).length ? data : undefined);
 
 const requestHandlers = {
   SUBMIT: (s: MlaCaseState, c: Cmd<'SUBMIT'>, act: Act<MlaCaseState>) => {
-    const out = formalEvent(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'SUBMIT'), act, { comment: c.comment });
+    const out = formalEvent(withBasisWarnings(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'SUBMIT'), s), act, { comment: c.comment });
     if (!out.ok || !s.ctx.network.liaisonMagistrate) return out;
     // Where the pair has a liaison magistrate, the draft goes to them for comments (no approval power).
     const precheck = { kind: 'PRECHECK' as const, level: 2, addressee: 'LIAISON_MAGISTRATE' as const, reason: 'pre-check of the draft (comments only)' };
     return { ...out, state: openTask(out.state, precheck, act.at, ruleDue(out.state, 'PRECHECK', act.at, 'REQUESTING')) };
   },
   RESUBMIT: (s: MlaCaseState, c: Cmd<'RESUBMIT'>, act: Act<MlaCaseState>) =>
-    formalEvent(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'RESUBMIT'), act, { comment: c.comment }),
+    formalEvent(withBasisWarnings(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'RESUBMIT'), s), act, { comment: c.comment }),
   AMEND: (s: MlaCaseState, c: Cmd<'AMEND'>, act: Act<MlaCaseState>) => {
     const { legalBasis: _ignored, ...changes } = c.changes ?? {};
     let next: MlaCaseState = { ...s, content: { ...s.content, ...changes } };
@@ -125,10 +134,11 @@ const requestHandlers = {
       const rule = clockRule(pack, k.ruleId);
       const live = k.status === 'RUNNING' || k.status === 'PAUSED';
       if (!live || !rule || (k.kind !== 'SLA' && k.kind !== 'STALL') || k.firings > 0) return k;
-      const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tzOf(s, k.side));
+      // The new rule from the clock's start, moved by the pauses it went through.
+      const d = deadlineWithPauses(s, k, rule);
       // A shorter period that has already run out falls due at the re-pin (or, paused, at the
       // resumption), never at an instant before the act that set it.
-      const breachAt = Math.max(k.status === 'PAUSED' ? (k.pausedAt ?? at) : at, d.breachAt + k.pausedMs);
+      const breachAt = Math.max(k.status === 'PAUSED' ? (k.pausedAt ?? at) : at, d.breachAt);
       if (breachAt === k.breachAt) return k;
       moved.push(k.id);
       return { ...k, breachAt, lastDay: d.lastDay, legalRef: rule.legalRef, verified: rule.verified };

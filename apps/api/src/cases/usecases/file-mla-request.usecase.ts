@@ -37,6 +37,7 @@ export class FileMlaRequest {
     const caseId = idempotencyKey ? caseIdFor(actor.userId, idempotencyKey) : randomUUID();
     const filingDigest = digest(dto);
     ctx.caseId = caseId;
+    ctx.basesInForce = await this.reference.basesInForce(actor.stateCode, dto.requestedState, 'MLA', today);
 
     try {
       const outcome = await this.gateway.fileMla(

@@ -1,0 +1,73 @@
+import { Engine, startEngine } from '../support/engine';
+import { Scenario } from '../support/scenario';
+
+// The MLA rules of domain.md §2, §4 and §10 that the public scenarios do not show, each driven through
+// the HTTP API with the engine on the time-skipping server.
+
+const request = (over: Record<string, unknown> = {}) => ({
+  legalBasis: 'ECOWAS-MLA-1992',
+  assistanceTypes: ['BANK_RECORDS'],
+  subjectOfProceedings: 'Smuggling of migrants by an organised criminal group (Protocol art. 6)',
+  factsSummary: 'Payments for sea crossings were routed through accounts held abroad.',
+  purpose: 'Identify and trace the proceeds of the smuggling network',
+  persons: [{ role: 'ACCUSED', name: 'Person A', nationality: 'SN' }],
+  language: 'fr',
+  ...over,
+});
+
+type Warning = { field: string; rule: string; message: string; [k: string]: unknown };
+type Event = { event: string; data?: { warnings?: Warning[] } & Record<string, unknown> };
+const eventOf = (history: Event[], type: string) => history.find((e) => e.event === type);
+
+describe('MLA rules through the API (time-skipping server)', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ temporal: 'time-skipping' });
+  }, 180000);
+
+  afterAll(async () => {
+    await engine?.stop();
+  }, 60000);
+
+  // First in the file: the API reads the instruments in force on the server's date, which the test clock still matches here.
+  it('reports a basis not in force for a State of the pair at filing and on submission, naming the State, the end of its membership and the instruments in force', async () => {
+    // Burkina Faso left the ECOWAS conventions with effect from 2025-01-29 (fixture).
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Africa/Ouagadougou' });
+    await sc.day(0);
+    const filed = await sc.call('u-bf-prosecutor', 'POST', '/cases', request({ requestedState: 'TG', persons: [] }));
+    const id = filed.id;
+    const path = `/cases/${id}`;
+    const expected = expect.objectContaining({
+      field: 'legalBasis',
+      rule: 'basis_not_in_force',
+      instrumentId: 'ECOWAS-MLA-1992',
+      stateCode: 'BF',
+      membershipEnded: sc.date('2025-01-29'),
+      inForce: expect.arrayContaining(['UNTOC-2000']),
+    });
+    expect(filed.state).toBe('DRAFT');
+    expect(filed.warnings).toEqual([expected]);
+    expect(filed.warnings[0].message).toContain(sc.date('2025-01-29'));
+    expect(filed.warnings[0].message).toContain('UNTOC-2000');
+    expect(filed.warnings[0].inForce).not.toContain('ECOWAS-MLA-1992');
+
+    await sc.day(1, [id]);
+    const submitted = await sc.call('u-bf-prosecutor', 'POST', `${path}/submit`);
+    expect(submitted.state).toBe('PENDING_CA_REVIEW');
+    expect(submitted.warnings).toEqual(expect.arrayContaining([expected]));
+    expect(eventOf(submitted.history, 'SUBMIT')?.data?.warnings).toEqual(expect.arrayContaining([expected]));
+
+    // Approval stays blocked as before; once the basis is changed to one in force the warning is gone.
+    expect(await sc.call('u-bf-ca', 'POST', `${path}/approve`, {}, 409)).toMatchObject({ code: 'LEGAL_BASIS_NOT_IN_FORCE' });
+    await sc.call('u-bf-ca', 'POST', `${path}/return-for-correction`, { comment: 'change the basis to UNTOC' });
+    await sc.call('u-bf-prosecutor', 'PATCH', path, { legalBasis: 'UNTOC-2000' });
+    const resubmitted = await sc.call('u-bf-prosecutor', 'POST', `${path}/resubmit`);
+    expect((resubmitted.warnings ?? []).map((w: Warning) => w.rule)).not.toContain('basis_not_in_force');
+    expect((await sc.call('u-bf-ca', 'POST', `${path}/approve`)).state).toBe('READY_TO_TRANSMIT');
+
+    // A pair for which the basis is in force gets no such warning.
+    const fine = await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'TG' }));
+    expect(fine.warnings).toBeUndefined();
+  });
+});
