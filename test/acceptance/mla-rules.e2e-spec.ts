@@ -70,4 +70,28 @@ describe('MLA rules through the API (time-skipping server)', () => {
     const fine = await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'TG' }));
     expect(fine.warnings).toBeUndefined();
   });
+
+  it('advises a courtesy translation on approval when the basis accepts the language but the requested State does not speak it', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-09-02', timeZone: 'Africa/Dakar' });
+    await sc.day(0);
+    // ECOWAS accepts French (art. 5(2)); Nigeria's official language is English.
+    const toNg = (await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'NG' }))).id;
+    const toMl = (await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'ML' }))).id;
+    for (const id of [toNg, toMl]) await sc.call('u-sn-prosecutor', 'POST', `/cases/${id}/submit`);
+    await sc.day(1, [toNg, toMl]);
+
+    const approved = await sc.call('u-sn-ca', 'POST', `/cases/${toNg}/approve`);
+    expect(approved.state).toBe('READY_TO_TRANSMIT'); // never a block
+    const advice = expect.objectContaining({ field: 'language', rule: 'courtesy_translation', legalRef: 'ECOWAS MLA art. 5(2)' });
+    expect(approved.warnings).toEqual([advice]);
+    expect(approved.warnings[0].message).toContain('NG');
+    const timeline = await sc.call('u-sn-ca', 'GET', `/cases/${toNg}/timeline`);
+    expect(JSON.stringify(timeline)).toContain('courtesy_translation');
+    expect((await sc.call('u-sn-ca', 'POST', `/cases/${toNg}/transmit`, { channel: 'CA_DIRECT', reference: 'SN/NG/1' })).state).toBe('TRANSMITTED');
+
+    // French to Mali: an official language there, no advice.
+    const plain = await sc.call('u-sn-ca', 'POST', `/cases/${toMl}/approve`);
+    expect(plain.state).toBe('READY_TO_TRANSMIT');
+    expect(plain.warnings).toBeUndefined();
+  });
 });

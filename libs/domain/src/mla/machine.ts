@@ -84,6 +84,25 @@ function formalEvent(step: Step<MlaCaseState>, act: Act<MlaCaseState>, extra: Pa
   const out = act.emit(step.state, step.state.status, { ...step.event, ...extra, data: noEmptyData({ ...step.event.data, ...extra.data }) });
   return { ...out, warnings: step.warnings };
 }
+/**
+ * Approval straight to transmission (the basis accepts the request's language) in a language that is
+ * not one of the requested State's own: the engine advises a courtesy translation, never blocks.
+ */
+function withLanguageAdvice(step: Step<MlaCaseState>): Step<MlaCaseState> {
+  if (!step.ok || step.state.status !== 'READY_TO_TRANSMIT') return step;
+  const s = step.state;
+  const official = s.ctx.requestedStateLanguages;
+  if (official.includes(s.content.language)) return step;
+  const advice = {
+    field: 'language',
+    rule: 'courtesy_translation',
+    message: `${s.content.language} is accepted under ${s.basis.instrumentId} but is not an official language of ${s.ctx.requestedState} (${official.join(', ')}): a courtesy translation is advised`,
+    legalRef: s.basis.rulePack.acceptedLanguagesRef ?? s.basis.instrumentId,
+  };
+  const warnings = [...step.warnings, advice];
+  return { ...step, warnings, event: { ...step.event, data: { ...step.event.data, warnings } } };
+}
+
 /** A submission on a basis not in force for a State of the pair goes ahead, with the warning that approval will wait. */
 function withBasisWarnings(step: Step<MlaCaseState>, s: MlaCaseState): Step<MlaCaseState> {
   if (!step.ok || s.basisOverride) return step;
@@ -116,7 +135,7 @@ const requestHandlers = {
     return act.emit(next, s.status, { comment: c.comment, data: { changed: Object.keys(changes), basis: c.basis?.instrumentId } });
   },
   APPROVE: (s: MlaCaseState, c: Cmd<'APPROVE'>, act: Act<MlaCaseState>) =>
-    formalEvent(formal.approve(MLA_FORMAL_REQUEST, s, act.at), act, { comment: c.comment }),
+    formalEvent(withLanguageAdvice(formal.approve(MLA_FORMAL_REQUEST, s, act.at)), act, { comment: c.comment }),
   RETURN_FOR_CORRECTION: (s: MlaCaseState, c: Cmd<'RETURN_FOR_CORRECTION'>, act: Act<MlaCaseState>) =>
     formalEvent(formal.returnForCorrection(MLA_FORMAL_REQUEST, s, c.comment, act.at), act, { comment: c.comment }),
   OVERRIDE_BASIS: (s: MlaCaseState, c: Cmd<'OVERRIDE_BASIS'>, act: Act<MlaCaseState>) =>
