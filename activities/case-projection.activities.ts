@@ -52,8 +52,9 @@ async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<
     await tx.query(
       `INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at
-       WHERE case_tasks.status = 'OPEN' AND EXCLUDED.status <> 'OPEN'`,
+       ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at,
+         reason = EXCLUDED.reason
+       WHERE case_tasks.status = 'OPEN' AND (EXCLUDED.status <> 'OPEN' OR EXCLUDED.reason IS DISTINCT FROM case_tasks.reason)`,
       [record.caseId, t.id, t.kind, t.level, t.addressee, t.addresseeStates, t.reason, t.createdAt, t.dueAt ?? null, t.status, t.resolvedAt ?? null],
     );
   }

@@ -94,4 +94,44 @@ describe('MLA rules through the API (time-skipping server)', () => {
     expect(plain.state).toBe('READY_TO_TRANSMIT');
     expect(plain.warnings).toBeUndefined();
   });
+
+  it("opens the liaison magistrate's pre-check on the draft; the prosecutor amends after their comments; an unanswered pre-check survives submission until approval, and says so", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-04-01', timeZone: 'Africa/Lagos' });
+    await sc.day(0);
+    const filing = request({ requestedState: 'IT', legalBasis: 'UNTOC-2000', language: 'en' });
+    // NG→IT has a liaison magistrate: the draft is theirs to pre-check from its filing.
+    const answered = (await sc.call('u-ng-prosecutor', 'POST', '/cases', filing)).id;
+    let timeline = await sc.call('u-ng-lm-it', 'GET', `/cases/${answered}/timeline`);
+    expect(timeline.state).toBe('DRAFT');
+    expect(timeline.tasks).toEqual([expect.objectContaining({ kind: 'PRECHECK', addressee: 'LIAISON_MAGISTRATE', status: 'OPEN' })]);
+    await sc.day(1, [answered]);
+    await sc.call('u-ng-lm-it', 'POST', `/cases/${answered}/notes`, { text: 'name the Italian bank and the account holder' });
+    timeline = await sc.call('u-ng-prosecutor', 'GET', `/cases/${answered}/timeline`);
+    expect(timeline.tasks).toEqual([expect.objectContaining({ kind: 'PRECHECK', status: 'RESOLVED', reason: expect.stringContaining('answered') })]);
+    const amended = await sc.call('u-ng-prosecutor', 'PATCH', `/cases/${answered}`, {
+      factsSummary: 'Payments routed through an account at an Italian bank held by Person A.',
+    });
+    expect(amended.state).toBe('DRAFT');
+    const submitted = await sc.call('u-ng-prosecutor', 'POST', `/cases/${answered}/submit`);
+    expect(submitted.state).toBe('PENDING_CA_REVIEW');
+    expect((submitted.warnings ?? []).map((w: Warning) => w.rule)).not.toContain('precheck_pending');
+    timeline = await sc.call('u-ng-prosecutor', 'GET', `/cases/${answered}/timeline`);
+    expect(timeline.tasks).toHaveLength(1); // no second pre-check on submission
+
+    // Submitted before the magistrate answered: the pre-check stays open, and the submission says so.
+    const unanswered = (await sc.call('u-ng-prosecutor', 'POST', '/cases', filing)).id;
+    await sc.day(2, [unanswered]);
+    const early = await sc.call('u-ng-prosecutor', 'POST', `/cases/${unanswered}/submit`);
+    expect(early.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'precheck', rule: 'precheck_pending' })]));
+    timeline = await sc.call('u-ng-lm-it', 'GET', `/cases/${unanswered}/timeline`);
+    expect(timeline.tasks).toEqual([
+      expect.objectContaining({ kind: 'PRECHECK', status: 'OPEN', reason: expect.stringContaining('submitted before an answer') }),
+    ]);
+    await sc.day(3, [unanswered]);
+    await sc.call('u-ng-ca', 'POST', `/cases/${unanswered}/approve`);
+    timeline = await sc.call('u-ng-lm-it', 'GET', `/cases/${unanswered}/timeline`);
+    expect(timeline.tasks).toEqual([
+      expect.objectContaining({ kind: 'PRECHECK', status: 'OBSOLETE', reason: expect.stringContaining('overtaken by the approval') }),
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import { continueAsNew } from '@temporalio/workflow';
+import { continueAsNew, patched } from '@temporalio/workflow';
 import { CommandEnvelope, MlaCaseState, advanceTime, fileCase, handleCommand, isTerminal, metricsOf } from '../../libs/domain/src';
 import type { CaseStatus, MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import { CaseMachine, RecordShape, isoOrUndefined, runCase } from '../case-runner';
@@ -30,8 +30,12 @@ export const mlaRecord: RecordShape<MlaCaseState, MlaCaseWorkflowInput> = {
   }),
 };
 
+export const PRECHECK_ON_DRAFT_PATCH = 'mla-precheck-on-draft';
+
 const mlaMachine: CaseMachine<MlaCaseState, CommandEnvelope, MlaCaseWorkflowInput> = {
-  file: (input, at) => fileCase({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at }),
+  // Cases filed before the liaison magistrate's pre-check moved to the draft replay with it on submission.
+  file: (input, at) =>
+    fileCase({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, precheckOnDraft: patched(PRECHECK_ON_DRAFT_PATCH) }),
   handle: handleCommand,
   advance: advanceTime,
   terminal: (s) => isTerminal(s.status),

@@ -69,6 +69,8 @@ export interface Task {
   dueAt?: number;
   status: 'OPEN' | 'RESOLVED' | 'OBSOLETE';
   resolvedAt?: number;
+  /** What ended it, where the status alone does not say (e.g. a pre-check answered, or overtaken by the approval). */
+  resolution?: string;
 }
 
 export interface CaseContext {

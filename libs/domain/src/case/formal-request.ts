@@ -206,7 +206,7 @@ export function approve<S extends FormalRequestCase>(f: FormalRequestOf<S>, s: S
   const { to, data } = f.approvedTo(s);
   let next = f.move(closeReviewCycle(f, s, at, 'APPROVED'), to, at);
   // A liaison magistrate's pre-check that has not come is overtaken by the approval.
-  next = resolveOpenTasks(next, (t) => t.kind === 'PRECHECK', at, 'OBSOLETE');
+  next = resolveOpenTasks(next, (t) => t.kind === 'PRECHECK', at, 'OBSOLETE', 'overtaken by the approval before the liaison magistrate answered');
   return { ok: true, state: next, event: { data }, warnings: [] };
 }
 

@@ -183,7 +183,8 @@ export const executionHandlers = {
   NOTE: (s: MlaCaseState, c: Cmd<'NOTE'>, { at, actor, emit }: A) => {
     if (!c.text?.trim()) return invalidField('text', 'required', 'a note must not be empty');
     // A liaison magistrate's note is the pre-check they were asked for.
-    const next = actor.role === 'LIAISON_MAGISTRATE' ? resolveOpenTasks(s, (t) => t.kind === 'PRECHECK', at, 'RESOLVED') : s;
+    const next =
+      actor.role === 'LIAISON_MAGISTRATE' ? resolveOpenTasks(s, (t) => t.kind === 'PRECHECK', at, 'RESOLVED', 'answered by the liaison magistrate') : s;
     return emit(next, s.status, { comment: c.text });
   },
 };

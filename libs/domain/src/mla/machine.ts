@@ -37,7 +37,11 @@ export interface FilingInput {
   basis: LegalBasisSnapshot;
   filedBy: ActorRef;
   at: number;
+  /** The liaison magistrate of the pair pre-checks the draft from its filing (false replays cases filed before). */
+  precheckOnDraft?: boolean;
 }
+
+const PRECHECK = { kind: 'PRECHECK' as const, level: 2, addressee: 'LIAISON_MAGISTRATE' as const, reason: 'pre-check of the draft (comments only)' };
 
 export function fileCase(input: FilingInput): { state: MlaCaseState; events: CaseEvent[] } {
   const { ctx, content, basis, at } = input;
@@ -61,6 +65,11 @@ export function fileCase(input: FilingInput): { state: MlaCaseState; events: Cas
   };
   state = refreshBasisFlag(state);
   state = syncRequesterDeadline(state, at);
+  if (input.precheckOnDraft) {
+    state = { ...state, precheckOnDraft: true };
+    // Where the pair has a liaison magistrate, the draft goes to them for comments (no approval power).
+    if (ctx.network.liaisonMagistrate) state = openTask(state, PRECHECK, at, ruleDue(state, 'PRECHECK', at, 'REQUESTING'));
+  }
   const event: CaseEvent = {
     seq: 0,
     type: 'FILED',
@@ -103,6 +112,24 @@ function withLanguageAdvice(step: Step<MlaCaseState>): Step<MlaCaseState> {
   return { ...step, warnings, event: { ...step.event, data: { ...step.event.data, warnings } } };
 }
 
+/**
+ * Submitted before the liaison magistrate answered: the pre-check is not cancelled, it stays open
+ * until they answer or the central authority approves; the submission says so.
+ */
+function withPrecheckPending(step: Step<MlaCaseState>, taskId: string): Step<MlaCaseState> {
+  if (!step.ok) return step;
+  const notice = {
+    field: 'precheck',
+    rule: 'precheck_pending',
+    message: `the liaison magistrate's pre-check (${taskId}) has not been answered: it stays open until they answer or the request is approved`,
+  };
+  const warnings = [...step.warnings, notice];
+  const tasks = step.state.tasks.map((t) =>
+    t.id === taskId ? { ...t, reason: 'pre-check of the draft (comments only); the draft was submitted before an answer: open until answered or approved' } : t,
+  );
+  return { ...step, state: { ...step.state, tasks }, warnings, event: { ...step.event, data: { ...step.event.data, warnings, precheckPending: taskId } } };
+}
+
 /** A submission on a basis not in force for a State of the pair goes ahead, with the warning that approval will wait. */
 function withBasisWarnings(step: Step<MlaCaseState>, s: MlaCaseState): Step<MlaCaseState> {
   if (!step.ok || s.basisOverride) return step;
@@ -115,11 +142,12 @@ const noEmptyData = (data: Record<string, unknown> | undefined) => (data && Obje
 
 const requestHandlers = {
   SUBMIT: (s: MlaCaseState, c: Cmd<'SUBMIT'>, act: Act<MlaCaseState>) => {
-    const out = formalEvent(withBasisWarnings(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'SUBMIT'), s), act, { comment: c.comment });
-    if (!out.ok || !s.ctx.network.liaisonMagistrate) return out;
-    // Where the pair has a liaison magistrate, the draft goes to them for comments (no approval power).
-    const precheck = { kind: 'PRECHECK' as const, level: 2, addressee: 'LIAISON_MAGISTRATE' as const, reason: 'pre-check of the draft (comments only)' };
-    return { ...out, state: openTask(out.state, precheck, act.at, ruleDue(out.state, 'PRECHECK', act.at, 'REQUESTING')) };
+    const open = s.precheckOnDraft ? s.tasks.find((t) => t.kind === 'PRECHECK' && t.status === 'OPEN') : undefined;
+    const step = withBasisWarnings(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'SUBMIT'), s);
+    const out = formalEvent(open ? withPrecheckPending(step, open.id) : step, act, { comment: c.comment });
+    if (!out.ok || !s.ctx.network.liaisonMagistrate || s.precheckOnDraft) return out;
+    // Cases filed before the pre-check moved to the draft: it opens on submission, as it did then.
+    return { ...out, state: openTask(out.state, PRECHECK, act.at, ruleDue(out.state, 'PRECHECK', act.at, 'REQUESTING')) };
   },
   RESUBMIT: (s: MlaCaseState, c: Cmd<'RESUBMIT'>, act: Act<MlaCaseState>) =>
     formalEvent(withBasisWarnings(formal.submit(MLA_FORMAL_REQUEST, s, act.at, 'RESUBMIT'), s), act, { comment: c.comment }),

@@ -91,4 +91,6 @@ export interface MlaCaseState {
   resultsTransmittedAt?: number;
   consultationOpenedAt?: number;
   nextId: number;
+  /** Set at filing on cases whose liaison magistrate pre-checks the draft (domain brief §10); earlier cases open it on submission. */
+  precheckOnDraft?: boolean;
 }
