@@ -80,9 +80,7 @@ export interface CaseContext {
   timeZones: { requesting: string; requested: string };
   /** Languages the requested State accepts of its own (UNTOC art. 18(14)). */
   requestedStateLanguages: string[];
-  network: { liaisonMagistrate: boolean; focalPointStates: string[] };
-  /** Instruments of the case's kind in force for both States on the filing date (absent on cases filed before it was pinned). */
-  basesInForce?: string[];
+  network: { liaisonMagistrate: boolean; focalPointStates: string[]; level3?: NetworkLevel3 };
   /** EIO time limits counted as Directive 2014/41 art. 12 does (absent on cases filed before: they keep their clocks). */
   eioArt12?: boolean;
   /**
@@ -90,11 +88,22 @@ export interface CaseContext {
    * pauses move deadlines by whole days of the rule's kind. Absent on cases filed before, which keep theirs.
    */
   clockConventions?: number;
+  /** Instruments of the case's kind in force for both States on the filing date (absent on cases filed before it was pinned). */
+  basesInForce?: string[];
   /**
    * Extradition rules pinned at filing (domain brief §5, §10): from 1, release-possible and conflicting requests open tasks
    * for the requested side and legal references come from the case's instruments. Absent on cases filed before, which keep theirs.
    */
   extraditionRules?: number;
+}
+
+/**
+ * Level 3 of the pair's escalation ladder as the directory knew it at filing (domain brief §7, §10): the
+ * network whose contacts are addressed and the States that have one; none when the pair has no network
+ * contact, and the level is then skipped. Absent on cases filed before: they address focal points as then.
+ */
+export interface NetworkLevel3 {
+  contacts: Array<{ network: string; stateCode: string }>;
 }
 
 export const SYSTEM_ACTOR: ActorRef = { userId: 'system', role: 'SYSTEM' as ActorRef['role'], stateCode: '', authorityId: '' };
@@ -124,6 +133,10 @@ export interface BreachAction {
   level: number;
   addressee: Addressee;
   reason: string;
+  /** Networks whose contacts a level-3 escalation addresses (cases that pinned their pair's network). */
+  networks?: string[];
+  /** Ladder levels passed over on the way, each with why (nobody to address). */
+  skipped?: Array<{ level: number; reason: string }>;
 }
 
 /** What every case carries for the shared clockwork to work on. */

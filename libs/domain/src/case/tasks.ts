@@ -1,5 +1,5 @@
 // Tasks (reminders, escalations, steps someone owes) and the escalation ladder of the pair.
-import type { Addressee, BreachAction, CaseCore, Task } from './case-model';
+import type { Addressee, BreachAction, CaseCore, NetworkLevel3, Task } from './case-model';
 import { withFlag, without } from './case-model';
 
 export function openTask<S extends CaseCore>(s: S, action: BreachAction, at: number, dueAt?: number, clockId?: string): S {
@@ -33,8 +33,11 @@ export function addresseeStates<S extends CaseCore>(s: S, a: Addressee): string[
       return [s.ctx.requestedState];
     case 'LIAISON_MAGISTRATE':
       return [s.ctx.requestingState, s.ctx.requestedState];
-    case 'FOCAL_POINTS':
+    case 'FOCAL_POINTS': {
+      const level3 = s.ctx.network.level3;
+      if (level3) return [...new Set(level3.contacts.map((c) => c.stateCode))].sort();
       return s.ctx.network.focalPointStates.length ? s.ctx.network.focalPointStates : [s.ctx.requestingState, s.ctx.requestedState];
+    }
   }
 }
 
@@ -61,10 +64,40 @@ export function nextNetworkLevel<S extends CaseCore>(s: S): BreachAction | undef
       addressee: 'LIAISON_MAGISTRATE',
       reason: 'no acknowledgment: liaison magistrate of the pair asked to follow up',
     });
-  ladder.push({ kind: 'ESCALATION', level: 3, addressee: 'FOCAL_POINTS', reason: 'no acknowledgment: network focal points of both States asked to intervene' });
+  const level3 = s.ctx.network.level3;
+  const skipped: NonNullable<BreachAction['skipped']> = [];
+  if (!level3)
+    ladder.push({
+      kind: 'ESCALATION',
+      level: 3,
+      addressee: 'FOCAL_POINTS',
+      reason: 'no acknowledgment: network focal points of both States asked to intervene',
+    });
+  else if (level3.contacts.length) ladder.push(networkLevel(level3));
+  else if (reached < 3)
+    skipped.push({
+      level: 3,
+      reason: `no network contact (WACAP focal point, EJN contact point, Eurojust national desk) is known for ${s.ctx.requestingState}–${s.ctx.requestedState}`,
+    });
   ladder.push({ kind: 'ESCALATION', level: 4, addressee: 'DIPLOMATIC_CHANNEL', reason: 'no acknowledgment: diplomatic démarche recommended' });
-  return ladder.find((a) => a.level > reached);
+  const next = ladder.find((a) => a.level > reached);
+  return next && skipped.length && next.level > 3 ? { ...next, skipped } : next;
 }
+
+/** Level 3 addressed to the pair's network contacts as the directory knew them, named by network (WACAP, EJN, Eurojust …). */
+function networkLevel(level3: NetworkLevel3): BreachAction {
+  const byNetwork = new Map<string, string[]>();
+  for (const c of level3.contacts) byNetwork.set(c.network, [...new Set([...(byNetwork.get(c.network) ?? []), c.stateCode])].sort());
+  const networks = [...byNetwork.keys()].sort();
+  const whom = networks.map((n) => `${NETWORK_CONTACT_NAMES[n] ?? `${n} contacts`} of ${byNetwork.get(n)!.join(' and ')}`).join('; ');
+  return { kind: 'ESCALATION', level: 3, addressee: 'FOCAL_POINTS', reason: `no acknowledgment: ${whom} asked to intervene`, networks };
+}
+
+const NETWORK_CONTACT_NAMES: Record<string, string> = {
+  WACAP: 'WACAP focal points',
+  EJN: 'EJN contact points',
+  EUROJUST: 'Eurojust national desks',
+};
 
 export function refreshEscalatedFlag<S extends CaseCore>(s: S): S {
   const open = s.tasks.some((t) => t.kind === 'ESCALATION' && t.status === 'OPEN');
