@@ -134,6 +134,20 @@ describe('directory administration', () => {
     ]);
   });
 
+  it("shows an administrator their own State's directory changes, and no other State's", async () => {
+    const page = await call(snAdmin, 'GET', '/directory/changes?entityId=u-sn-prosecutor-thies&limit=2', undefined, 200);
+    expect(page.body.items.map((c: { action: string }) => c.action)).toEqual(['ENABLED', 'DISABLED']);
+    expect(page.body.items[0]).toMatchObject({ actorId: 'u-admin', entity: 'USER', entityId: 'u-sn-prosecutor-thies', after: { status: 'ENABLED' } });
+    const next = await call(snAdmin, 'GET', `/directory/changes?entityId=u-sn-prosecutor-thies&before=${page.body.nextBefore}`, undefined, 200);
+    expect(next.body.items.map((c: { action: string }) => c.action)).toEqual(['UPDATED', 'CREATED']);
+    expect(next.body.nextBefore).toBeNull();
+    // NG's administrator sees none of SN's changes; a central authority officer reads none at all.
+    expect((await call(ngAdmin, 'GET', '/directory/changes?entityId=u-sn-prosecutor-thies', undefined, 200)).body.items).toEqual([]);
+    expect((await call(snCa, 'GET', '/directory/changes')).status).toBe(403);
+    const bad = await call(snAdmin, 'GET', '/directory/changes?limit=0');
+    expect({ status: bad.status, field: bad.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'limit' });
+  });
+
   it('keeps the record append-only for the engine: it may add changes, never rewrite or remove them', async () => {
     const [grants] = await engine.db.query(`
       SELECT has_table_privilege('mla_engine', 'directory_changes', 'INSERT') AS insert, has_table_privilege('mla_engine', 'directory_changes', 'SELECT') AS select,

@@ -28,6 +28,16 @@ interface UserRow {
 }
 
 export type DirectoryUser = DirectoryUserDto & { disabledAt: string | null };
+export interface DirectoryChange {
+  id: string;
+  at: string;
+  actorId: string;
+  entity: Entity;
+  entityId: string;
+  action: Action;
+  before: object | null;
+  after: object;
+}
 
 const authorityOf = (r: AuthorityRow): DirectoryAuthorityDto => ({
   id: r.id,
@@ -130,12 +140,7 @@ export class DirectoryAdministration {
       }
       const before = authorityOf(row);
       if (before.status === status) return before;
-      await tx.query(
-        status === 'DISABLED'
-          ? `UPDATE authorities SET disabled_at = now(), disabled_by = $2 WHERE id = $1`
-          : `UPDATE authorities SET disabled_at = NULL, disabled_by = NULL WHERE id = $1`,
-        status === 'DISABLED' ? [id, actor.userId] : [id],
-      );
+      await setStatus(tx, 'authorities', id, status, actor);
       const after = authorityOf(await this.authority(tx, id));
       await this.record(tx, actor, 'AUTHORITY', id, status, before, after);
       return after;
@@ -206,16 +211,33 @@ export class DirectoryAdministration {
       }
       const before = userOf(row);
       if (before.status === status) return before;
-      await tx.query(
-        status === 'DISABLED'
-          ? `UPDATE users SET disabled_at = now(), disabled_by = $2 WHERE id = $1`
-          : `UPDATE users SET disabled_at = NULL, disabled_by = NULL WHERE id = $1`,
-        status === 'DISABLED' ? [id, actor.userId] : [id],
-      );
+      await setStatus(tx, 'users', id, status, actor);
       const after = userOf(await this.user(tx, id));
       await this.record(tx, actor, 'USER', id, status, before, after);
       return after;
     });
+  }
+
+  /** The changes of the actor's State's directory, newest first; of one authority or user with `entityId`. */
+  async changes(actor: Actor, q: { entityId?: string; limit: number; before?: string }): Promise<DirectoryChange[]> {
+    enforce(mayAdministerDirectory(actor, actor.stateCode), () => notFound('USER'));
+    const rows: Array<{ id: string; at: Date; actor_id: string; entity: Entity; entity_id: string; action: Action; before: object | null; after: object }> =
+      await this.db.query(
+        `SELECT id, at, actor_id, entity, entity_id, action, before, after FROM directory_changes
+         WHERE actor_state = $1 AND ($2::text IS NULL OR entity_id = $2) AND ($3::bigint IS NULL OR id < $3)
+         ORDER BY id DESC LIMIT $4`,
+        [actor.stateCode, q.entityId ?? null, q.before ?? null, q.limit],
+      );
+    return rows.map((r) => ({
+      id: String(r.id),
+      at: new Date(r.at).toISOString(),
+      actorId: r.actor_id,
+      entity: r.entity,
+      entityId: r.entity_id,
+      action: r.action,
+      before: r.before,
+      after: r.after,
+    }));
   }
 
   /** The authority, locked for the change, if the actor administers its State; 404 otherwise, as if it did not exist. */
@@ -266,6 +288,12 @@ export class DirectoryAdministration {
     );
     this.logger.log(JSON.stringify({ event: `directory.${entity.toLowerCase()}.${action.toLowerCase()}`, actorId: actor.userId, id: entityId }));
   }
+}
+
+/** Disables a row of the directory, keeping who did it and when, or enables it again. */
+async function setStatus(tx: EntityManager, table: 'authorities' | 'users', id: string, status: DirectoryStatus, actor: Actor): Promise<void> {
+  if (status === 'DISABLED') await tx.query(`UPDATE ${table} SET disabled_at = now(), disabled_by = $2 WHERE id = $1`, [id, actor.userId]);
+  else await tx.query(`UPDATE ${table} SET disabled_at = NULL, disabled_by = NULL WHERE id = $1`, [id]);
 }
 
 function subjectTaken(): ProblemException {

@@ -1,11 +1,20 @@
-import { applyDecorators, Body, Controller, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../../../../libs/domain/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { Problems, ReadResponses } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 import { DirectoryAdministration, type DirectoryUser } from './directory-administration';
-import { CreateAuthorityDto, CreateUserDto, DirectoryAuthorityDto, DirectoryUserDto, UpdateAuthorityDto, UpdateUserDto, USER_ID } from './directory.dto';
+import {
+  CreateAuthorityDto,
+  CreateUserDto,
+  DirectoryAuthorityDto,
+  DirectoryChangesPageDto,
+  DirectoryChangesQuery,
+  DirectoryUserDto,
+  UpdateAuthorityDto,
+  UpdateUserDto,
+} from './directory.dto';
 
 /** What a create answers: 201 with the record, and the refusals (bad body or Idempotency-Key, not an ADMIN of the State, taken ids, a broken rule). */
 const Created = (type: typeof DirectoryAuthorityDto | typeof DirectoryUserDto, ...problems: Array<404 | 409>) =>
@@ -21,7 +30,7 @@ const authorityId = (id: string) => {
   return id;
 };
 const userId = (id: string) => {
-  if (!USER_ID.test(id)) throw ProblemException.of(404, 'USER_NOT_FOUND', 'no such user');
+  if (!PATH_ID.test(id)) throw ProblemException.of(404, 'USER_NOT_FOUND', 'no such user');
   return id;
 };
 /** The user as the directory shows them (the disabling time stays in the changes). */
@@ -37,6 +46,16 @@ const shown = ({ disabledAt: _, ...user }: DirectoryUser): DirectoryUserDto => u
 @Controller('directory')
 export class DirectoryController {
   constructor(@Inject(DirectoryAdministration) private readonly directory: DirectoryAdministration) {}
+
+  @Get('changes')
+  @ApiOperation({
+    summary: "The changes of the ADMIN's State's directory, newest first: who changed which authority or user, how, the record before and after",
+  })
+  @ReadResponses(DirectoryChangesPageDto, 400, 403)
+  async changes(@CurrentActor() actor: Actor, @Query() q: DirectoryChangesQuery) {
+    const items = await this.directory.changes(actor, q);
+    return { items, nextBefore: items.length === q.limit ? items[items.length - 1].id : null };
+  }
 
   @Post('authorities')
   @ApiOperation({ summary: "Create an authority of the ADMIN's own State (id starting with the State's code)" })

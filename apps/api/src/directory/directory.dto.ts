@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, ValidateBy, type ValidationOptions } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateBy,
+  type ValidationOptions,
+} from 'class-validator';
 import { ROLES, type Role } from '../../../../libs/domain/src';
-import { IsStateCode } from '../common/validators';
+import { IsStateCode, QueryInteger } from '../common/validators';
 
 /** Kinds of authority a State's administrator may create (the network secretariat is the network's own). */
 export const AUTHORITY_KINDS = ['CENTRAL_AUTHORITY', 'PROSECUTION', 'INVESTIGATING_JUDGE', 'POLICE', 'FINANCIAL_UNIT', 'COURT', 'MINISTRY'] as const;
@@ -161,4 +173,36 @@ export class DirectoryUserDto {
 
   @ApiProperty({ enum: ['seed', 'api'], description: 'api: created or changed through the API, and left alone by the seed loader' })
   origin!: 'seed' | 'api';
+}
+
+export class DirectoryChangesQuery {
+  @ApiPropertyOptional({ description: 'the changes of this authority or user only' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { message: 'entityId must be an authority or user id' })
+  entityId?: string;
+
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 500, default: 100, description: '1..500, default 100' })
+  @QueryInteger({ min: 1, max: 500, message: 'an integer from 1 to 500' })
+  limit: number = 100;
+
+  @ApiPropertyOptional({ description: 'nextBefore of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'before must be the nextBefore of the previous page' })
+  before?: string;
+}
+
+export class DirectoryChangeDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ type: String, format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'the administrator who made the change' }) actorId!: string;
+  @ApiProperty({ enum: ['AUTHORITY', 'USER'] }) entity!: string;
+  @ApiProperty() entityId!: string;
+  @ApiProperty({ enum: ['CREATED', 'UPDATED', 'DISABLED', 'ENABLED'] }) action!: string;
+  @ApiPropertyOptional({ type: Object, nullable: true, description: 'the record before the change; null for a creation' }) before!: object | null;
+  @ApiProperty({ type: Object, description: 'the record after the change' }) after!: object;
+}
+
+export class DirectoryChangesPageDto {
+  @ApiProperty({ type: [DirectoryChangeDto] }) items!: DirectoryChangeDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `before` for the next page; null on the last' }) nextBefore!: string | null;
 }
