@@ -118,4 +118,32 @@ describe('Clocks and time through the API (time-skipping server)', () => {
     expect((await breachOf(postponed)).data).toMatchObject({ caseState: 'POSTPONED', cause: 'LAWFUL_POSTPONEMENT' });
     expect((await breachOf(idle)).data).toMatchObject({ caseState: 'RECEIVED', cause: 'AWAITING_REQUESTED_STATE' });
   });
+
+  it("a pause moves the requested side's deadline by whole days: the last day shifts by the days paused and the breach stays at 00:00", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Lome' });
+    await sc.day(0);
+    const id = (await sc.call('u-bf-prosecutor', 'POST', '/cases', request({ requestedState: 'TG' }))).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-bf-prosecutor', 'POST', `${path}/submit`);
+    await sc.call('u-bf-ca', 'POST', `${path}/approve`);
+    await sc.call('u-bf-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'BF/DACG/94' });
+    await sc.day(1, [id]);
+    await sc.call('u-tg-ca', 'POST', `${path}/acknowledge`);
+    const review = async () => (await sc.call('u-tg-ca', 'GET', `${path}/timeline`)).clocks.find((k: { ruleId: string }) => k.ruleId === 'REQUESTED_REVIEW');
+    // 14 calendar days from receipt on 5 March (ECOWAS pack): in time until the end of 19 March.
+    expect(await review()).toMatchObject({ lastDay: sc.date('2024-03-19'), dueAt: sc.iso(sc.instant('2024-03-20')) });
+
+    await sc.day(3, [id]);
+    await sc.call('u-tg-ca', 'POST', `${path}/information-requests`, { details: 'account numbers and period' });
+    // Answered seven days later, in the afternoon: the review moves by seven whole days, to the end of 26 March.
+    await sc.travelTo(sc.instant('2024-03-14', '15:30'), id);
+    await sc.call('u-bf-prosecutor', 'POST', `${path}/information`, { details: 'accounts 1 to 3, January to June' });
+    await sc.travelTo(sc.instant('2024-03-14', '16:00'), id);
+    expect(await review()).toMatchObject({ lastDay: sc.date('2024-03-26'), dueAt: sc.iso(sc.instant('2024-03-27')) });
+
+    await sc.travelTo(sc.instant('2024-03-28', '10:00'), id);
+    const { history } = await sc.call('u-tg-ca', 'GET', path);
+    const reminder = history.find((h: HistoryEntry) => h.event === 'REMINDER' && h.data?.ruleId === 'REQUESTED_REVIEW');
+    expect(reminder.at).toBe(sc.iso(sc.instant('2024-03-27')));
+  });
 });

@@ -202,4 +202,32 @@ describe('extradition rules through the API (time-skipping server)', () => {
     const moved = await sc.call('u-bj-ca', 'POST', `/extraditions/${fromTg}/force-majeure`, { newDate: addDays(sc.d0, 30), reason: 'border closed' });
     expect(moved.history.at(-1)).toMatchObject({ event: 'FORCE_MAJEURE', legalRef: 'national law of BJ (UNTOC-2000 has no provision)' });
   });
+  it('fixes a formal request on a basis not in force by amending the basis before transmission (the new rule pack pinned)', async () => {
+    // Mali left the ECOWAS conventions with effect from 2025-01-29 (fixture): a request to Mali filed after it.
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Africa/Lagos' });
+    await sc.day(0);
+    const { provisionalArrest: _, ...noArrest } = extradition({ requestedState: 'ML' });
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', noArrest)).id;
+    await sc.call('u-ng-prosecutor', 'POST', `/extraditions/${id}/formal-request/submit`);
+    expect((await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`, {}, 409)).code).toBe('LEGAL_BASIS_NOT_IN_FORCE');
+
+    const notForExtradition = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-amendment`, { legalBasis: 'ECOWAS-MLA-1992' }, 422);
+    expect(notForExtradition.errors).toEqual([expect.objectContaining({ field: 'legalBasis', rule: 'covers_extradition' })]);
+    await sc.call('u-ml-ca', 'POST', `/extraditions/${id}/formal-request/basis-amendment`, { legalBasis: 'UNTOC-2000' }, 404);
+    const amended = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-amendment`, {
+      legalBasis: 'UNTOC-2000',
+      comment: 'Mali has left the ECOWAS conventions: UNTOC art. 16 applies',
+    });
+    expect(amended.legalBasis).toBe('UNTOC-2000');
+    expect(amended.flags).not.toContain('BASIS_NOT_IN_FORCE');
+    expect(amended.history.at(-1)).toMatchObject({
+      event: 'AMEND_BASIS',
+      actor: { role: 'CENTRAL_AUTHORITY' },
+      data: { fromBasis: 'ECOWAS-EXT-1994', basis: 'UNTOC-2000', inForce: true },
+    });
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/approve`);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'DIPLOMATIC', reference: 'NG-MFA-NV-2025-5' });
+    const late = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-amendment`, { legalBasis: 'ECOWAS-EXT-1994' }, 409);
+    expect(late.code).toBe('INVALID_TRANSITION');
+  });
 });

@@ -59,6 +59,15 @@ export class FileExtraditionDto {
   provisionalArrest?: ProvisionalArrestDto;
 }
 
+export class AmendBasisDto extends CommandDto {
+  @ApiProperty({ description: 'The instrument the formal request is to rest on instead (GET /reference/legal-bases)', example: 'UNTOC-2000' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(50)
+  legalBasis: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) comment?: string;
+}
+
 export class CourtInfoDto extends CommandDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) details: string;
   @ApiProperty({ description: 'Time limit set by the court, in days' }) @IsInt() @Min(1) @Max(365) timeLimitDays: number;

@@ -20,6 +20,7 @@ import {
 } from '../cases/dto/case-commands.dto';
 import { RunCaseCommand } from '../cases/usecases/run-case-command.usecase';
 import {
+  AmendBasisDto,
   ConflictChoiceDto,
   CourtDecisionDto,
   CourtInfoDto,
@@ -96,6 +97,14 @@ export class ExtraditionsController {
   @ApiOperation({ summary: 'Admin lets the formal request proceed on a basis not in force for both States on the filing date (audited)' })
   overrideBasis(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: OverrideBasisDto) {
     return this.ext(a, id, { type: 'OVERRIDE_BASIS', justification: b.justification }, b.occurredAt);
+  }
+
+  @Post('extraditions/:id/formal-request/basis-amendment')
+  @HttpCode(200)
+  @CommandResponses(CaseViewDto)
+  @ApiOperation({ summary: 'Requesting side amends the legal basis of the formal request before transmission: the case pins the new rule pack' })
+  amendBasis(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: AmendBasisDto) {
+    return this.ext(a, id, { type: 'AMEND_BASIS', legalBasis: b.legalBasis, comment: b.comment }, b.occurredAt);
   }
 
   @Post('extraditions/:id/formal-request/approve')

@@ -33,6 +33,8 @@ export interface Clock {
   status: ClockStatus;
   pausedAt?: number;
   pausedMs: number;
+  /** Local dates each pause began and ended (cases under clockConventions ≥ 1): the deadline moves by these whole days. */
+  pauses?: Array<{ from: string; to: string }>;
   stoppedAt?: number;
   /** How many times a repeating clock has fired. */
   firings: number;

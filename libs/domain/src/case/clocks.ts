@@ -1,6 +1,6 @@
 // Clocks of a case: started from the pinned rule pack, stopped, paused, fired in the order they fell due.
-import { clockRule } from '../rule-pack';
-import { deadlineFrom, reminderInstant, zonedInstant } from '../time/calendar';
+import { clockRule, type ClockRule } from '../rule-pack';
+import { civilDate, deadlineFrom, endOfDate, lastDayAfterPauses, reminderInstant, zonedInstant, type Deadline } from '../time/calendar';
 import { systemEvent, tzOf, withFlag, without, type CaseCore, type CaseEvent, type Clock, type ClockKind, type Side } from './case-model';
 import { refreshEscalatedFlag, resolveOpenTasks } from './tasks';
 import { describeClockEvent } from './clock-events';
@@ -140,21 +140,37 @@ export function fireStall<S extends CaseCore>(s: S, k: Clock, at: number): { sta
   return { state: next, events: [e.event] };
 }
 
-/** Paused clocks resume, their due instants moved by the time spent paused. */
+/**
+ * A clock's deadline under `rule` (a re-pinned pack's, say) from its start, moved by the pauses it went
+ * through: whole days of the rule's kind on cases under clockConventions ≥ 1, the time paused before.
+ */
+export function deadlineWithPauses<S extends CaseCore>(s: S, k: Clock, rule: ClockRule): Deadline {
+  const tz = tzOf(s, k.side);
+  const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tz);
+  if (!localTimeConventions(s) || !d.lastDay || rule.unit === 'HOURS') return { ...d, breachAt: d.breachAt + k.pausedMs };
+  const lastDay = lastDayAfterPauses(d.lastDay, rule.unit, k.pauses ?? []);
+  return { lastDay, breachAt: endOfDate(lastDay, tz) };
+}
+
+/**
+ * Paused clocks resume. A day rule's last day moves by the whole days of its kind (working or calendar)
+ * the pause lasted, in the responsible authority's calendar, and it is breached at 00:00 after it (cases
+ * under clockConventions ≥ 1); hour rules, and cases filed before, move by the time spent paused.
+ */
 export function resumeClocks<S extends CaseCore>(s: S, at: number): S {
   return {
     ...s,
-    clocks: s.clocks.map((k) =>
-      k.status === 'PAUSED'
-        ? {
-            ...k,
-            status: 'RUNNING' as const,
-            breachAt: k.breachAt + (at - (k.pausedAt ?? at)),
-            pausedMs: k.pausedMs + (at - (k.pausedAt ?? at)),
-            pausedAt: undefined,
-          }
-        : k,
-    ),
+    clocks: s.clocks.map((k) => {
+      if (k.status !== 'PAUSED') return k;
+      const pausedAt = k.pausedAt ?? at;
+      const resumed = { ...k, status: 'RUNNING' as const, pausedMs: k.pausedMs + (at - pausedAt), pausedAt: undefined };
+      const unit = clockRule(s.basis.rulePack, k.ruleId)?.unit;
+      if (!localTimeConventions(s) || !k.lastDay || !unit || unit === 'HOURS') return { ...resumed, breachAt: k.breachAt + (at - pausedAt) };
+      const tz = tzOf(s, k.side);
+      const pause = { from: civilDate(pausedAt, tz), to: civilDate(at, tz) };
+      const lastDay = lastDayAfterPauses(k.lastDay, unit, [pause]);
+      return { ...resumed, lastDay, breachAt: Math.max(at, endOfDate(lastDay, tz)), pauses: [...(k.pauses ?? []), pause] };
+    }),
   };
 }
 

@@ -1,6 +1,7 @@
 // Who may run each extradition command, and from which states.
 import type { CaseRelation } from '../policy';
 import type { CommandSpec, Envelope } from '../case/command-guard';
+import type { LegalBasisSnapshot } from '../rule-pack';
 import type { TransmissionChannel } from '../case/transmission';
 import type { ConflictChoice, ExtraditionRefusalGround, ExtraditionState } from './states';
 
@@ -11,6 +12,7 @@ export type ExtraditionCommand =
   | { type: 'RESUBMIT'; comment?: string }
   | { type: 'APPROVE'; comment?: string }
   | { type: 'OVERRIDE_BASIS'; justification: string }
+  | { type: 'AMEND_BASIS'; legalBasis: string; basis?: LegalBasisSnapshot; comment?: string }
   | { type: 'TRANSMIT'; channel: TransmissionChannel; reference: string; comment?: string }
   | { type: 'RECEIVE_FORMAL_REQUEST'; reference?: string; comment?: string }
   | { type: 'REQUEST_REARREST'; comment?: string }
@@ -62,6 +64,7 @@ export const EXTRADITION_COMMANDS: Record<ExtraditionCommandType, CommandSpec<Ex
   RESUBMIT: { from: AWAITING_FORMAL, by: ['REQUESTING_PROSECUTOR'] },
   APPROVE: { from: AWAITING_FORMAL, by: ['REQUESTING_CA'] },
   OVERRIDE_BASIS: { from: AWAITING_FORMAL, by: ['ADMIN'] },
+  AMEND_BASIS: { from: AWAITING_FORMAL, by: REQUESTING },
   TRANSMIT: { from: AWAITING_FORMAL, by: ['REQUESTING_CA'], legalRef: 'UNTOC art. 16' },
   RECEIVE_FORMAL_REQUEST: { from: AWAITING_FORMAL, by: ['REQUESTED_CA'] },
   REQUEST_REARREST: { from: ['FORMAL_REQUEST_RECEIVED', 'JUDICIAL_PHASE', 'COURT_DECISION', 'EXECUTIVE_DECISION'], by: ['REQUESTING_CA'] },

@@ -108,6 +108,11 @@ const payloads = fc.record({
   REQUEST_DOMESTIC_PROSECUTION: command('REQUEST_DOMESTIC_PROSECUTION', { comment: optionalText }),
   GRANT: command('GRANT', { comment: optionalText }),
   OVERRIDE_BASIS: command('OVERRIDE_BASIS', { justification: text }),
+  AMEND_BASIS: command('AMEND_BASIS', {
+    legalBasis: fc.constantFrom('ECOWAS-EXT-1994', 'UNTOC-2000'),
+    basis: fc.constantFrom(extraditionBasis(), extraditionBasis({ instrumentId: 'UNTOC-2000' }), undefined),
+    comment: optionalText,
+  }),
   REFUSE: command('REFUSE', {
     ground: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...Object.keys(EXTRADITION_REFUSAL_GROUNDS)) }, { weight: 1, arbitrary: fc.constant('BECAUSE') }),
     reasons: text,

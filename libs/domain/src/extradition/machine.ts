@@ -146,6 +146,25 @@ const formalRequestHandlers = {
     const step = formal.overrideBasis(F, s, c.justification, act.actor, act.at);
     return step.ok ? act.emit(step.state, s.status, step.event) : step;
   },
+  // The requesting side fixes a basis that is not in force by amending it before transmission: the case pins
+  // the new instrument's rule pack (as an MLA request's amendment does); running custody clocks keep theirs.
+  AMEND_BASIS: (s: S, c: Cmd<'AMEND_BASIS'>, { emit }: A) => {
+    const wrong = formal.FORMAL_BEFORE_TRANSMISSION.includes(s.formal.status) ? undefined : s.formal.status;
+    if (wrong) return refusal('CONFLICT', 'INVALID_TRANSITION', `the formal request is ${wrong}: its basis can be amended only before transmission`);
+    if (!c.basis) return invalidField('legalBasis', 'in_force', `${c.legalBasis ?? 'the basis'} has no rule pack for an extradition between these States`);
+    let next: S = { ...s, basis: c.basis, basisOverride: undefined };
+    next = { ...next, flags: formal.basisOutOfForce(next).length ? withFlag(next.flags, 'BASIS_NOT_IN_FORCE') : without(next.flags, 'BASIS_NOT_IN_FORCE') };
+    return emit(next, s.status, {
+      comment: c.comment,
+      legalRef: c.basis.instrumentId,
+      data: {
+        fromBasis: s.basis.instrumentId,
+        basis: c.basis.instrumentId,
+        rulePackVersion: c.basis.rulePack.version,
+        inForce: !next.flags.includes('BASIS_NOT_IN_FORCE'),
+      },
+    });
+  },
   TRANSMIT: (s: S, c: Cmd<'TRANSMIT'>, act: A) =>
     formalEvent(s, formal.transmit(F, s, { channel: c.channel, reference: c.reference }, act.actor, act.at), act, {
       comment: c.comment,

@@ -107,13 +107,52 @@ export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, t
   if (unit === 'CALENDAR_DAYS') {
     lastDay = addDays(day0, amount);
   } else {
-    lastDay = day0;
-    for (let counted = 0; counted < amount;) {
-      lastDay = addDays(lastDay, 1);
-      if (isWorkingDay(lastDay, holidays)) counted += 1;
-    }
+    lastDay = addWorkingDays(day0, amount, holidays);
   }
   return { lastDay, breachAt: zonedInstant(addDays(lastDay, 1), timeZone) };
+}
+
+/** The `n`th working day after `date`. */
+export function addWorkingDays(date: CivilDate, n: number, holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS): CivilDate {
+  let day = date;
+  for (let counted = 0; counted < n;) {
+    day = addDays(day, 1);
+    if (isWorkingDay(day, holidays)) counted += 1;
+  }
+  return day;
+}
+
+/** Days of `unit` after `from` up to and including `to` (calendar dates): what a pause from `from` to `to` lasts. */
+export function daysBetweenDates(
+  from: CivilDate,
+  to: CivilDate,
+  unit: 'CALENDAR_DAYS' | 'WORKING_DAYS',
+  holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS,
+): number {
+  let count = 0;
+  for (let day = from; day < to;) {
+    day = addDays(day, 1);
+    if (unit === 'CALENDAR_DAYS' || isWorkingDay(day, holidays)) count += 1;
+  }
+  return count;
+}
+
+/**
+ * The last day of a day rule moved by its pauses (domain brief §10): each pause adds the whole days of the
+ * rule's kind it lasted, counted in the rule's own calendar, so the deadline still ends at the end of a day.
+ */
+export function lastDayAfterPauses(
+  lastDay: CivilDate,
+  unit: 'CALENDAR_DAYS' | 'WORKING_DAYS',
+  pauses: ReadonlyArray<{ from: CivilDate; to: CivilDate }>,
+  holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS,
+): CivilDate {
+  let day = lastDay;
+  for (const p of pauses) {
+    const n = daysBetweenDates(p.from, p.to, unit, holidays);
+    day = unit === 'CALENDAR_DAYS' ? addDays(day, n) : addWorkingDays(day, n, holidays);
+  }
+  return day;
 }
 
 /** The local hour at which reminders fire on their day (domain brief §10); breaches keep 00:00 of day N+1. */

@@ -5,6 +5,7 @@ import {
   CaseRelation,
   DOMESTIC_COMMANDS,
   EXTRADITION_COMMANDS,
+  ExtraditionCommand,
   FieldProblem,
   MLA_COMMANDS,
   MlaCommand,
@@ -50,6 +51,7 @@ export class RunCaseCommand {
     if (row.kind !== kind) throw notFound(caseId);
     if (kind === 'MLA') await this.resolveBasis(command as MlaCommand, row);
     if (kind === 'MLA') await this.resolveDirectory(command as MlaCommand);
+    if (kind === 'EXTRADITION') await this.resolveExtraditionBasis(command as ExtraditionCommand, row);
     try {
       const outcome = await this.gateway.command(
         caseId,
@@ -75,6 +77,17 @@ export class RunCaseCommand {
     if ((command.type === 'ACCEPT' || command.type === 'FORWARD_ITEMS') && command.forward?.length) {
       command.directory = await this.filing.directoryOf(command.forward.map((f) => f.executingAuthorityId).filter((id) => typeof id === 'string'));
     }
+  }
+
+  /** An extradition's amendment of its basis carries the rule pack of the new instrument, if it covers extradition. */
+  private async resolveExtraditionBasis(command: ExtraditionCommand, row: { requestingState: string; requestedState: string }): Promise<void> {
+    if (command.type !== 'AMEND_BASIS') return;
+    const problems: FieldProblem[] = [];
+    const today = new Date().toISOString().slice(0, 10);
+    const states = [row.requestingState, row.requestedState];
+    const basis = await this.filing.basisFor(command.legalBasis, today, states, problems, 'legalBasis', 'EXTRADITION');
+    if (!basis) throw ProblemException.of(422, 'INVALID_AMENDMENT', problems.map((p) => p.message).join('; '), { errors: problems });
+    command.basis = basis;
   }
 
   /** Amendments of the basis and re-pins carry the rule pack the workflow is to pin. */
