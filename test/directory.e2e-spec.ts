@@ -148,6 +148,23 @@ describe('directory administration', () => {
     expect({ status: bad.status, field: bad.body.errors?.[0]?.field }).toEqual({ status: 400, field: 'limit' });
   });
 
+  it('takes an Idempotency-Key: a retried creation answers again without creating or recording twice', async () => {
+    const body = { id: 'u-sn-retry', subject: 'idp|retry', displayName: 'Clerk, Dakar', authorityId: 'SN-PROS-DAKAR', roles: ['PROSECUTOR'] };
+    const headers = { 'idempotency-key': 'onboard-u-sn-retry' };
+    const first = await engine.request('POST', '/directory/users', { token: snAdmin, body, headers });
+    expect(first.status).toBe(201);
+    const again = await engine.request('POST', '/directory/users', { token: snAdmin, body, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await changesOf('u-sn-retry')).map((c) => c.action)).toEqual(['CREATED']);
+    const disabled = await engine.request('POST', '/operations/users/u-sn-retry/disable', {
+      token: snAdmin,
+      headers: { 'idempotency-key': 'leaver-u-sn-retry' },
+    });
+    expect(disabled.status).toBe(200);
+    expect((await changesOf('u-sn-retry')).map((c) => c.action)).toEqual(['CREATED', 'DISABLED']);
+  });
+
   it('keeps the record append-only for the engine: it may add changes, never rewrite or remove them', async () => {
     const [grants] = await engine.db.query(`
       SELECT has_table_privilege('mla_engine', 'directory_changes', 'INSERT') AS insert, has_table_privilege('mla_engine', 'directory_changes', 'SELECT') AS select,

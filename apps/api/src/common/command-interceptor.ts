@@ -6,6 +6,7 @@ import { Observable, from, lastValueFrom } from 'rxjs';
 import type { Actor } from '../../../../libs/domain/src';
 import type { CaseStatus } from '../../../../libs/contracts/src';
 import { IdempotencyStore } from '../../../../libs/persistence/src';
+import { isUuid } from '../../../../libs/persistence/src/typed-values';
 import { ProblemException } from './problem';
 
 /** What a command's handling needs from its request, without threading it through every controller method. */
@@ -123,7 +124,8 @@ export class CommandInterceptor implements NestInterceptor {
     }
     const answered = this.answer(reply, result);
     const body = result as { id?: string; version?: number };
-    const caseId = result instanceof AcceptedCommand ? result.caseId : (body?.id ?? null);
+    // Only a case's id names a case: directory and user routes answer other ids, which the key does not keep.
+    const caseId = result instanceof AcceptedCommand ? result.caseId : isUuid(body?.id) ? body.id! : null;
     const version = result instanceof AcceptedCommand ? (result.status?.seq ?? null) : (body?.version ?? null);
     await this.keys.complete(actor.userId, key, reply.statusCode, caseId, version);
     return answered;
