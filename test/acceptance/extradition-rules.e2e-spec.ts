@@ -230,4 +230,49 @@ describe('extradition rules through the API (time-skipping server)', () => {
     const late = await sc.call('u-ng-ca', 'POST', `/extraditions/${id}/formal-request/basis-amendment`, { legalBasis: 'ECOWAS-EXT-1994' }, 409);
     expect(late.code).toBe('INVALID_TRANSITION');
   });
+  it("gives the secretariat network-wide figures beside the pairs': totals, and medians and percentiles over every case, exact, live and pre-aggregated", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-09-01', timeZone: 'Africa/Accra' });
+    await sc.day(0);
+    const file = async (from: string, language = 'en') =>
+      (await sc.call(`u-${from}-prosecutor`, 'POST', '/extraditions', extradition({ requestedState: 'GH', provisionalArrest: undefined, language })))
+        .id as string;
+    const cases: Array<[string, string, number]> = [
+      [await file('ng'), 'ng', 1],
+      [await file('ng'), 'ng', 3],
+      [await file('tg', 'fr'), 'tg', 10],
+    ];
+    await sc.day(1);
+    for (const [id, from] of cases) {
+      await sc.call(`u-${from}-prosecutor`, 'POST', `/extraditions/${id}/formal-request/submit`);
+      await sc.call(`u-${from}-ca`, 'POST', `/extraditions/${id}/formal-request/approve`);
+      await sc.call(`u-${from}-ca`, 'POST', `/extraditions/${id}/formal-request/transmit`, { channel: 'CA_DIRECT', reference: `REF-${id.slice(0, 6)}` });
+    }
+    for (const [id, , ackDays] of cases) {
+      await sc.day(1 + ackDays, [id]);
+      await sc.call('u-gh-ca', 'POST', `/extraditions/${id}/formal-request/receipt`);
+    }
+    for (const [id] of cases) await engine.settle(id);
+
+    // Acknowledgment in 1, 3 and 10 days: per pair NG–GH median 2, TG–GH 10; the network's median is 3, not 6.
+    const filed = sc.d0;
+    let from = addDays(filed, -1);
+    if (from.endsWith('-01')) from = addDays(filed, -2);
+    const query = `requested=GH&kind=EXTRADITION&from=${from}&to=${addDays(filed, 1)}`;
+    const live = await sc.call('u-wacap-secretariat', 'GET', `/monitoring/statistics?${query}`);
+    expect(live.source).toBe('live');
+    expect(live.pairs.map((p: any) => [p.requestingState, p.ackDays.median])).toEqual([
+      ['NG', 2],
+      ['TG', 10],
+    ]);
+    const expected = { pairs: 2, open: 3, terminal: 0, ackDays: { median: 3, p90: 8.6, cases: 3 } };
+    expect(live.network).toMatchObject(expected);
+    expect(live.definitions.network).toContain('never averages');
+
+    await sc.call('u-wacap-secretariat', 'POST', '/monitoring/statistics/refresh');
+    const month = `${filed.slice(0, 7)}-01`;
+    const nextMonths = addDays(month, 62).slice(0, 7) + '-01';
+    const pre = await sc.call('u-wacap-secretariat', 'GET', `/monitoring/statistics?requested=GH&kind=EXTRADITION&from=${month}&to=${nextMonths}`);
+    expect(pre.source).toBe('pre-aggregated');
+    expect(pre.network).toMatchObject(expected);
+  });
 });

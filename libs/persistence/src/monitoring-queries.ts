@@ -40,13 +40,13 @@ export class MonitoringQueries {
     return openEscalations(this.db, actor, f, o);
   }
 
-  statistics(actor: Actor, f: MonitoringFilter, period: { from: string; to: string }): Promise<PairStatistics[]> {
-    return liveStatistics(this.db, actor, f, period);
+  statistics(actor: Actor, f: MonitoringFilter, period: { from: string; to: string }, network = false): Promise<PairStatistics[]> {
+    return liveStatistics(this.db, actor, f, period, network);
   }
 
   /** Null when the actor's scope or the period cannot be answered from the pre-aggregates exactly. */
-  statisticsPreAggregated(actor: Actor, f: MonitoringFilter, period: { from: string; to: string }) {
-    return preAggregatedStatistics(this.db, actor, f, period);
+  statisticsPreAggregated(actor: Actor, f: MonitoringFilter, period: { from: string; to: string }, network = false) {
+    return preAggregatedStatistics(this.db, actor, f, period, network);
   }
 
   refreshStatistics(): Promise<Date> {

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { mayOperate, visibleFlagsInScope, type Actor } from '../../../../libs/domain/src';
-import { MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS } from '../../../../libs/persistence/src';
+import { MonitoringFilter, MonitoringQueries, STATISTICS_DEFINITIONS, toNetworkStatistics } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { FileResponses, Problems, ReadResponses } from '../common/openapi';
 import { ProblemException } from '../common/problem';
@@ -99,8 +99,13 @@ export class MonitoringController {
   /** Whole-month periods for pair-scoped actors come from the pre-aggregates; anything else is computed live. */
   private async figures(actor: Actor, filter: MonitoringFilter, period: { from: string; to: string }) {
     const pre = await this.queries.statisticsPreAggregated(actor, filter, period);
-    if (pre) return { source: 'pre-aggregated', refreshedAt: pre.refreshedAt, pairs: pre.pairs };
-    return { source: 'live', pairs: await this.queries.statistics(actor, filter, period) };
+    if (pre) {
+      // The network from the same pre-aggregates: its figures agree with the pairs' as of the same refresh.
+      const all = (await this.queries.statisticsPreAggregated(actor, filter, period, true))!;
+      return { source: 'pre-aggregated', refreshedAt: pre.refreshedAt, pairs: pre.pairs, network: toNetworkStatistics(all.pairs, pre.pairs.length) };
+    }
+    const [pairs, all] = await Promise.all([this.queries.statistics(actor, filter, period), this.queries.statistics(actor, filter, period, true)]);
+    return { source: 'live', pairs, network: toNetworkStatistics(all, pairs.length) };
   }
 
   @Get('statistics.csv')

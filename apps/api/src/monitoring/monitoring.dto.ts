@@ -1,6 +1,6 @@
 // Query and response schemas of the managers' view: declarations only, one class per shape, kept together
 // so the OpenAPI contract of /monitoring reads in one place; hence the length.
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { decodeKey, type Direction, type KeyPart, type MonitoringFilter } from '../../../../libs/persistence/src';
 import { IsCalendarDate, IsPageCursor, IsStateCode, QueryInteger } from '../common/validators';
@@ -321,6 +321,11 @@ class PeriodDto {
   to!: string;
 }
 
+export class NetworkStatisticsDto extends OmitType(PairStatisticsDto, ['requestingState', 'requestedState'] as const) {
+  @ApiProperty({ description: 'how many pairs in scope the network figures cover' })
+  pairs!: number;
+}
+
 export class StatisticsDto {
   @ApiProperty({ type: PeriodDto })
   period!: PeriodDto;
@@ -336,6 +341,9 @@ export class StatisticsDto {
 
   @ApiProperty({ type: [PairStatisticsDto] })
   pairs!: PairStatisticsDto[];
+
+  @ApiProperty({ type: NetworkStatisticsDto, description: 'the same figures over every pair in scope taken together, exact (see definitions.network)' })
+  network!: NetworkStatisticsDto;
 }
 
 export class RefreshedDto {

@@ -1,12 +1,19 @@
 import type { Actor } from '../../../domain/src';
 import { MonitoringFilter, Params, Sql, monitoringWhere, param } from './sql';
-import { PairStatistics, toPairStatistics } from './statistics';
+import { PairStatistics, statisticsGrouping, toPairStatistics } from './statistics';
 
 /**
  * Figures per country pair for cases filed in [from, to), read from the case rows: see
- * `STATISTICS_DEFINITIONS`. One round trip: each figure group is a CTE over the same scoped set.
+ * `STATISTICS_DEFINITIONS`; with `network`, one row over all of them. One round trip: each figure group is a CTE over the same scoped set.
  */
-export async function liveStatistics(db: Sql, actor: Actor, f: MonitoringFilter, period: { from: string; to: string }): Promise<PairStatistics[]> {
+export async function liveStatistics(
+  db: Sql,
+  actor: Actor,
+  f: MonitoringFilter,
+  period: { from: string; to: string },
+  network = false,
+): Promise<PairStatistics[]> {
+  const g = statisticsGrouping(network);
   const params: Params = [];
   const from = param(params, period.from);
   const to = param(params, period.to);
@@ -19,7 +26,7 @@ export async function liveStatistics(db: Sql, actor: Actor, f: MonitoringFilter,
        FROM cases c WHERE c.filed_at >= ${from}::date AND c.filed_at < ${to}::date AND ${where}
      ),
      base AS (
-       SELECT requesting_state, requested_state,
+       SELECT ${g.pair},
               count(*) FILTER (WHERE is_open) AS open, count(*) FILTER (WHERE NOT is_open) AS terminal,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - transmitted_at) / 86400) AS ack_median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - transmitted_at) / 86400) AS ack_p90,
@@ -32,28 +39,28 @@ export async function liveStatistics(db: Sql, actor: Actor, f: MonitoringFilter,
               count(*) FILTER (WHERE kind = 'EXTRADITION' AND custody_days IS NOT NULL) AS custody_cases,
               coalesce(sum(custody_days) FILTER (WHERE kind = 'EXTRADITION'), 0) AS custody_total,
               max(custody_days) FILTER (WHERE kind = 'EXTRADITION') AS custody_max
-       FROM scoped GROUP BY requesting_state, requested_state
+       FROM scoped ${g.groupBy}
      ),
      clocks AS (
        -- One pass over the rules each case ran: no join, no sort.
-       SELECT requesting_state, requested_state,
+       SELECT ${g.pair},
               json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
-       FROM (SELECT requesting_state, requested_state, rule_id, count(*) AS total, count(*) FILTER (WHERE rule_id = ANY(breached_rules)) AS breached
+       FROM (SELECT ${g.pair}, rule_id, count(*) AS total, count(*) FILTER (WHERE rule_id = ANY(breached_rules)) AS breached
              FROM scoped, unnest(deadline_rules) AS rule_id
-             GROUP BY requesting_state, requested_state, rule_id) k
-       GROUP BY requesting_state, requested_state
+             GROUP BY ${g.by}rule_id) k
+       ${g.groupBy}
      ),
      escalations AS (
-       SELECT requesting_state, requested_state, sum(escalations_raised) AS raised FROM scoped GROUP BY requesting_state, requested_state
+       SELECT ${g.pair}, sum(escalations_raised) AS raised FROM scoped ${g.groupBy}
      ),
      resolutions AS (
-       SELECT requesting_state, requested_state, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
-       FROM scoped, unnest(escalation_resolution_days) d GROUP BY requesting_state, requested_state
+       SELECT ${g.pair}, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
+       FROM scoped, unnest(escalation_resolution_days) d ${g.groupBy}
      ),
      refusals AS (
-       SELECT requesting_state, requested_state, json_object_agg(refusal_ground, n) AS by_ground
-       FROM (SELECT requesting_state, requested_state, refusal_ground, count(*) AS n FROM scoped WHERE refusal_ground IS NOT NULL GROUP BY 1, 2, 3) r
-       GROUP BY requesting_state, requested_state
+       SELECT ${g.pair}, json_object_agg(refusal_ground, n) AS by_ground
+       FROM (SELECT ${g.pair}, refusal_ground, count(*) AS n FROM scoped WHERE refusal_ground IS NOT NULL GROUP BY 1, 2, 3) r
+       ${g.groupBy}
      )
      SELECT b.*, c.deadlines, e.raised, v.resolved, v.resolution_median, r.by_ground
      FROM base b

@@ -1,7 +1,7 @@
 import type { Actor } from '../../../domain/src';
 import { caseScopeOver } from '../case-queries';
 import { MonitoringFilter, Params, Sql, filterConditions, param } from './sql';
-import { PairStatistics, toPairStatistics } from './statistics';
+import { PairStatistics, statisticsGrouping, toPairStatistics } from './statistics';
 
 /**
  * The statistics pre-aggregates (migration StatisticsPreAggregates): per pair and month materialized
@@ -23,7 +23,9 @@ export async function preAggregatedStatistics(
   actor: Actor,
   f: MonitoringFilter,
   period: { from: string; to: string },
+  network = false,
 ): Promise<{ pairs: PairStatistics[]; refreshedAt: Date } | null> {
+  const g = statisticsGrouping(network);
   if (!period.from.endsWith('-01') || !period.to.endsWith('-01')) return null;
   const params: Params = [];
   const conditions = [`month >= ${param(params, period.from)}::date`, `month < ${param(params, period.to)}::date`];
@@ -33,35 +35,35 @@ export async function preAggregatedStatistics(
   const rows: Array<Record<string, any>> = await db.query(
     `WITH m AS (SELECT * FROM stats_monthly WHERE ${where}),
      base AS (
-       SELECT requesting_state, requested_state, sum(open) AS open, sum(terminal) AS terminal, sum(custody_cases) AS custody_cases,
+       SELECT ${g.pair}, sum(open) AS open, sum(terminal) AS terminal, sum(custody_cases) AS custody_cases,
               sum(custody_total) AS custody_total, max(custody_max) AS custody_max, sum(escalations_raised) AS raised
-       FROM m GROUP BY requesting_state, requested_state
+       FROM m ${g.groupBy}
      ),
      ack AS (
-       SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS ack_median,
+       SELECT ${g.pair}, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS ack_median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS ack_p90, count(*) AS ack_n
-       FROM m, unnest(ack_days) d GROUP BY requesting_state, requested_state
+       FROM m, unnest(ack_days) d ${g.groupBy}
      ),
      exe AS (
-       SELECT requesting_state, requested_state, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS exec_median,
+       SELECT ${g.pair}, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS exec_median,
               percentile_cont(0.9) WITHIN GROUP (ORDER BY d) AS exec_p90, count(*) AS exec_n
-       FROM m, unnest(execution_days) d GROUP BY requesting_state, requested_state
+       FROM m, unnest(execution_days) d ${g.groupBy}
      ),
      clocks AS (
-       SELECT requesting_state, requested_state,
+       SELECT ${g.pair},
               json_agg(json_build_object('ruleId', rule_id, 'total', total, 'breached', breached) ORDER BY rule_id) AS deadlines
-       FROM (SELECT requesting_state, requested_state, rule_id, sum(total) AS total, sum(breached) AS breached
-             FROM stats_monthly_rules WHERE ${where} GROUP BY requesting_state, requested_state, rule_id) k
-       GROUP BY requesting_state, requested_state
+       FROM (SELECT ${g.pair}, rule_id, sum(total) AS total, sum(breached) AS breached
+             FROM stats_monthly_rules WHERE ${where} GROUP BY ${g.by}rule_id) k
+       ${g.groupBy}
      ),
      resolutions AS (
-       SELECT requesting_state, requested_state, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
-       FROM stats_monthly_resolutions, unnest(days) d WHERE ${where} GROUP BY requesting_state, requested_state
+       SELECT ${g.pair}, count(*) AS resolved, percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS resolution_median
+       FROM stats_monthly_resolutions, unnest(days) d WHERE ${where} ${g.groupBy}
      ),
      refusals AS (
-       SELECT requesting_state, requested_state, json_object_agg(refusal_ground, n) AS by_ground
-       FROM (SELECT requesting_state, requested_state, refusal_ground, sum(n) AS n FROM stats_monthly_refusals WHERE ${where} GROUP BY 1, 2, 3) r
-       GROUP BY requesting_state, requested_state
+       SELECT ${g.pair}, json_object_agg(refusal_ground, n) AS by_ground
+       FROM (SELECT ${g.pair}, refusal_ground, sum(n) AS n FROM stats_monthly_refusals WHERE ${where} GROUP BY 1, 2, 3) r
+       ${g.groupBy}
      )
      SELECT b.*, a.ack_median, a.ack_p90, coalesce(a.ack_n, 0) AS ack_n, e.exec_median, e.exec_p90, coalesce(e.exec_n, 0) AS exec_n,
             c.deadlines, v.resolved, v.resolution_median, r.by_ground

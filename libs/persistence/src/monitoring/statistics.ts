@@ -13,6 +13,25 @@ export interface PairStatistics {
   custody: { cases: number; totalDays: number; maxDays: number | null };
 }
 
+/** The same figures over every pair in scope taken together (domain brief §10): exact, from the cases' own values. */
+export type NetworkStatistics = Omit<PairStatistics, 'requestingState' | 'requestedState'> & { pairs: number };
+
+/**
+ * How the statistics queries group: per pair, or the whole network in scope as one group, so that its
+ * medians and percentiles are taken over every case's value (not over the pairs' figures).
+ */
+export function statisticsGrouping(network: boolean): { pair: string; groupBy: string; by: string } {
+  return network
+    ? { pair: `'ALL'::text AS requesting_state, 'ALL'::text AS requested_state`, groupBy: '', by: '' }
+    : { pair: 'requesting_state, requested_state', groupBy: 'GROUP BY requesting_state, requested_state', by: 'requesting_state, requested_state, ' };
+}
+
+/** The one row of a reading grouped with `statisticsGrouping(true)`, with the number of pairs it covers. */
+export function toNetworkStatistics(all: PairStatistics[], pairs: number): NetworkStatistics {
+  const [{ requestingState: _a, requestedState: _b, ...figures }] = all;
+  return { pairs, ...figures };
+}
+
 /** What each figure means; served with the statistics and in the API docs. */
 export const STATISTICS_DEFINITIONS = {
   period: 'cases filed from `from` (inclusive) to `to` (exclusive), by the filing date',
@@ -24,6 +43,9 @@ export const STATISTICS_DEFINITIONS = {
   escalations: 'escalation tasks (ladder levels 1–4) raised and resolved, and the median days to resolution',
   refusalsByGround: 'refused cases by refusal ground',
   custody: 'extradition cases with custody: number, total and longest custody days',
+  network:
+    'every pair in scope taken together (`pairs`: how many): counts and totals are the sums over the pairs; medians and 90th percentiles ' +
+    "are computed over every case of those pairs (never averages of the pairs' medians); longest custody is the longest of any pair",
 } as const;
 
 /**
