@@ -1,5 +1,6 @@
 import { Engine, startEngine } from '../support/engine';
 import { Scenario } from '../support/scenario';
+import { civilDate } from '../../libs/domain/src';
 
 // Clocks and time (domain brief §6 and §10), driven through the HTTP API on the time-skipping server:
 // when reminders and breaches fire, how pauses move deadlines, and what every clock event says.
@@ -145,5 +146,44 @@ describe('Clocks and time through the API (time-skipping server)', () => {
     const { history } = await sc.call('u-tg-ca', 'GET', path);
     const reminder = history.find((h: HistoryEntry) => h.event === 'REMINDER' && h.data?.ruleId === 'REQUESTED_REVIEW');
     expect(reminder.at).toBe(sc.iso(sc.instant('2024-03-27')));
+  });
+
+  it("dates a filing by the filing authority's local calendar, not the server's UTC date: instruments in force that day", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Lome' });
+    // A zone whose calendar date differs from UTC's right now (one of the two always does).
+    const now = Date.now();
+    const zone = new Date(now).getUTCHours() < 12 ? 'Etc/GMT+12' : 'Pacific/Kiritimati';
+    const utcDate = civilDate(now, 'UTC');
+    const localDate = civilDate(now, zone);
+    const rows = `SELECT instrument_id, state_code, to_char(party_from, 'YYYY-MM-DD') AS party_from, to_char(party_to, 'YYYY-MM-DD') AS party_to FROM instrument_parties WHERE state_code = 'NG' AND instrument_id IN ('UNTOC-2000', 'ECOWAS-MLA-1992')`;
+    const saved: Array<{ instrument_id: string; state_code: string; party_from: string; party_to: string | null }> = await engine.db.query(rows);
+    try {
+      await engine.db.query(`UPDATE states SET time_zone = $1 WHERE code = 'NG'`, [zone]);
+      // UNTOC is in force for Nigeria on its local date only; the ECOWAS convention not at all.
+      const [from, to] = localDate > utcDate ? [localDate, null] : ['2000-01-01', utcDate];
+      await engine.db.query(`UPDATE instrument_parties SET party_from = $1, party_to = $2 WHERE state_code = 'NG' AND instrument_id = 'UNTOC-2000'`, [
+        from,
+        to,
+      ]);
+      await engine.db.query(
+        `UPDATE instrument_parties SET party_from = '1990-01-01', party_to = '1990-01-02' WHERE state_code = 'NG' AND instrument_id = 'ECOWAS-MLA-1992'`,
+      );
+
+      const filed = await sc.call('u-ng-prosecutor', 'POST', '/cases', request({ requestedState: 'GH', language: 'en' }));
+      await engine.settle(filed.id);
+      const { history } = await sc.call('u-ng-prosecutor', 'GET', `/cases/${filed.id}`);
+      const [warning] = history.find((h: HistoryEntry) => h.event === 'FILED').data.warnings;
+      expect(warning).toMatchObject({ rule: 'basis_not_in_force', stateCode: 'NG' });
+      expect(warning.inForce).toContain('UNTOC-2000');
+    } finally {
+      await engine.db.query(`UPDATE states SET time_zone = 'Africa/Lagos' WHERE code = 'NG'`);
+      for (const r of saved)
+        await engine.db.query(`UPDATE instrument_parties SET party_from = $3, party_to = $4 WHERE instrument_id = $1 AND state_code = $2`, [
+          r.instrument_id,
+          r.state_code,
+          r.party_from,
+          r.party_to,
+        ]);
+    }
   });
 });

@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CLOCK_CONVENTIONS, type AuthorityDirectory, type CaseContext, type FieldProblem, type LegalBasisSnapshot } from '../../../../libs/domain/src';
+import {
+  CLOCK_CONVENTIONS,
+  civilDate,
+  type AuthorityDirectory,
+  type CaseContext,
+  type FieldProblem,
+  type LegalBasisSnapshot,
+} from '../../../../libs/domain/src';
 import { ReferenceQueries } from '../../../../libs/persistence/src';
 
 /**
@@ -13,6 +20,15 @@ export class CaseReference {
 
   constructor(@Inject(DataSource) db: DataSource) {
     this.reference = new ReferenceQueries(db);
+  }
+
+  /**
+   * The date of an act as the acting authority's State sees it (domain brief §6): its local calendar
+   * date at `now`, not the server's UTC date, for membership checks, rule packs and networks in force.
+   */
+  async localToday(stateCode: string, now: Date = new Date()): Promise<string> {
+    const state = await this.reference.stateInfo(stateCode);
+    return civilDate(now.getTime(), state?.timeZone ?? 'UTC');
   }
 
   async contextFor(requesting: string, requested: string, today: string, problems: FieldProblem[]): Promise<CaseContext | null> {

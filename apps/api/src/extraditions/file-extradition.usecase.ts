@@ -23,7 +23,8 @@ export class FileExtradition {
   async execute(actor: Actor, dto: FileExtraditionDto, idempotencyKey?: string, now = new Date()): Promise<FilingOutcome> {
     const decision = mayFile(actor, 'EXTRADITION');
     if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
-    const today = now.toISOString().slice(0, 10);
+    // Membership, rule packs and networks as of the filing authority's local date.
+    const today = await this.filing.localToday(actor.stateCode, now);
     const problems: FieldProblem[] = [];
     const ctx = await this.filing.contextFor(actor.stateCode, dto.requestedState, today, problems);
     const basis = await this.filing.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems, 'legalBasis', 'EXTRADITION');

@@ -27,7 +27,8 @@ export class FileMlaRequest {
   async execute(actor: Actor, dto: FileMlaRequestDto, idempotencyKey: string | undefined, now = new Date()): Promise<FilingOutcome> {
     const decision = mayFile(actor);
     if (decision.outcome !== 'ALLOW') throw ProblemException.of(403, 'FORBIDDEN_ACTION', decision.outcome === 'FORBIDDEN' ? decision.reason : 'forbidden');
-    const today = now.toISOString().slice(0, 10);
+    // Membership, rule packs and networks as of the filing authority's local date.
+    const today = await this.reference.localToday(actor.stateCode, now);
     const problems: FieldProblem[] = [];
     const ctx = await this.reference.contextFor(actor.stateCode, dto.requestedState, today, problems);
     const basis = await this.reference.basisFor(dto.legalBasis, today, [actor.stateCode, dto.requestedState], problems);

@@ -83,7 +83,8 @@ export class RunCaseCommand {
   private async resolveExtraditionBasis(command: ExtraditionCommand, row: { requestingState: string; requestedState: string }): Promise<void> {
     if (command.type !== 'AMEND_BASIS') return;
     const problems: FieldProblem[] = [];
-    const today = new Date().toISOString().slice(0, 10);
+    // Amendments are the requesting side's acts: membership as of its local date.
+    const today = await this.filing.localToday(row.requestingState);
     const states = [row.requestingState, row.requestedState];
     const basis = await this.filing.basisFor(command.legalBasis, today, states, problems, 'legalBasis', 'EXTRADITION');
     if (!basis) throw ProblemException.of(422, 'INVALID_AMENDMENT', problems.map((p) => p.message).join('; '), { errors: problems });
@@ -92,7 +93,8 @@ export class RunCaseCommand {
 
   /** Amendments of the basis and re-pins carry the rule pack the workflow is to pin. */
   private async resolveBasis(command: MlaCommand, row: { legalBasis: string; requestingState: string; requestedState: string }): Promise<void> {
-    const today = new Date().toISOString().slice(0, 10);
+    // Amendments and re-pins as of the requesting side's local date.
+    const today = await this.filing.localToday(row.requestingState);
     const states = [row.requestingState, row.requestedState];
     const problems: FieldProblem[] = [];
     if (command.type === 'AMEND' && command.changes.legalBasis) {
