@@ -134,6 +134,32 @@ describe('directory administration', () => {
     ]);
   });
 
+  it('forwards nothing to a disabled authority: the requested central authority names an enabled one of the directory', async () => {
+    await call(snAdmin, 'POST', '/directory/authorities', { id: 'SN-POL-THIES', stateCode: 'SN', name: 'Police, Thiès', kind: 'POLICE' }, 201);
+    await call(snAdmin, 'POST', '/directory/authorities/SN-POL-THIES/disable', undefined, 200);
+    const as = async (userId: string, method: string, path: string, body: unknown, expected: number) =>
+      call(await engine.token(userId), method, path, body, expected);
+    const filing = {
+      requestedState: 'SN',
+      legalBasis: 'ECOWAS-MLA-1992',
+      assistanceTypes: ['BANK_RECORDS'],
+      subjectOfProceedings: 'Smuggling of migrants',
+      factsSummary: 'Payments for crossings were routed through accounts held in Dakar.',
+      purpose: 'Trace the proceeds',
+      persons: [{ role: 'SUSPECT', name: 'Person B', nationality: 'GH' }],
+      language: 'fr',
+    };
+    const id = (await as('u-gh-prosecutor', 'POST', '/cases', filing, 201)).body.id;
+    await as('u-gh-prosecutor', 'POST', `/cases/${id}/submit`, {}, 200);
+    await as('u-gh-ca', 'POST', `/cases/${id}/approve`, {}, 200);
+    await as('u-gh-ca', 'POST', `/cases/${id}/transmit`, { channel: 'CA_DIRECT', reference: 'GH-SN-1' }, 200);
+    await as('u-sn-ca', 'POST', `/cases/${id}/acknowledge`, {}, 200);
+    const refused = await as('u-sn-ca', 'POST', `/cases/${id}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'SN-POL-THIES' }] }, 422);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ rule: 'known_authority' })]);
+    await call(snAdmin, 'POST', '/directory/authorities/SN-POL-THIES/enable', undefined, 200);
+    await as('u-sn-ca', 'POST', `/cases/${id}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'SN-POL-THIES' }] }, 200);
+  });
+
   it("shows an administrator their own State's directory changes, and no other State's", async () => {
     const page = await call(snAdmin, 'GET', '/directory/changes?entityId=u-sn-prosecutor-thies&limit=2', undefined, 200);
     expect(page.body.items.map((c: { action: string }) => c.action)).toEqual(['ENABLED', 'DISABLED']);

@@ -29,10 +29,10 @@ export class ReferenceQueries {
     return rows[0]?.version ?? null;
   }
 
-  /** The directory's State and kind of each authority id (those it does not know are absent). */
+  /** The directory's State and kind of each authority id (those it does not know, or that are disabled, are absent). */
   async authorities(ids: readonly string[]): Promise<Map<string, { stateCode: string; kind: string }>> {
     const rows: Array<{ id: string; stateCode: string; kind: string }> = ids.length
-      ? await this.db.query(`SELECT id, state_code AS "stateCode", kind FROM authorities WHERE id = ANY($1::text[])`, [[...ids]])
+      ? await this.db.query(`SELECT id, state_code AS "stateCode", kind FROM authorities WHERE id = ANY($1::text[]) AND disabled_at IS NULL`, [[...ids]])
       : [];
     return new Map(rows.map((r) => [r.id, { stateCode: r.stateCode, kind: r.kind }]));
   }
