@@ -69,6 +69,46 @@ describe('European Investigation Orders and the escalation ladder through the AP
     });
   });
 
+  it('the requested State can notify once that it cannot decide on recognition in time, extending the limit by 30 days (art. 12(5))', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
+    const { id, path } = await transmittedEio(sc);
+    await sc.day(5, [id]);
+    await sc.call('u-es-ca', 'POST', `${path}/acknowledge`, { reference: 'SGCJI/ANEXO-B/34' });
+
+    await sc.day(20, [id]);
+    const notice = { reasons: 'the hearing of the bank officer cannot be arranged before May', estimatedDecisionDate: sc.date('2025-04-20') };
+    await sc.call('u-it-ca', 'POST', `${path}/recognition-extension`, notice, 403);
+    const late = await sc.call('u-es-ca', 'POST', `${path}/recognition-extension`, { ...notice, estimatedDecisionDate: sc.date('2025-05-03') }, 422);
+    expect(late.errors).toEqual([expect.objectContaining({ field: 'estimatedDecisionDate', rule: 'within_extension' })]);
+    const extended = await sc.call('u-es-ca', 'POST', `${path}/recognition-extension`, notice);
+    expect(extended.state).toBe('RECEIVED');
+    const event = extended.history.find((e: Event) => e.event === 'EXTEND_RECOGNITION');
+    expect(event).toMatchObject({
+      actor: { id: 'u-es-ca', stateCode: 'ES' },
+      legalRef: 'EIO Directive art. 12(5)',
+      comment: notice.reasons,
+      data: { previousLastDay: sc.date('2025-04-02'), lastDay: sc.date('2025-05-02'), estimatedDecisionDate: sc.date('2025-04-20') },
+    });
+
+    // Once only.
+    await sc.day(22, [id]);
+    const again = await sc.call('u-es-ca', 'POST', `${path}/recognition-extension`, notice, 409);
+    expect(again).toMatchObject({ code: 'RECOGNITION_ALREADY_EXTENDED', legalRef: 'EIO Directive art. 12(5)' });
+
+    await sc.travelTo(sc.dayInstant(31, '00:00') + 1000, id);
+    let timeline = await sc.call('u-it-ca', 'GET', `${path}/timeline`);
+    expect(timeline.clocks.find((k: Clock) => k.ruleId === 'EIO_RECOGNITION')).toMatchObject({ status: 'running', lastDay: sc.date('2025-05-02') });
+    expect(timeline.events.filter((e: Event) => e.event === 'EXTEND_RECOGNITION')).toHaveLength(1);
+    expect(timeline.tasks.filter((t: Task) => t.reason.includes('art. 12(3)'))).toEqual([]);
+
+    await sc.travelTo(sc.dayInstant(61, '00:00') + 1000, id);
+    timeline = await sc.call('u-it-ca', 'GET', `${path}/timeline`);
+    expect(timeline.tasks.find((t: Task) => t.reason.includes('art. 12(3)'))).toMatchObject({
+      kind: 'ESCALATION',
+      createdAt: sc.iso(sc.dayInstant(61, '00:00')),
+    });
+  });
+
   it('EIO execution runs 90 days from the recognition decision, through a consultation (art. 12(4))', async () => {
     const sc = await Scenario.begin(engine, { d0: '2025-03-03', timeZone: 'Europe/Madrid' });
     const { id, path } = await transmittedEio(sc);

@@ -18,6 +18,7 @@ import {
   OptionalCommentDto,
   OverrideBasisDto,
   PostponeDto,
+  RecognitionExtensionDto,
   ProposalDto,
   ReferenceDto,
   RefuseDto,
@@ -65,7 +66,10 @@ export class CasesController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The actor's cases, newest first, keyset-paginated" })
+  @ApiOperation({
+    summary:
+      "The actor's cases, keyset-paginated: for a central authority its requested-side work queue first (urgent, then deadline breached, then at risk, then oldest), then the rest newest first; for others newest first",
+  })
   @ReadResponses(CasePageDto, 400)
   async list(@CurrentActor() actor: Actor, @Query() q: CaseListQuery) {
     const page = await this.access.queries.list(actor, q.limit, q.cursor ? decodeCursor(q.cursor) : null);
@@ -234,6 +238,17 @@ export class CasesController {
   @ApiOperation({ summary: "Requested CA postpones, only from CONSULTATION, with a review date (UNTOC 18(25)); the requester's deadline keeps running" })
   postpone(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: PostponeDto) {
     return this.command(a, id, { type: 'POSTPONE', reviewDate: b.reviewDate, reasons: b.reasons }, b.occurredAt);
+  }
+
+  @Post(':id/recognition-extension')
+  @HttpCode(200)
+  @CommandResponses(CaseViewDto)
+  @ApiOperation({
+    summary:
+      "Requested CA notifies, once, that it cannot decide on an EIO's recognition in time, with reasons and an estimate: the 30 days become 60 (EIO art. 12(5))",
+  })
+  extendRecognition(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: RecognitionExtensionDto) {
+    return this.command(a, id, { type: 'EXTEND_RECOGNITION', reasons: b.reasons, estimatedDecisionDate: b.estimatedDecisionDate }, b.occurredAt);
   }
 
   @Post(':id/resume')

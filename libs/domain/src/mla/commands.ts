@@ -37,6 +37,7 @@ export type MlaCommand =
   | { type: 'REFUSE'; ground: RefusalGround; reasons: string }
   | { type: 'POSTPONE'; reviewDate: string; reasons: string }
   | { type: 'RESUME'; comment?: string }
+  | { type: 'EXTEND_RECOGNITION'; reasons: string; estimatedDecisionDate: string }
   | { type: 'ACCEPT'; forward?: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
   | { type: 'FORWARD_ITEMS'; forward: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
   | { type: 'RECORD_EXECUTION'; itemId: string; note?: string }
@@ -93,6 +94,11 @@ export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec<MlaState>> = {
   REFUSE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(21), 18(23), 18(26)', elsewhere: consultationFirst('refusal') },
   POSTPONE: { from: ['CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(25), 18(26)', elsewhere: consultationFirst('postponement') },
   RESUME: { from: ['POSTPONED'], by: ['REQUESTED_CA'] },
+  EXTEND_RECOGNITION: {
+    from: ['TRANSMITTED', 'RECEIVED', 'ADDITIONAL_INFO_REQUESTED', 'CONSULTATION'],
+    by: ['REQUESTED_CA'],
+    legalRef: 'EIO Directive art. 12(5)',
+  },
   ACCEPT: { from: ['RECEIVED', 'CONSULTATION'], by: ['REQUESTED_CA'], legalRef: 'UNTOC art. 18(24)' },
   FORWARD_ITEMS: { from: ['RECEIVED', 'IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['REQUESTED_CA'] },
   RECORD_EXECUTION: { from: ['IN_EXECUTION', 'PARTIALLY_EXECUTED'], by: ['EXECUTING_AUTHORITY'], legalRef: 'UNTOC art. 18(24)' },

@@ -1,7 +1,7 @@
 // Handlers of the MLA commands once the request is in the requested State's hands: acknowledgment,
 // additional information, consultation, refusal and postponement, execution item by item, results.
 import { addClock, invalidField, openTask, refusal, reminderDueOn, resolveOpenTasks, type Act, type Notification, type Refused } from '../case/clockwork';
-import { civilDate } from '../time/calendar';
+import { addDays, civilDate, endOfDate } from '../time/calendar';
 import { transition } from './clocks';
 import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
 import type { MlaItem } from './mla-content';
@@ -126,6 +126,51 @@ export const executionHandlers = {
       comment: c.reasons,
       data: { reviewDate: c.reviewDate },
       notify: notifyRequesting(s, `execution postponed until ${c.reviewDate}`),
+    });
+  },
+  /**
+   * The requested State notifies, once, that it cannot decide on recognition in time, with its reasons and
+   * an estimate: the 30 days become 60 (EIO Directive art. 12(5)).
+   */
+  EXTEND_RECOGNITION: (s: MlaCaseState, c: Cmd<'EXTEND_RECOGNITION'>, { at, emit }: A) => {
+    const legalRef = 'EIO Directive art. 12(5)';
+    if (s.recognitionExtension)
+      return refusal('CONFLICT', 'RECOGNITION_ALREADY_EXTENDED', 'the time limit for recognition can be extended only once (EIO Directive art. 12(5))', {
+        legalRef,
+      });
+    const clock = s.clocks.find((k) => k.ruleId === 'EIO_RECOGNITION' && (k.status === 'RUNNING' || k.status === 'PAUSED'));
+    if (!clock?.lastDay)
+      return refusal(
+        'CONFLICT',
+        'NO_RECOGNITION_TIME_LIMIT',
+        'only a European Investigation Order awaiting its recognition decision within the time limit can be extended',
+        {
+          legalRef,
+        },
+      );
+    if (!c.reasons?.trim()) return invalidField('reasons', 'required', 'the notice states the reasons for the delay (EIO Directive art. 12(5))', legalRef);
+    const tz = s.ctx.timeZones.requested;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(c.estimatedDecisionDate ?? ''))
+      return invalidField('estimatedDecisionDate', 'date', 'estimatedDecisionDate must be a calendar date (YYYY-MM-DD)', legalRef);
+    const lastDay = addDays(clock.lastDay, 30);
+    if (c.estimatedDecisionDate < civilDate(at, tz) || c.estimatedDecisionDate > lastDay)
+      return invalidField(
+        'estimatedDecisionDate',
+        'within_extension',
+        `the estimated decision date must fall between today and ${lastDay}, 30 days after the time limit (EIO Directive art. 12(5))`,
+        legalRef,
+      );
+    const shift = endOfDate(lastDay, tz) - endOfDate(clock.lastDay, tz);
+    const next: MlaCaseState = {
+      ...s,
+      clocks: s.clocks.map((k) => (k.id === clock.id ? { ...k, lastDay, breachAt: k.breachAt + shift, legalRef: `${k.legalRef}, 12(5)` } : k)),
+      recognitionExtension: { reasons: c.reasons, estimatedDecisionDate: c.estimatedDecisionDate, lastDay, at },
+    };
+    return emit(next, s.status, {
+      comment: c.reasons,
+      legalRef,
+      data: { clockId: clock.id, previousLastDay: clock.lastDay, lastDay, estimatedDecisionDate: c.estimatedDecisionDate },
+      notify: notifyRequesting(s, `recognition cannot be decided in time: expected by ${c.estimatedDecisionDate}, at the latest ${lastDay}`),
     });
   },
   RESUME: (s: MlaCaseState, c: Cmd<'RESUME'>, { at, emit }: A) => emit(transition(s, 'IN_EXECUTION', at), 'IN_EXECUTION', { comment: c.comment }),

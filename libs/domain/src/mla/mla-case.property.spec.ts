@@ -131,6 +131,7 @@ const payloads = fc.record({
     reasons: text,
   }),
   RESUME: command('RESUME', { comment: optionalText }),
+  EXTEND_RECOGNITION: command('EXTEND_RECOGNITION', { reasons: text, estimatedDecisionDate: relativeDate(-3, 70) }),
   ACCEPT: command('ACCEPT', { forward: fc.option(forwarding, { nil: undefined }), comment: optionalText }),
   FORWARD_ITEMS: command('FORWARD_ITEMS', { forward: forwarding, comment: optionalText }),
   RECORD_EXECUTION: command('RECORD_EXECUTION', { itemId, note: optionalText }),

@@ -85,6 +85,8 @@ export interface MlaCaseState {
   transmission?: { channel: string; reference: string; at: number; by: string; oral: boolean };
   translation?: { language: string; documentRef: string; at: number };
   postponement?: { reviewDate: string; reasons: string };
+  /** The one notice that the recognition of an EIO cannot be decided in time (EIO Directive art. 12(5)). */
+  recognitionExtension?: { reasons: string; estimatedDecisionDate: string; lastDay: string; at: number };
   refusal?: { ground: string; legalRef: string; reasons: string };
   transmittedAt?: number;
   receivedAt?: number;

@@ -132,6 +132,14 @@ export class PostponeDto extends CommandDto {
   @ApiProperty() @IsString() @MaxLength(5000) reasons: string;
 }
 
+/** The one notice that an EIO's recognition cannot be decided in time (EIO Directive art. 12(5)). */
+export class RecognitionExtensionDto extends CommandDto {
+  @ApiProperty({ description: 'why the decision on recognition cannot be taken within 30 days of receipt' }) @IsString() @MaxLength(5000) reasons: string;
+  @ApiProperty({ format: 'date', description: 'when the decision is expected: at the latest 30 days after the time limit' })
+  @IsCalendarDate()
+  estimatedDecisionDate: string;
+}
+
 export class ItemForwardingDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayNotEmpty() @IsString({ each: true }) itemIds: string[];
   @ApiProperty() @IsString() @IsNotEmpty() executingAuthorityId: string;
