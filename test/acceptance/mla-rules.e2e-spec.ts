@@ -134,4 +134,47 @@ describe('MLA rules through the API (time-skipping server)', () => {
       expect.objectContaining({ kind: 'PRECHECK', status: 'OBSOLETE', reason: expect.stringContaining('overtaken by the approval') }),
     ]);
   });
+
+  it("puts the requested side's work queue first in a central authority's /cases: urgent, then breached, then at risk, then by age, across pages", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-06-03', timeZone: 'Africa/Bamako' });
+    await sc.day(0);
+    const file = async (over: Record<string, unknown>) => (await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'ML', ...over }))).id;
+    const oldest = await file({});
+    const later = await file({ requestedByDate: sc.date('2024-07-03'), deadlineReason: 'trial date' });
+    const breached = await file({ requestedByDate: sc.date('2024-06-13'), deadlineReason: 'custody review' });
+    const atRisk = await file({ requestedByDate: sc.date('2024-06-19'), deadlineReason: 'hearing date' });
+    const urgent = await file({ urgency: 'URGENT' });
+    const sent = [oldest, later, breached, atRisk, urgent];
+    for (const id of sent) {
+      await sc.call('u-sn-prosecutor', 'POST', `/cases/${id}/submit`);
+      await sc.call('u-sn-ca', 'POST', `/cases/${id}/approve`);
+      await sc.call('u-sn-ca', 'POST', `/cases/${id}/transmit`, { channel: 'CA_DIRECT', reference: `SN/ML/${id.slice(0, 4)}` });
+    }
+    // Mali's own outgoing request is not in its requested-side queue: it follows.
+    const outgoing = (await sc.call('u-ml-prosecutor', 'POST', '/cases', request({ requestedState: 'SN' }))).id;
+    await sc.day(12, [...sent, outgoing]);
+
+    const flags = async (id: string) => (await sc.call('u-ml-ca', 'GET', `/cases/${id}`)).flags;
+    expect(await flags(breached)).toContain('DEADLINE_BREACHED');
+    expect(await flags(atRisk)).toContain('DEADLINE_AT_RISK');
+
+    const mine = new Set([...sent, outgoing]);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await sc.call(
+        'u-ml-ca',
+        'GET',
+        `/cases?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.items.map((c) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length); // keyset paging neither repeats nor skips
+    expect(seen.filter((id) => mine.has(id))).toEqual([urgent, breached, atRisk, oldest, later, outgoing]);
+
+    // The requesting side's list is as it was: newest first.
+    const requesting = (await sc.call('u-sn-prosecutor', 'GET', '/cases?limit=100')).items.map((c: { id: string }) => c.id);
+    expect(requesting.filter((id: string) => mine.has(id))).toEqual([...sent].reverse());
+  });
 });

@@ -160,22 +160,43 @@ function scopeSql(actor: Actor, params: unknown[], c: (column: string) => string
   return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
 }
 
-export function encodeCursor(row: Pick<CaseRow, 'createdAt' | 'id'>): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+export function encodeCursor(row: Pick<CaseRow, 'createdAt' | 'id'> & { queueRank?: number }): string {
+  const rank = row.queueRank === undefined || row.queueRank === OTHER_CASES ? '' : `|${row.queueRank}`;
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}${rank}`).toString('base64url');
 }
 
 /**
- * The (created_at, id) pair of a cursor this API issued, or null. Everything is checked before it
- * reaches Postgres: the encoding is canonical (re-encoding gives the same text), exactly two parts,
- * an instant as `toISOString` writes it and a real uuid.
+ * The (created_at, id) pair of a cursor this API issued, with the queue rank of the row when it was
+ * in a central authority's work queue, or null. Everything is checked before it reaches Postgres:
+ * the encoding is canonical (re-encoding gives the same text), two or three parts, an instant as
+ * `toISOString` writes it, a real uuid and a rank of the queue.
  */
-export function decodeCursor(cursor: unknown): { createdAt: string; id: string } | null {
+export function decodeCursor(cursor: unknown): { createdAt: string; id: string; queueRank?: number } | null {
   if (typeof cursor !== 'string' || cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (parts.length !== 2) return null;
-  const [createdAt, id] = parts;
+  if (parts.length !== 2 && parts.length !== 3) return null;
+  const [createdAt, id, rank] = parts;
   if (!isCanonicalInstant(createdAt) || !isUuid(id)) return null;
-  return encodeCursor({ createdAt: new Date(createdAt), id }) === cursor ? { createdAt, id } : null;
+  if (rank !== undefined && !/^[0-3]$/.test(rank)) return null;
+  const key = rank === undefined ? { createdAt, id } : { createdAt, id, queueRank: Number(rank) };
+  return encodeCursor({ ...key, createdAt: new Date(createdAt) }) === cursor ? key : null;
+}
+
+/** Rank of the cases that are not in the requested side's work queue: they follow it, newest first. */
+const OTHER_CASES = 4;
+
+/**
+ * The requested side's work queue for a central authority (domain brief §10): its State's open requests
+ * received first, urgent ones, then those whose deadline is breached, then at risk, then the others, each
+ * oldest first; every other case follows, newest first. For anyone else every case ranks alike.
+ */
+function queueRank(actor: Actor, params: unknown[]): string {
+  if (!actor.roles.some((r) => r === 'CENTRAL_AUTHORITY' || r === 'CENTRAL_AUTHORITY_HEAD')) return `${OTHER_CASES}`;
+  params.push(actor.stateCode);
+  return `(CASE WHEN requested_state = $${params.length} AND transmitted AND is_open THEN
+      CASE WHEN urgency = 'URGENT' OR 'URGENT' = ANY(flags) THEN 0 WHEN 'DEADLINE_BREACHED' = ANY(flags) THEN 1
+           WHEN 'DEADLINE_AT_RISK' = ANY(flags) THEN 2 ELSE 3 END
+    ELSE ${OTHER_CASES} END)`;
 }
 
 export class CaseQueries {
@@ -204,20 +225,31 @@ export class CaseQueries {
     );
   }
 
-  /** The actor's cases, newest first, by keyset on (created_at, id): stable under concurrent inserts. */
-  async list(actor: Actor, limit: number, after: { createdAt: string; id: string } | null): Promise<CasePage> {
+  /**
+   * The actor's cases by keyset on (queue rank, created_at, id), stable under concurrent inserts: a
+   * central authority's work queue first (see `queueRank`), then, as for everyone else, newest first.
+   */
+  async list(actor: Actor, limit: number, after: { createdAt: string; id: string; queueRank?: number } | null): Promise<CasePage> {
     const params: unknown[] = [];
     const where = [caseScope(actor, params)];
+    const rank = queueRank(actor, params);
     if (after) {
-      params.push(after.createdAt, after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+      params.push(after.queueRank ?? OTHER_CASES, after.createdAt, after.id);
+      const [r, c, i] = [`$${params.length - 2}::int`, `$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
+      where.push(
+        `(${rank} > ${r} OR (${rank} = ${r} AND CASE WHEN ${r} < ${OTHER_CASES} THEN (created_at, id) > (${c}, ${i}) ELSE (created_at, id) < (${c}, ${i}) END))`,
+      );
     }
     params.push(limit + 1);
-    const rows: CaseRow[] = await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM cases WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    const rows: Array<CaseRow & { queueRank: number }> = await this.db.query(
+      `SELECT ${CASE_COLUMNS}, ${rank} AS "queueRank" FROM cases WHERE ${where.join(' AND ')}
+       ORDER BY "queueRank", CASE WHEN ${rank} < ${OTHER_CASES} THEN created_at END, CASE WHEN ${rank} < ${OTHER_CASES} THEN id END,
+                created_at DESC, id DESC
+       LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+    const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]) : null;
+    return { items: items.map(({ queueRank: _rank, ...row }) => row), nextCursor };
   }
 }
