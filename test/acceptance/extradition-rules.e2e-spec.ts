@@ -275,4 +275,40 @@ describe('extradition rules through the API (time-skipping server)', () => {
     expect(pre.source).toBe('pre-aggregated');
     expect(pre.network).toMatchObject(expected);
   });
+  it('the requested central authority records the decision a release-possible task calls for: release, or custody maintained', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2025-10-06', timeZone: 'Africa/Porto-Novo' });
+    await sc.day(-1);
+    const kept = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition())).id;
+    const freed = (await sc.call('u-ng-prosecutor', 'POST', '/extraditions', extradition())).id;
+    await sc.day(0, [kept, freed]);
+    for (const id of [kept, freed]) await sc.call('u-bj-ca', 'POST', `/extraditions/${id}/arrest`);
+    await sc.day(5, [kept, freed]);
+    const early = await sc.call('u-bj-ca', 'POST', `/extraditions/${kept}/release-decision`, { decision: 'RELEASE', reasons: 'no reason yet' }, 409);
+    expect(early.code).toBe('NO_RELEASE_DECISION_DUE');
+    await sc.day(22, [kept, freed]);
+    await sc.call('u-ng-ca', 'POST', `/extraditions/${kept}/release-decision`, { decision: 'RELEASE', reasons: 'not theirs to take' }, 403);
+    const decisions = async (id: string) =>
+      (await sc.call('u-bj-ca', 'GET', `/cases/${id}/timeline`)).tasks
+        .filter((t: { kind: string; reason: string }) => t.kind === 'ACTION' && t.reason.startsWith('release possible'))
+        .map((t: { status: string }) => t.status);
+
+    const maintained = await sc.call('u-bj-ca', 'POST', `/extraditions/${kept}/release-decision`, {
+      decision: 'MAINTAIN_CUSTODY',
+      reasons: 'risk of flight; the formal request is announced',
+    });
+    expect(maintained.state).toBe('PERSON_IN_PROVISIONAL_CUSTODY');
+    expect(await decisions(kept)).toEqual(['RESOLVED', 'RESOLVED']);
+
+    const released = await sc.call('u-bj-ca', 'POST', `/extraditions/${freed}/release-decision`, {
+      decision: 'RELEASE',
+      reasons: 'court ordered release under supervision',
+    });
+    expect(released.state).toBe('RELEASED_PENDING_REQUEST');
+    expect(released.history.at(-1)).toMatchObject({ event: 'DECIDE_ON_RELEASE', data: { decision: 'RELEASE', custodyDays: 22 } });
+    expect(await decisions(freed)).toEqual(['RESOLVED', 'RESOLVED']);
+    const timeline = await sc.call('u-ng-ca', 'GET', `/cases/${freed}/timeline`);
+    expect(timeline.flags).not.toContain('IN_CUSTODY');
+    expect(timeline.metrics.custodyDays).toBe(22);
+    expect(timeline.clocks.find((k: { ruleId: string }) => k.ruleId === 'PA_HARD').status).not.toBe('running');
+  });
 });

@@ -106,6 +106,11 @@ export class ForceMajeureDto extends CommandDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) reason: string;
 }
 
+export class ReleaseDecisionDto extends CommandDto {
+  @ApiProperty({ enum: ['RELEASE', 'MAINTAIN_CUSTODY'] }) @IsIn(['RELEASE', 'MAINTAIN_CUSTODY']) decision: 'RELEASE' | 'MAINTAIN_CUSTODY';
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) reasons: string;
+}
+
 export class DomesticProgressDto extends CommandDto {
   @ApiProperty({ enum: ['UNDER_INVESTIGATION', 'CHARGED', 'JUDGMENT', 'DISCONTINUED'] })
   @IsIn(['UNDER_INVESTIGATION', 'CHARGED', 'JUDGMENT', 'DISCONTINUED'])

@@ -28,6 +28,7 @@ import {
   ExtraditionRefuseDto,
   FileExtraditionDto,
   ForceMajeureDto,
+  ReleaseDecisionDto,
   SurrenderDateDto,
 } from './extradition.dto';
 import { FileExtradition } from './file-extradition.usecase';
@@ -249,6 +250,14 @@ export class ExtraditionsController {
   @ApiOperation({ summary: 'Surrender date agreed (day 0 of the surrender release limits)' })
   surrenderDate(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: SurrenderDateDto) {
     return this.ext(a, id, { type: 'SCHEDULE_SURRENDER', agreedDate: b.agreedDate, comment: b.comment }, b.occurredAt);
+  }
+
+  @Post('extraditions/:id/release-decision')
+  @HttpCode(200)
+  @CommandResponses(CaseViewDto)
+  @ApiOperation({ summary: 'Requested CA records the decision a release-possible task calls for: release the person, or maintain custody' })
+  releaseDecision(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ReleaseDecisionDto) {
+    return this.ext(a, id, { type: 'DECIDE_ON_RELEASE', decision: b.decision, reasons: b.reasons }, b.occurredAt);
   }
 
   @Post('extraditions/:id/force-majeure')

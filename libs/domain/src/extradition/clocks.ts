@@ -64,6 +64,8 @@ function openReleaseDecision(s: ExtraditionCaseState, soft: Clock, at: number, w
   return next;
 }
 
+export const isReleaseDecision = (t: { kind: string; reason: string }): boolean => t.kind === 'ACTION' && t.reason.startsWith(RELEASE_DECISION);
+
 /** The release-possible tasks end when what they asked is overtaken (formal request received, release, surrender, a new date). */
 export function closeReleaseDecision(
   s: ExtraditionCaseState,
@@ -71,7 +73,7 @@ export function closeReleaseDecision(
   resolution: string,
   status: 'RESOLVED' | 'OBSOLETE' = 'RESOLVED',
 ): ExtraditionCaseState {
-  return resolveOpenTasks(s, (t) => t.kind === 'ACTION' && t.reason.startsWith(RELEASE_DECISION), at, status, resolution);
+  return resolveOpenTasks(s, isReleaseDecision, at, status, resolution);
 }
 
 /** The formal request's review and transmission run on the same service-level clocks as an MLA request. */

@@ -33,6 +33,7 @@ export type ExtraditionCommand =
   | { type: 'SCHEDULE_SURRENDER'; agreedDate: string; comment?: string }
   | { type: 'FORCE_MAJEURE'; newDate: string; reason: string }
   | { type: 'RECORD_SURRENDER'; comment?: string }
+  | { type: 'DECIDE_ON_RELEASE'; decision: 'RELEASE' | 'MAINTAIN_CUSTODY'; reasons: string }
   | { type: 'WITHDRAW'; reason: string }
   | { type: 'NOTE'; text: string };
 export type ExtraditionCommandType = ExtraditionCommand['type'];
@@ -94,6 +95,7 @@ export const EXTRADITION_COMMANDS: Record<ExtraditionCommandType, CommandSpec<Ex
   SCHEDULE_SURRENDER: { from: ['GRANTED'], by: ['REQUESTED_CA'] },
   FORCE_MAJEURE: { from: ['SURRENDER_SCHEDULED'], by: ['REQUESTED_CA', 'REQUESTING_CA'], legalRef: 'ECE art. 18(5)' },
   RECORD_SURRENDER: { from: ['SURRENDER_SCHEDULED'], by: ['REQUESTED_CA'] },
+  DECIDE_ON_RELEASE: { from: ['PERSON_IN_PROVISIONAL_CUSTODY', 'SURRENDER_SCHEDULED'], by: ['REQUESTED_CA'] },
   WITHDRAW: { from: 'ANY_OPEN', by: REQUESTING },
   NOTE: { from: 'ANY_OPEN', by: ['REQUESTING_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY', 'LIAISON_MAGISTRATE', 'FOCAL_POINT'] },
 };

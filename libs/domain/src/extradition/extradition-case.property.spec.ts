@@ -128,6 +128,7 @@ const payloads = fc.record({
   }),
   FORCE_MAJEURE: command('FORCE_MAJEURE', { newDate: relativeDate(-3, 40), reason: text }),
   RECORD_SURRENDER: command('RECORD_SURRENDER', { comment: optionalText }),
+  DECIDE_ON_RELEASE: command('DECIDE_ON_RELEASE', { decision: fc.constantFrom('RELEASE', 'MAINTAIN_CUSTODY', 'MAYBE'), reasons: text }),
   WITHDRAW: command('WITHDRAW', { reason: text }),
   NOTE: command('NOTE', { text }),
 } satisfies { [K in ExtraditionCommandType]: fc.Arbitrary<ExtraditionCommand> }) as fc.Arbitrary<Payloads>;
@@ -163,6 +164,7 @@ const filing = fc.record({
   factsSummary: fc.option(text, { nil: undefined, freq: 6 }),
   consentNotice: fc.boolean(),
   liaisonMagistrate: fc.boolean(),
+  extraditionRules: fc.boolean(),
 });
 type Filing = typeof filing extends fc.Arbitrary<infer F> ? F : never;
 
@@ -170,7 +172,11 @@ function file(f: Filing) {
   const basis = extraditionBasis();
   if (f.consentNotice) basis.rulePack.clocks.CONSENT_NOTICE = { amount: 10, unit: 'CALENDAR_DAYS', legalRef: 'CETS 209 art. 6', verified: true };
   return fileExtradition({
-    ctx: extraditionContext({ caseId: CASE_ID, network: { liaisonMagistrate: f.liaisonMagistrate, focalPointStates: ['BJ', 'NG'] } }),
+    ctx: extraditionContext({
+      caseId: CASE_ID,
+      network: { liaisonMagistrate: f.liaisonMagistrate, focalPointStates: ['BJ', 'NG'] },
+      ...(f.extraditionRules ? { extraditionRules: 1 } : {}),
+    }),
     content: extraditionContent({
       urgency: f.urgency,
       person: { role: 'ACCUSED', name: 'Person C', nationality: f.nationality, identifier: 'NG-PASSPORT-A1' },

@@ -27,7 +27,7 @@ import {
 } from '../case/clockwork';
 import * as formal from '../case/formal-request';
 import type { TransmissionChannel } from '../case/transmission';
-import { closeReleaseDecision, custodyDayCount, moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
+import { closeReleaseDecision, custodyDayCount, isReleaseDecision, moveFormal, startCustodyClocks, startSurrenderClocks } from './clocks';
 import { EXTRADITION_COMMANDS, type ExtraditionCommand, type ExtraditionEnvelope } from './commands';
 import {
   EXTRADITION_REFUSAL_GROUNDS,
@@ -362,6 +362,41 @@ const surrenderHandlers = {
       legalRef: extraditionLegalRef(s, 'FORCE_MAJEURE'),
       data: { newDate: c.newDate },
       notify: [...notifyRequesting(s, message), ...notifyRequested(s, message)],
+    });
+  },
+  // The decision a release-possible task calls for, as the requested State's court or central authority took it.
+  DECIDE_ON_RELEASE: (s: S, c: Cmd<'DECIDE_ON_RELEASE'>, { at, emit }: A) => {
+    if (c.decision !== 'RELEASE' && c.decision !== 'MAINTAIN_CUSTODY') return invalidField('decision', 'isIn', 'decision must be RELEASE or MAINTAIN_CUSTODY');
+    if (!c.reasons?.trim()) return invalidField('reasons', 'required', 'a decision on release gives its reasons');
+    if (!s.tasks.some((t) => t.status === 'OPEN' && isReleaseDecision(t)))
+      return refusal(
+        'CONFLICT',
+        'NO_RELEASE_DECISION_DUE',
+        'no release-possible decision is open on this case: a soft custody or surrender limit has not passed',
+      );
+    if (c.decision === 'MAINTAIN_CUSTODY') {
+      const next = closeReleaseDecision(s, at, `custody maintained: ${c.reasons}`);
+      return emit(next, s.status, { comment: c.reasons, data: { decision: c.decision } });
+    }
+    const custodyDays = s.status === 'SURRENDER_SCHEDULED' ? s.custody.days : custodyDayCount(s.custody.arrestedAt, at, s.ctx.timeZones.requested, 'ENDS_AT');
+    let next = closeReleaseDecision(s, at, `released: ${c.reasons}`);
+    next = { ...released(next), custody: { ...next.custody, atLiberty: true, endedAt: at, days: custodyDays } };
+    if (s.status === 'SURRENDER_SCHEDULED') {
+      return emit(endAllClocks(next, at), 'RELEASED_NOT_TAKEN_OVER', {
+        comment: c.reasons,
+        data: { decision: c.decision, custodyDays },
+        notify: notifyRequesting(s, 'person released: not taken over'),
+      });
+    }
+    next = stopClocks(next, (k) => k.kind === 'CUSTODY' || k.kind === 'CUSTODY_REMINDER' || k.kind === 'CONSENT_NOTICE', at, 'OBSOLETE', 'CANCELLED');
+    return emit(next, 'RELEASED_PENDING_REQUEST', {
+      comment: c.reasons,
+      data: {
+        decision: c.decision,
+        custodyDays,
+        note: 'a formal request that arrives later reopens the case with the person at liberty; a re-arrest may then be requested',
+      },
+      notify: notifyRequesting(s, 'person released before the custody limit, pending the formal request'),
     });
   },
   RECORD_SURRENDER: (s: S, c: Cmd<'RECORD_SURRENDER'>, { at, emit }: A) =>
