@@ -177,4 +177,63 @@ describe('MLA rules through the API (time-skipping server)', () => {
     const requesting = (await sc.call('u-sn-prosecutor', 'GET', '/cases?limit=100')).items.map((c: { id: string }) => c.id);
     expect(requesting.filter((id: string) => mine.has(id))).toEqual([...sent].reverse());
   });
+
+  it('runs an execution clock per forwarded item, with a reminder to its executing authority, met or breached on its own; the requester deadline stays one', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-06-03', timeZone: 'Africa/Bamako' });
+    await sc.day(0);
+    const filing = request({
+      requestedState: 'ML',
+      assistanceTypes: ['BANK_RECORDS', 'TAKING_OF_STATEMENT'],
+      requestedByDate: sc.date('2024-09-30'),
+      deadlineReason: 'trial date',
+    });
+    const id = (await sc.call('u-sn-prosecutor', 'POST', '/cases', filing)).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-sn-prosecutor', 'POST', `${path}/submit`);
+    await sc.call('u-sn-ca', 'POST', `${path}/approve`);
+    await sc.call('u-sn-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'SN/ML/ITEMS' });
+    await sc.day(1, [id]);
+    await sc.call('u-ml-ca', 'POST', `${path}/acknowledge`);
+    await sc.day(2, [id]);
+    await sc.call('u-ml-ca', 'POST', `${path}/accept`, {
+      forward: [
+        { itemIds: ['item-1'], executingAuthorityId: 'ML-IJ-BAMAKO' },
+        { itemIds: ['item-2'], executingAuthorityId: 'ML-POL-BAMAKO' },
+      ],
+    });
+    type ClockView = { kind: string; itemId?: string; executingAuthorityId?: string; status: string; lastDay: string; legalRef: string; verified: boolean };
+    const itemClocks = async () => {
+      const t = await sc.call('u-ml-ca', 'GET', `${path}/timeline`);
+      const clocks: ClockView[] = t.clocks.filter((k: ClockView) => k.kind === 'ITEM_EXECUTION');
+      return { t, one: clocks.find((k) => k.itemId === 'item-1')!, two: clocks.find((k) => k.itemId === 'item-2')!, count: clocks.length };
+    };
+    let view = await itemClocks();
+    expect(view.count).toBe(2);
+    expect(view.one).toMatchObject({ executingAuthorityId: 'ML-IJ-BAMAKO', status: 'running', lastDay: sc.date('2024-08-04'), verified: false });
+    expect(view.two).toMatchObject({ executingAuthorityId: 'ML-POL-BAMAKO', status: 'running', lastDay: sc.date('2024-08-04') });
+
+    await sc.day(10, [id]);
+    expect((await sc.call('u-ml-executing', 'POST', `${path}/items/item-1/executed`, { note: 'statements obtained' })).state).toBe('PARTIALLY_EXECUTED');
+    view = await itemClocks();
+    expect(view.one.status).toBe('met');
+    expect(view.two.status).toBe('running');
+
+    // The reminder to item-2's authority, 7 days ahead (09:00 local on its day), about item-2 alone.
+    await sc.day(57, [id]);
+    view = await itemClocks();
+    const reminder = view.t.tasks.find((t: { kind: string; addressee: string }) => t.kind === 'REMINDER' && t.addressee === 'EXECUTING_AUTHORITY');
+    expect(reminder).toMatchObject({ status: 'OPEN', addresseeStates: ['ML'], reason: expect.stringContaining('item-2') });
+    expect(reminder.reason).toContain('ML-POL-BAMAKO');
+
+    await sc.day(64, [id]);
+    view = await itemClocks();
+    expect(view.one.status).toBe('met');
+    expect(view.two.status).toBe('breached');
+    const history = (await sc.call('u-ml-ca', 'GET', path)).history;
+    const breaches = history.filter((e: { event: string }) => e.event === 'ITEM_EXECUTION_BREACHED');
+    expect(breaches).toEqual([expect.objectContaining({ data: expect.objectContaining({ itemId: 'item-2', executingAuthorityId: 'ML-POL-BAMAKO' }) })]);
+    // The requester's deadline is still one clock for the case, and still running.
+    const deadlines = view.t.clocks.filter((k: ClockView) => k.kind === 'REQUESTER_DEADLINE');
+    expect(deadlines).toEqual([expect.objectContaining({ status: 'running', lastDay: sc.date('2024-09-30') })]);
+  });
 });

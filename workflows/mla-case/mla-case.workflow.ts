@@ -31,11 +31,20 @@ export const mlaRecord: RecordShape<MlaCaseState, MlaCaseWorkflowInput> = {
 };
 
 export const PRECHECK_ON_DRAFT_PATCH = 'mla-precheck-on-draft';
+export const ITEM_CLOCKS_PATCH = 'mla-item-execution-clocks';
 
 const mlaMachine: CaseMachine<MlaCaseState, CommandEnvelope, MlaCaseWorkflowInput> = {
   // Cases filed before the liaison magistrate's pre-check moved to the draft replay with it on submission.
   file: (input, at) =>
-    fileCase({ ctx: input.ctx, content: input.content, basis: input.basis, filedBy: input.filedBy, at, precheckOnDraft: patched(PRECHECK_ON_DRAFT_PATCH) }),
+    fileCase({
+      ctx: input.ctx,
+      content: input.content,
+      basis: input.basis,
+      filedBy: input.filedBy,
+      at,
+      precheckOnDraft: patched(PRECHECK_ON_DRAFT_PATCH),
+      itemClocks: patched(ITEM_CLOCKS_PATCH),
+    }),
   handle: handleCommand,
   advance: advanceTime,
   terminal: (s) => isTerminal(s.status),

@@ -102,6 +102,7 @@ export function presentTimeline(row: CaseRow, history: CaseEventRow[], tasks: Ca
       ruleId: k.ruleId,
       kind: k.kind,
       side: k.side,
+      ...(k.itemId ? { itemId: k.itemId, executingAuthorityId: k.authorityId } : {}),
       status: String(k.status).toLowerCase(),
       startedAt: iso(k.startedAt),
       lastDay: k.lastDay ?? null,

@@ -17,12 +17,25 @@ export type Flag =
   | 'CONSENT_NOTICE_DUE';
 export type ClockStatus = 'RUNNING' | 'PAUSED' | 'MET' | 'BREACHED' | 'CANCELLED';
 export type ClockKind =
-  'SLA' | 'REQUESTER_DEADLINE' | 'STALL' | 'REVIEW_DATE' | 'ORAL_CONFIRMATION' | 'CUSTODY' | 'CUSTODY_REMINDER' | 'CONSENT_NOTICE' | 'SURRENDER' | 'TIME_LIMIT';
+  | 'SLA'
+  | 'REQUESTER_DEADLINE'
+  | 'STALL'
+  | 'REVIEW_DATE'
+  | 'ORAL_CONFIRMATION'
+  | 'CUSTODY'
+  | 'CUSTODY_REMINDER'
+  | 'CONSENT_NOTICE'
+  | 'SURRENDER'
+  | 'TIME_LIMIT'
+  | 'ITEM_EXECUTION';
 
 export interface Clock {
   id: string;
   ruleId: string;
   kind: ClockKind;
+  /** The forwarded item an ITEM_EXECUTION clock times, and the executing authority it was forwarded to. */
+  itemId?: string;
+  authorityId?: string;
   side: Side;
   legalRef: string;
   verified: boolean;

@@ -203,7 +203,11 @@ function fireAt(s: MlaCaseState, at: number): { state: MlaCaseState; events: Cas
   let next = s;
   // Warnings before breaches at the same instant.
   for (const k of next.clocks) {
-    if (k.status === 'RUNNING' && k.warnAt === at && !k.warned) {
+    if (k.status === 'RUNNING' && k.warnAt === at && !k.warned && k.kind === 'ITEM_EXECUTION') {
+      const r = remindItem(next, k, at, 'ITEM_EXECUTION_REMINDER', `execution of ${k.itemId} due by ${k.lastDay}`);
+      next = { ...r.state, clocks: r.state.clocks.map((c) => (c.id === k.id ? { ...c, warned: true } : c)) };
+      events.push(...r.events);
+    } else if (k.status === 'RUNNING' && k.warnAt === at && !k.warned) {
       next = { ...next, flags: withFlag(next.flags, 'DEADLINE_AT_RISK'), clocks: next.clocks.map((c) => (c.id === k.id ? { ...c, warned: true } : c)) };
       const e = systemEvent(next, 'DEADLINE_AT_RISK', at, { legalRef: k.legalRef, data: { clockId: k.id, requestedByDate: k.lastDay } });
       next = e.state;
@@ -217,6 +221,19 @@ function fireAt(s: MlaCaseState, at: number): { state: MlaCaseState; events: Cas
     events.push(...r.events);
   }
   return { state: next, events };
+}
+
+/** A reminder to the executing authority an item was forwarded to, about that item alone. */
+function remindItem(s: MlaCaseState, k: Clock, at: number, type: string, reason: string): { state: MlaCaseState; events: CaseEvent[] } {
+  const action = { kind: 'REMINDER' as const, level: 0, addressee: 'EXECUTING_AUTHORITY' as const, reason: `${reason} (${k.authorityId})` };
+  const opened = openTask(s, action, at, undefined, k.id);
+  const task = opened.tasks[opened.tasks.length - 1];
+  const e = systemEvent(opened, type, at, {
+    legalRef: k.legalRef,
+    data: { clockId: k.id, ruleId: k.ruleId, itemId: k.itemId, executingAuthorityId: k.authorityId, lastDay: k.lastDay, taskId: task.id },
+    notify: [{ stateCode: s.ctx.requestedState, addressee: 'EXECUTING_AUTHORITY', message: action.reason }],
+  });
+  return { state: e.state, events: [e.event] };
 }
 
 function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; events: CaseEvent[] } {
@@ -234,6 +251,10 @@ function breach(s: MlaCaseState, k: Clock, at: number): { state: MlaCaseState; e
   switch (k.kind) {
     case 'STALL':
       return fireStall(next, k, at);
+    case 'ITEM_EXECUTION': {
+      setClock({ status: 'BREACHED', stoppedAt: at });
+      return remindItem(next, k, at, 'ITEM_EXECUTION_BREACHED', `execution of ${k.itemId} overdue since ${k.lastDay}`);
+    }
     case 'REQUESTER_DEADLINE': {
       setClock({ status: 'BREACHED', stoppedAt: at });
       next = { ...next, flags: withFlag(without(next.flags, 'DEADLINE_AT_RISK'), 'DEADLINE_BREACHED') };

@@ -1,6 +1,19 @@
 // Handlers of the MLA commands once the request is in the requested State's hands: acknowledgment,
 // additional information, consultation, refusal and postponement, execution item by item, results.
-import { addClock, invalidField, openTask, refusal, reminderDueOn, resolveOpenTasks, type Act, type Notification, type Refused } from '../case/clockwork';
+import {
+  addClock,
+  invalidField,
+  openTask,
+  refusal,
+  reminderDueOn,
+  resolveOpenTasks,
+  startClock,
+  stopClocks,
+  type Act,
+  type Notification,
+  type Refused,
+} from '../case/clockwork';
+import { clockRule } from '../rule-pack';
 import { addDays, civilDate, endOfDate } from '../time/calendar';
 import { transition } from './clocks';
 import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
@@ -49,7 +62,25 @@ function forward(s: MlaCaseState, forwarding: ItemForwarding[], at: number, dire
       items = items.map((i) => (i.id === id ? { ...i, status: 'FORWARDED' as const, executingAuthorityId: f.executingAuthorityId, forwardedAt: at } : i));
     }
   }
-  return { ok: true, state: { ...s, items } };
+  let next: MlaCaseState = { ...s, items };
+  if (s.itemClocks) for (const f of forwarding) for (const id of f.itemIds) next = startItemClock(next, id, f.executingAuthorityId, at);
+  return { ok: true, state: next };
+}
+
+/**
+ * Each forwarded item's own execution clock (cases filed since domain brief §10 said so), from the
+ * pinned pack's ITEM_EXECUTION rule: met when the item is executed, breached on its own, with a reminder
+ * to its executing authority ITEM_EXECUTION_REMINDER_BEFORE days ahead. Forwarded again, it starts over.
+ */
+function startItemClock(s: MlaCaseState, itemId: string, authorityId: string, at: number): MlaCaseState {
+  const next = stopClocks(s, (k) => k.kind === 'ITEM_EXECUTION' && k.itemId === itemId, at, 'OBSOLETE', 'CANCELLED');
+  const started = startClock(next, 'ITEM_EXECUTION', 'ITEM_EXECUTION', 'REQUESTED', at);
+  if (started === next) return next;
+  const clock = started.clocks[started.clocks.length - 1];
+  const before = clockRule(s.basis.rulePack, 'ITEM_EXECUTION_REMINDER_BEFORE');
+  const warnAt = before && clock.lastDay ? reminderDueOn(started, addDays(clock.lastDay, -(before.amount - 1)), s.ctx.timeZones.requested) : undefined;
+  const patch = { itemId, authorityId, ...(warnAt !== undefined && warnAt > at ? { warnAt } : {}) };
+  return { ...started, clocks: started.clocks.map((k) => (k.id === clock.id ? { ...k, ...patch } : k)) };
 }
 
 function derivedExecutionState(items: MlaItem[]): MlaState {
@@ -198,8 +229,10 @@ export const executionHandlers = {
       return refusal('CONFLICT', 'NOT_YOUR_ITEM', `item ${c.itemId} was forwarded to ${item.executingAuthorityId}, not to your authority`);
     }
     const items = s.items.map((i) => (i.id === c.itemId ? { ...i, status: 'EXECUTED' as const, executedAt: at, note: c.note } : i));
+    // The item's own execution clock is met (and a reminder it raised is settled).
+    const met = stopClocks({ ...s, items }, (k) => k.kind === 'ITEM_EXECUTION' && k.itemId === c.itemId, at, 'RESOLVED');
     const to = derivedExecutionState(items);
-    return emit(transition({ ...s, items }, to, at), to, { comment: c.note, data: { itemId: c.itemId } });
+    return emit(transition(met, to, at), to, { comment: c.note, data: { itemId: c.itemId } });
   },
   TRANSMIT_RESULTS: (s: MlaCaseState, c: Cmd<'TRANSMIT_RESULTS'>, { at, emit }: A) => {
     if (!c.reference?.trim()) return invalidField('reference', 'required', 'the transmission of results needs a reference');

@@ -40,6 +40,8 @@ export interface FilingInput {
   at: number;
   /** The liaison magistrate of the pair pre-checks the draft from its filing (false replays cases filed before). */
   precheckOnDraft?: boolean;
+  /** Each forwarded item runs its own execution clock (false replays cases filed before). */
+  itemClocks?: boolean;
 }
 
 const PRECHECK = { kind: 'PRECHECK' as const, level: 2, addressee: 'LIAISON_MAGISTRATE' as const, reason: 'pre-check of the draft (comments only)' };
@@ -66,6 +68,7 @@ export function fileCase(input: FilingInput): { state: MlaCaseState; events: Cas
   };
   state = refreshBasisFlag(state);
   state = syncRequesterDeadline(state, at);
+  if (input.itemClocks) state = { ...state, itemClocks: true };
   if (input.precheckOnDraft) {
     state = { ...state, precheckOnDraft: true };
     // Where the pair has a liaison magistrate, the draft goes to them for comments (no approval power).

@@ -95,4 +95,6 @@ export interface MlaCaseState {
   nextId: number;
   /** Set at filing on cases whose liaison magistrate pre-checks the draft (domain brief §10); earlier cases open it on submission. */
   precheckOnDraft?: boolean;
+  /** Set at filing on cases whose forwarded items each run their own execution clock (domain brief §10); earlier cases keep one. */
+  itemClocks?: boolean;
 }
