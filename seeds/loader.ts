@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../libs/config/src/project-root';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -60,14 +60,21 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
     'liaison-postings.json',
   );
   const instruments = read<InstrumentFile>(dir, 'instruments.json');
+  // Working calendars (weekends, public holidays); a State without one rests Saturday and Sunday.
+  const calendars = new Map(
+    (existsSync(join(dir, 'calendars.json'))
+      ? read<{ stateCode: string; weekend: number[]; holidays: string[]; verified: boolean }>(dir, 'calendars.json')
+      : []
+    ).map(({ stateCode, weekend, holidays, verified }) => [stateCode, { weekend, holidays, verified }]),
+  );
 
   return [
     {
       name: 'states',
       key: ['code'],
-      columns: ['code', 'name', 'time_zone', 'languages', 'groups'],
-      casts: { languages: 'text[]', groups: 'text[]' },
-      rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? []]),
+      columns: ['code', 'name', 'time_zone', 'languages', 'groups', 'calendar'],
+      casts: { languages: 'text[]', groups: 'text[]', calendar: 'jsonb' },
+      rows: states.map((s) => [s.code, s.name, s.timeZone, s.languages, s.groups ?? [], calendars.has(s.code) ? JSON.stringify(calendars.get(s.code)) : null]),
     },
     {
       name: 'authorities',

@@ -186,4 +186,27 @@ describe('Clocks and time through the API (time-skipping server)', () => {
         ]);
     }
   });
+
+  it("counts working days in the responsible State's own calendar: its weekend and public holidays from the reference data", async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Ouagadougou' });
+    const [{ calendar }] = await engine.db.query(`SELECT calendar FROM states WHERE code = 'BF'`);
+    try {
+      // A Friday–Saturday weekend and a public holiday on Sunday 10 March.
+      await engine.db.query(`UPDATE states SET calendar = $1::jsonb WHERE code = 'BF'`, [
+        JSON.stringify({ weekend: [5, 6], holidays: [sc.date('2024-03-10')], verified: false }),
+      ]);
+      await sc.day(0);
+      const id = (await sc.call('u-bf-prosecutor', 'POST', '/cases', request({ requestedState: 'TG' }))).id;
+      await sc.call('u-bf-prosecutor', 'POST', `/cases/${id}/submit`);
+      await sc.day(0, [id], '11:00');
+      const { clocks } = await sc.call('u-bf-ca', 'GET', `/cases/${id}/timeline`);
+      // Five working days from Monday 4 March: 5, 6, 7 (Friday 8 and Saturday 9 rest, Sunday 10 is a holiday), 11 and 12.
+      expect(clocks.find((k: { ruleId: string }) => k.ruleId === 'CA_REVIEW')).toMatchObject({
+        lastDay: sc.date('2024-03-12'),
+        dueAt: sc.iso(sc.instant('2024-03-13')),
+      });
+    } finally {
+      await engine.db.query(`UPDATE states SET calendar = $1::jsonb WHERE code = 'BF'`, [calendar === null ? null : JSON.stringify(calendar)]);
+    }
+  });
 });

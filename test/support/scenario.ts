@@ -25,6 +25,8 @@ export class Scenario {
     while (weekday(date) !== weekday(story.d0)) date = addDays(date, 1);
     const shiftDays = Math.round((Date.parse(date) - Date.parse(story.d0)) / DAY_MS);
     await shiftTreatyParties(engine, shiftDays);
+    // Stories move by whole weeks, public holidays of the real calendar do not: the stories assume none.
+    await engine.db.query(`UPDATE states SET calendar = jsonb_set(calendar, '{holidays}', '[]'::jsonb) WHERE calendar IS NOT NULL`);
     return new Scenario(engine, shiftDays, date, story.timeZone);
   }
 

@@ -11,6 +11,7 @@ import { UserDisabling1765050000000 } from './migrations/1765050000000-UserDisab
 import { AuditTrust1765100000000 } from './migrations/1765100000000-AuditTrust';
 import { AccessLog1765200000000 } from './migrations/1765200000000-AccessLog';
 import { NetworkContacts1765300000000 } from './migrations/1765300000000-NetworkContacts';
+import { StateCalendars1765400000000 } from './migrations/1765400000000-StateCalendars';
 import { DirectoryAdministration1765260000000 } from './migrations/1765260000000-DirectoryAdministration';
 
 export const MIGRATIONS = [
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   AuditTrust1765100000000,
   AccessLog1765200000000,
   NetworkContacts1765300000000,
+  StateCalendars1765400000000,
   DirectoryAdministration1765260000000,
 ];
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { CaseContext, CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot } from '../../domain/src';
+import type { CaseContext, CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot, WorkCalendar } from '../../domain/src';
 
 export interface InstrumentRef {
   id: string;
@@ -37,8 +37,8 @@ export class ReferenceQueries {
     return new Map(rows.map((r) => [r.id, { stateCode: r.stateCode, kind: r.kind }]));
   }
 
-  async stateInfo(code: string): Promise<{ code: string; timeZone: string; languages: string[]; groups: string[] } | null> {
-    const rows = await this.db.query(`SELECT code, time_zone AS "timeZone", languages, groups FROM states WHERE code = $1`, [code]);
+  async stateInfo(code: string): Promise<{ code: string; timeZone: string; languages: string[]; groups: string[]; calendar: WorkCalendar | null } | null> {
+    const rows = await this.db.query(`SELECT code, time_zone AS "timeZone", languages, groups, calendar FROM states WHERE code = $1`, [code]);
     return rows[0] ?? null;
   }
 

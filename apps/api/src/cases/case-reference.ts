@@ -7,8 +7,12 @@ import {
   type CaseContext,
   type FieldProblem,
   type LegalBasisSnapshot,
+  type WorkCalendar,
 } from '../../../../libs/domain/src';
 import { ReferenceQueries } from '../../../../libs/persistence/src';
+
+/** The calendar of a State the reference data has none for: Saturday and Sunday, no holidays known. */
+const SATURDAY_SUNDAY: WorkCalendar = { weekend: [0, 6], holidays: [], verified: false };
 
 /**
  * What a new case pins from the directory: the two States' time zones and languages, the pair's
@@ -53,6 +57,8 @@ export class CaseReference {
       eioArt12: true,
       // New cases follow domain brief §10's time conventions; cases filed before keep theirs.
       clockConventions: CLOCK_CONVENTIONS,
+      // Working days as each State keeps them (weekends, public holidays), pinned with the case.
+      calendars: { requesting: from.calendar ?? SATURDAY_SUNDAY, requested: to.calendar ?? SATURDAY_SUNDAY },
     };
   }
 

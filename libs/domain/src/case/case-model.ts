@@ -1,6 +1,7 @@
 // The case as every kind shares it: what it carries, what it records, and the flags it shows.
 import type { ActorRef } from '../roles';
 import type { LegalBasisSnapshot } from '../rule-pack';
+import type { WorkCalendar } from '../time/calendar';
 
 export type Side = 'REQUESTING' | 'REQUESTED';
 export type Flag =
@@ -103,6 +104,8 @@ export interface CaseContext {
    * pauses move deadlines by whole days of the rule's kind. Absent on cases filed before, which keep theirs.
    */
   clockConventions?: number;
+  /** The two States' working calendars from the reference data (weekends, public holidays); absent on cases filed before. */
+  calendars?: { requesting: WorkCalendar; requested: WorkCalendar };
   /** Instruments of the case's kind in force for both States on the filing date (absent on cases filed before it was pinned). */
   basesInForce?: string[];
   /**
@@ -172,6 +175,11 @@ export interface CaseCore {
 
 export function tzOf<S extends CaseCore>(s: S, side: Side): string {
   return side === 'REQUESTING' ? s.ctx.timeZones.requesting : s.ctx.timeZones.requested;
+}
+
+/** The working calendar of the side's State (weekends, public holidays); Saturday and Sunday on cases filed before. */
+export function calendarOf<S extends CaseCore>(s: S, side: Side): WorkCalendar | undefined {
+  return side === 'REQUESTING' ? s.ctx.calendars?.requesting : s.ctx.calendars?.requested;
 }
 
 export function systemEvent<S extends CaseCore>(s: S, type: string, at: number, extra: Partial<CaseEvent>): { state: S; event: CaseEvent } {

@@ -1,7 +1,7 @@
 // Clocks of a case: started from the pinned rule pack, stopped, paused, fired in the order they fell due.
 import { clockRule, type ClockRule } from '../rule-pack';
 import { civilDate, deadlineFrom, endOfDate, lastDayAfterPauses, reminderInstant, zonedInstant, type Deadline } from '../time/calendar';
-import { systemEvent, tzOf, withFlag, without, type CaseCore, type CaseEvent, type Clock, type ClockKind, type Side } from './case-model';
+import { calendarOf, systemEvent, tzOf, withFlag, without, type CaseCore, type CaseEvent, type Clock, type ClockKind, type Side } from './case-model';
 import { refreshEscalatedFlag, resolveOpenTasks } from './tasks';
 import { describeClockEvent } from './clock-events';
 
@@ -23,14 +23,14 @@ export function reminderDueOn<S extends CaseCore>(s: S, date: string, timeZone: 
 
 export function ruleDue<S extends CaseCore>(s: S, ruleId: string, at: number, side: Side): number | undefined {
   const rule = clockRule(s.basis.rulePack, ruleId);
-  return rule ? deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side)).breachAt : undefined;
+  return rule ? deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side), calendarOf(s, side)).breachAt : undefined;
 }
 
 /** Starts a clock from the pinned rule pack; a rule the pack lacks starts no clock. */
 export function startClock<S extends CaseCore>(s: S, ruleId: string, kind: ClockKind, side: Side, at: number): S {
   const rule = clockRule(s.basis.rulePack, ruleId);
   if (!rule) return s;
-  const d = deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side));
+  const d = deadlineFrom(at, rule.amount, rule.unit, tzOf(s, side), calendarOf(s, side));
   return addClock(s, { ruleId, kind, side, legalRef: rule.legalRef, verified: rule.verified, startedAt: at, breachAt: d.breachAt, lastDay: d.lastDay });
 }
 
@@ -99,7 +99,7 @@ export function restartStallClock<S extends CaseCore>(s: S, at: number, stallabl
   if (!stallable) return s;
   const rule = clockRule(s.basis.rulePack, 'STALLED_AFTER');
   if (!rule) return s;
-  const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requesting);
+  const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requesting, calendarOf(s, 'REQUESTING'));
   const existing = s.clocks.find((k) => k.kind === 'STALL');
   if (!existing)
     return addClock(s, {
@@ -146,9 +146,9 @@ export function fireStall<S extends CaseCore>(s: S, k: Clock, at: number): { sta
  */
 export function deadlineWithPauses<S extends CaseCore>(s: S, k: Clock, rule: ClockRule): Deadline {
   const tz = tzOf(s, k.side);
-  const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tz);
+  const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tz, calendarOf(s, k.side));
   if (!localTimeConventions(s) || !d.lastDay || rule.unit === 'HOURS') return { ...d, breachAt: d.breachAt + k.pausedMs };
-  const lastDay = lastDayAfterPauses(d.lastDay, rule.unit, k.pauses ?? []);
+  const lastDay = lastDayAfterPauses(d.lastDay, rule.unit, k.pauses ?? [], calendarOf(s, k.side));
   return { lastDay, breachAt: endOfDate(lastDay, tz) };
 }
 
@@ -168,7 +168,7 @@ export function resumeClocks<S extends CaseCore>(s: S, at: number): S {
       if (!localTimeConventions(s) || !k.lastDay || !unit || unit === 'HOURS') return { ...resumed, breachAt: k.breachAt + (at - pausedAt) };
       const tz = tzOf(s, k.side);
       const pause = { from: civilDate(pausedAt, tz), to: civilDate(at, tz) };
-      const lastDay = lastDayAfterPauses(k.lastDay, unit, [pause]);
+      const lastDay = lastDayAfterPauses(k.lastDay, unit, [pause], calendarOf(s, k.side));
       return { ...resumed, lastDay, breachAt: Math.max(at, endOfDate(lastDay, tz)), pauses: [...(k.pauses ?? []), pause] };
     }),
   };

@@ -1,7 +1,7 @@
 // Service-level clocks: which run in which phase, and what their breach opens (reminder, escalation …).
 import { clockRule } from '../rule-pack';
 import { deadlineFrom } from '../time/calendar';
-import { systemEvent, tzOf, type BreachAction, type CaseCore, type CaseEvent, type Clock, type Side } from './case-model';
+import { calendarOf, systemEvent, tzOf, type BreachAction, type CaseCore, type CaseEvent, type Clock, type Side } from './case-model';
 import { startClock, stopClocks } from './clocks';
 import { openTask } from './tasks';
 
@@ -16,7 +16,7 @@ export function fireSla<S extends CaseCore>(s: S, k: Clock, at: number, action: 
   };
   if (repeat && action) {
     const rule = clockRule(next.basis.rulePack, k.ruleId)!;
-    const d = deadlineFrom(at - 1, rule.amount, rule.unit, tzOf(next, k.side));
+    const d = deadlineFrom(at - 1, rule.amount, rule.unit, tzOf(next, k.side), calendarOf(next, k.side));
     setClock({ firings: k.firings + 1, breachAt: d.breachAt, lastDay: d.lastDay });
   } else {
     setClock({ status: 'BREACHED', stoppedAt: at, firings: k.firings + 1 });

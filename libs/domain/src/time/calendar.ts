@@ -81,9 +81,30 @@ export function weekday(date: CivilDate): number {
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
 
-export function isWorkingDay(date: CivilDate, holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS): boolean {
+/**
+ * A State's working calendar (domain brief §6): its weekly rest days (0 = Sunday … 6 = Saturday) and its
+ * public holidays, each a date (`YYYY-MM-DD`) or a date recurring every year (`MM-DD`).
+ */
+export interface WorkCalendar {
+  weekend: readonly number[];
+  holidays: readonly string[];
+  /** False where the reference data's calendar has not been checked against an official source. */
+  verified?: boolean;
+}
+
+/** Public holidays as a set of dates, or a State's working calendar; Saturday and Sunday rest by default. */
+export type Holidays = ReadonlySet<CivilDate> | WorkCalendar;
+
+const SATURDAY_SUNDAY: readonly number[] = [0, 6];
+
+export function isWorkingDay(date: CivilDate, holidays: Holidays = NO_HOLIDAYS): boolean {
   const wd = weekday(date);
-  return wd !== 0 && wd !== 6 && !holidays.has(date);
+  if (isCalendar(holidays)) return !holidays.weekend.includes(wd) && !holidays.holidays.includes(date) && !holidays.holidays.includes(date.slice(5));
+  return !SATURDAY_SUNDAY.includes(wd) && !holidays.has(date);
+}
+
+function isCalendar(h: Holidays): h is WorkCalendar {
+  return !(h instanceof Set) && Array.isArray((h as WorkCalendar).weekend);
 }
 
 const NO_HOLIDAYS: ReadonlySet<CivilDate> = new Set();
@@ -100,7 +121,7 @@ export interface Deadline {
  * Day rules end at the end of day N in that zone and are breached at 00:00 of day N+1; working-day
  * rules count only Monday to Friday (and skip the given public holidays); hour rules end at the instant.
  */
-export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, timeZone: string, holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS): Deadline {
+export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, timeZone: string, holidays: Holidays = NO_HOLIDAYS): Deadline {
   if (unit === 'HOURS') return { breachAt: startMs + amount * HOUR_MS };
   const day0 = civilDate(startMs, timeZone);
   let lastDay: CivilDate;
@@ -113,7 +134,7 @@ export function deadlineFrom(startMs: number, amount: number, unit: ClockUnit, t
 }
 
 /** The `n`th working day after `date`. */
-export function addWorkingDays(date: CivilDate, n: number, holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS): CivilDate {
+export function addWorkingDays(date: CivilDate, n: number, holidays: Holidays = NO_HOLIDAYS): CivilDate {
   let day = date;
   for (let counted = 0; counted < n;) {
     day = addDays(day, 1);
@@ -123,12 +144,7 @@ export function addWorkingDays(date: CivilDate, n: number, holidays: ReadonlySet
 }
 
 /** Days of `unit` after `from` up to and including `to` (calendar dates): what a pause from `from` to `to` lasts. */
-export function daysBetweenDates(
-  from: CivilDate,
-  to: CivilDate,
-  unit: 'CALENDAR_DAYS' | 'WORKING_DAYS',
-  holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS,
-): number {
+export function daysBetweenDates(from: CivilDate, to: CivilDate, unit: 'CALENDAR_DAYS' | 'WORKING_DAYS', holidays: Holidays = NO_HOLIDAYS): number {
   let count = 0;
   for (let day = from; day < to;) {
     day = addDays(day, 1);
@@ -145,7 +161,7 @@ export function lastDayAfterPauses(
   lastDay: CivilDate,
   unit: 'CALENDAR_DAYS' | 'WORKING_DAYS',
   pauses: ReadonlyArray<{ from: CivilDate; to: CivilDate }>,
-  holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS,
+  holidays: Holidays = NO_HOLIDAYS,
 ): CivilDate {
   let day = lastDay;
   for (const p of pauses) {
@@ -179,7 +195,7 @@ export function calendarDaysBetween(fromMs: number, toMs: number, timeZone: stri
 }
 
 /** Working days after the local date of `fromMs`, up to and including that of `toMs`. */
-export function workingDaysBetween(fromMs: number, toMs: number, timeZone: string, holidays: ReadonlySet<CivilDate> = NO_HOLIDAYS): number {
+export function workingDaysBetween(fromMs: number, toMs: number, timeZone: string, holidays: Holidays = NO_HOLIDAYS): number {
   const end = civilDate(toMs, timeZone);
   let day = civilDate(fromMs, timeZone);
   let count = 0;
