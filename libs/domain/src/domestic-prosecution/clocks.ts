@@ -1,13 +1,13 @@
 // The one clock of a domestic prosecution: a progress report falls due every period of the pinned pack.
 import { clockRule } from '../rule-pack';
 import { deadlineFrom } from '../time/calendar';
-import { addClock, advanceClocks, fireSla, type CaseEvent, type Clock } from '../case/clockwork';
+import { addClock, advanceClocks, calendarOf, fireSla, type CaseEvent, type Clock } from '../case/clockwork';
 import { isDomesticTerminal, type DomesticProsecutionState } from './states';
 
 export function startReportClock(s: DomesticProsecutionState, at: number): DomesticProsecutionState {
   const rule = clockRule(s.basis.rulePack, 'DOMESTIC_PROSECUTION_REPORT');
   if (!rule) return s;
-  const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requested);
+  const d = deadlineFrom(at, rule.amount, rule.unit, s.ctx.timeZones.requested, calendarOf(s, 'REQUESTED'));
   return addClock(s, {
     ruleId: 'DOMESTIC_PROSECUTION_REPORT',
     kind: 'SLA',

@@ -6,6 +6,7 @@ import {
   SYSTEM_ACTOR,
   addClock,
   advanceClocks,
+  calendarOf,
   endAllClocks,
   fireSla,
   fireStall,
@@ -95,7 +96,7 @@ export function startCustodyClocks(s: ExtraditionCaseState, at: number): Extradi
   for (const ruleId of ['PA_SOFT', 'PA_HARD', 'CONSENT_NOTICE'] as const) {
     const rule = clockRule(s.basis.rulePack, ruleId);
     if (!rule) continue;
-    const d = deadlineFrom(at, rule.amount, rule.unit, tz);
+    const d = deadlineFrom(at, rule.amount, rule.unit, tz, calendarOf(s, 'REQUESTED'));
     next = addClock(next, {
       ruleId,
       kind: ruleId === 'CONSENT_NOTICE' ? 'CONSENT_NOTICE' : 'CUSTODY',
@@ -137,7 +138,7 @@ export function startSurrenderClocks(s: ExtraditionCaseState, agreedDate: string
   for (const ruleId of ['SURRENDER_SOFT', 'SURRENDER_HARD'] as const) {
     const rule = clockRule(s.basis.rulePack, ruleId);
     if (!rule) continue;
-    const d = deadlineFrom(day0, rule.amount, rule.unit, tz);
+    const d = deadlineFrom(day0, rule.amount, rule.unit, tz, calendarOf(s, 'REQUESTED'));
     // A limit already run out when the date is recorded falls due then, not before the act that set it.
     next = addClock(next, {
       ruleId,
