@@ -133,6 +133,20 @@ describe('MLA rules through the API (time-skipping server)', () => {
     expect(timeline.tasks).toEqual([
       expect.objectContaining({ kind: 'PRECHECK', status: 'OBSOLETE', reason: expect.stringContaining('overtaken by the approval') }),
     ]);
+
+    // Their interventions are counted in the statistics of the pair, live and from the monthly pre-aggregates alike.
+    const pair = 'requesting=NG&requested=IT';
+    const live = await sc.call('u-ng-manager', 'GET', `/monitoring/statistics?from=${sc.date('2024-04-01')}&to=${sc.date('2024-04-08')}&${pair}`);
+    expect(live.source).toBe('live');
+    expect(live.pairs).toEqual([expect.objectContaining({ requestingState: 'NG', requestedState: 'IT', liaisonInterventions: 1 })]);
+    expect(live.definitions.liaisonInterventions).toBeDefined();
+    await sc.call('u-admin', 'POST', '/monitoring/statistics/refresh', {});
+    const month = sc.date('2024-04-01').slice(0, 7);
+    const next = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)).toISOString().slice(0, 10);
+    const monthly = await sc.call('u-ng-manager', 'GET', `/monitoring/statistics?from=${month}-01&to=${next}&${pair}`);
+    expect(monthly.source).toBe('pre-aggregated');
+    expect(monthly.pairs).toEqual([expect.objectContaining({ liaisonInterventions: 1 })]);
+    expect(monthly.network).toMatchObject({ liaisonInterventions: 1 });
   });
 
   it("puts the requested side's work queue first in a central authority's /cases: urgent, then breached, then at risk, then by age, across pages", async () => {

@@ -311,6 +311,9 @@ export class PairStatisticsDto {
 
   @ApiProperty({ type: CustodyFiguresDto })
   custody!: CustodyFiguresDto;
+
+  @ApiProperty({ description: "acts recorded by the pair's liaison magistrates on the cases (pre-check comments, notes, follow-ups)" })
+  liaisonInterventions!: number;
 }
 
 class PeriodDto {

@@ -61,13 +61,18 @@ export async function liveStatistics(
        SELECT ${g.pair}, json_object_agg(refusal_ground, n) AS by_ground
        FROM (SELECT ${g.pair}, refusal_ground, count(*) AS n FROM scoped WHERE refusal_ground IS NOT NULL GROUP BY 1, 2, 3) r
        ${g.groupBy}
+     ),
+     liaison AS (
+       SELECT ${g.pair}, count(*) AS liaison_interventions
+       FROM scoped s JOIN case_events e ON e.case_id = s.id WHERE e.actor_role = 'LIAISON_MAGISTRATE' ${g.groupBy}
      )
-     SELECT b.*, c.deadlines, e.raised, v.resolved, v.resolution_median, r.by_ground
+     SELECT b.*, c.deadlines, e.raised, v.resolved, v.resolution_median, r.by_ground, l.liaison_interventions
      FROM base b
      LEFT JOIN clocks c USING (requesting_state, requested_state)
      LEFT JOIN escalations e USING (requesting_state, requested_state)
      LEFT JOIN resolutions v USING (requesting_state, requested_state)
      LEFT JOIN refusals r USING (requesting_state, requested_state)
+     LEFT JOIN liaison l USING (requesting_state, requested_state)
      ORDER BY b.requesting_state, b.requested_state`,
     params,
   );

@@ -28,10 +28,14 @@ export async function preAggregatedStatistics(
   const g = statisticsGrouping(network);
   if (!period.from.endsWith('-01') || !period.to.endsWith('-01')) return null;
   const params: Params = [];
-  const conditions = [`month >= ${param(params, period.from)}::date`, `month < ${param(params, period.to)}::date`];
+  const [from, to] = [param(params, period.from), param(params, period.to)];
+  const conditions = [`month >= ${from}::date`, `month < ${to}::date`];
   const scope = caseScopeOver(PRE_AGGREGATE_CASE_COLUMNS, actor, params);
   if (scope === null) return null;
-  const where = [...conditions, scope, ...filterConditions(f, params)].join(' AND ');
+  const filters = filterConditions(f, params);
+  const where = [...conditions, scope, ...filters].join(' AND ');
+  // Liaison magistrates' interventions are counted from the case events of the same cases (filed in the period, in scope).
+  const filed = [`filed_at >= ${from}::date`, `filed_at < ${to}::date`, scope, ...filters].join(' AND ');
   const rows: Array<Record<string, any>> = await db.query(
     `WITH m AS (SELECT * FROM stats_monthly WHERE ${where}),
      base AS (
@@ -64,15 +68,20 @@ export async function preAggregatedStatistics(
        SELECT ${g.pair}, json_object_agg(refusal_ground, n) AS by_ground
        FROM (SELECT ${g.pair}, refusal_ground, sum(n) AS n FROM stats_monthly_refusals WHERE ${where} GROUP BY 1, 2, 3) r
        ${g.groupBy}
+     ),
+     liaison AS (
+       SELECT ${g.pair}, count(*) AS liaison_interventions
+       FROM cases JOIN case_events ev ON ev.case_id = cases.id WHERE ev.actor_role = 'LIAISON_MAGISTRATE' AND ${filed} ${g.groupBy}
      )
      SELECT b.*, a.ack_median, a.ack_p90, coalesce(a.ack_n, 0) AS ack_n, e.exec_median, e.exec_p90, coalesce(e.exec_n, 0) AS exec_n,
-            c.deadlines, v.resolved, v.resolution_median, r.by_ground
+            c.deadlines, v.resolved, v.resolution_median, r.by_ground, l.liaison_interventions
      FROM base b
      LEFT JOIN ack a USING (requesting_state, requested_state)
      LEFT JOIN exe e USING (requesting_state, requested_state)
      LEFT JOIN clocks c USING (requesting_state, requested_state)
      LEFT JOIN resolutions v USING (requesting_state, requested_state)
      LEFT JOIN refusals r USING (requesting_state, requested_state)
+     LEFT JOIN liaison l USING (requesting_state, requested_state)
      ORDER BY b.requesting_state, b.requested_state`,
     params,
   );

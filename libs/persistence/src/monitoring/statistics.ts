@@ -11,6 +11,7 @@ export interface PairStatistics {
   escalations: { raised: number; resolved: number; medianResolutionDays: number | null };
   refusalsByGround: Record<string, number>;
   custody: { cases: number; totalDays: number; maxDays: number | null };
+  liaisonInterventions: number;
 }
 
 /** The same figures over every pair in scope taken together (domain brief §10): exact, from the cases' own values. */
@@ -43,6 +44,7 @@ export const STATISTICS_DEFINITIONS = {
   escalations: 'escalation tasks (ladder levels 1–4) raised and resolved, and the median days to resolution',
   refusalsByGround: 'refused cases by refusal ground',
   custody: 'extradition cases with custody: number, total and longest custody days',
+  liaisonInterventions: "acts recorded by the pair's liaison magistrates on the cases (pre-check comments, notes, follow-ups)",
   network:
     'every pair in scope taken together (`pairs`: how many): counts and totals are the sums over the pairs; medians and 90th percentiles ' +
     "are computed over every case of those pairs (never averages of the pairs' medians); longest custody is the longest of any pair",
@@ -71,5 +73,6 @@ export function toPairStatistics(rows: Array<Record<string, any>>): PairStatisti
     escalations: { raised: Number(r.raised ?? 0), resolved: Number(r.resolved ?? 0), medianResolutionDays: num(r.resolution_median) },
     refusalsByGround: Object.fromEntries(Object.entries(r.by_ground ?? {}).map(([k, v]) => [k, Number(v)])),
     custody: { cases: Number(r.custody_cases), totalDays: Number(r.custody_total), maxDays: r.custody_max === null ? null : Number(r.custody_max) },
+    liaisonInterventions: Number(r.liaison_interventions ?? 0),
   }));
 }
