@@ -209,4 +209,41 @@ describe('Clocks and time through the API (time-skipping server)', () => {
       await engine.db.query(`UPDATE states SET calendar = $1::jsonb WHERE code = 'BF'`, [calendar === null ? null : JSON.stringify(calendar)]);
     }
   });
+
+  it('a rule-pack re-pin recomputes a paused-then-resumed deadline in whole days of the new rule', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-03-04', timeZone: 'Africa/Dakar' });
+    await sc.day(0);
+    const id = (await sc.call('u-sn-prosecutor', 'POST', '/cases', request({ requestedState: 'ML' }))).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-sn-prosecutor', 'POST', `${path}/submit`);
+    await sc.call('u-sn-ca', 'POST', `${path}/approve`);
+    await sc.call('u-sn-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'DACG/2024/0201' });
+    await sc.day(1, [id]);
+    await sc.call('u-ml-ca', 'POST', `${path}/acknowledge`);
+    await sc.day(3, [id]);
+    await sc.call('u-ml-ca', 'POST', `${path}/information-requests`, { details: 'account numbers and period' });
+    await sc.travelTo(sc.instant('2024-03-14', '15:30'), id);
+    await sc.call('u-sn-prosecutor', 'POST', `${path}/information`, { details: 'accounts 1 to 3, January to June' });
+
+    // A newer pack of the same instrument shortens the requested side's review to 10 days.
+    const [{ version }] = await engine.db.query(
+      `INSERT INTO rule_packs (instrument_id, version, effective_from, verified, rules)
+       SELECT instrument_id, version + 1, '2000-01-01', verified, jsonb_set(rules, '{clocks,REQUESTED_REVIEW,amount}', '10')
+       FROM rule_packs WHERE instrument_id = 'ECOWAS-MLA-1992' ORDER BY version DESC LIMIT 1 RETURNING version`,
+    );
+    try {
+      await sc.travelTo(sc.instant('2024-03-14', '16:00'), id);
+      await sc.call('u-admin', 'POST', `${path}/rule-pack`, { justification: 'the ministry adopted shorter review times for this instrument' });
+      await sc.travelTo(sc.instant('2024-03-14', '16:30'), id);
+      const { clocks } = await sc.call('u-ml-ca', 'GET', `${path}/timeline`);
+      // 10 days from receipt on 5 March, moved by the 7 days paused: in time until the end of 22 March.
+      expect(clocks.find((k: { ruleId: string }) => k.ruleId === 'REQUESTED_REVIEW')).toMatchObject({
+        lastDay: sc.date('2024-03-22'),
+        dueAt: sc.iso(sc.instant('2024-03-23', '00:00', 'Africa/Bamako')),
+      });
+    } finally {
+      // Later filings must not pin the test's pack.
+      await engine.db.query(`UPDATE rule_packs SET effective_from = '9999-12-31' WHERE instrument_id = 'ECOWAS-MLA-1992' AND version = $1`, [version]);
+    }
+  });
 });

@@ -5,15 +5,14 @@
 import type { ActorRef } from '../roles';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import { clockRule } from '../rule-pack';
-import { deadlineFrom } from '../time/calendar';
 import {
+  deadlineWithPauses,
   invalidField,
   openTask,
   refusal,
   ruleDue,
   runCommand,
   stopClocks,
-  tzOf,
   withFlag,
   without,
   type Act,
@@ -185,10 +184,11 @@ const requestHandlers = {
       const rule = clockRule(pack, k.ruleId);
       const live = k.status === 'RUNNING' || k.status === 'PAUSED';
       if (!live || !rule || (k.kind !== 'SLA' && k.kind !== 'STALL') || k.firings > 0) return k;
-      const d = deadlineFrom(k.startedAt, rule.amount, rule.unit, tzOf(s, k.side));
+      // The new rule from the clock's start, moved by the pauses it went through.
+      const d = deadlineWithPauses(s, k, rule);
       // A shorter period that has already run out falls due at the re-pin (or, paused, at the
       // resumption), never at an instant before the act that set it.
-      const breachAt = Math.max(k.status === 'PAUSED' ? (k.pausedAt ?? at) : at, d.breachAt + k.pausedMs);
+      const breachAt = Math.max(k.status === 'PAUSED' ? (k.pausedAt ?? at) : at, d.breachAt);
       if (breachAt === k.breachAt) return k;
       moved.push(k.id);
       return { ...k, breachAt, lastDay: d.lastDay, legalRef: rule.legalRef, verified: rule.verified };
