@@ -187,6 +187,23 @@ describe('MLA rules through the API (time-skipping server)', () => {
     expect(new Set(seen).size).toBe(seen.length); // keyset paging neither repeats nor skips
     expect(seen.filter((id) => mine.has(id))).toEqual([urgent, breached, atRisk, oldest, later, outgoing]);
 
+    // The managers' work queue of the requested side says the same, with the rank of each case.
+    const queued: Array<{ id: string; rank: number; urgency: string }> = [];
+    cursor = null;
+    do {
+      const page: { items: Array<{ id: string; rank: number; urgency: string }>; nextCursor: string | null } = await sc.call(
+        'u-wacap-secretariat',
+        'GET',
+        `/monitoring/queue?requested=ML&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      queued.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(queued.map((c) => c.id)).size).toBe(queued.length);
+    const ranked = queued.filter((c) => mine.has(c.id));
+    expect(ranked.map((c) => c.id)).toEqual([urgent, breached, atRisk, oldest, later]);
+    expect(ranked.map((c) => c.rank)).toEqual([0, 1, 2, 3, 3]);
+
     // The requesting side's list is as it was: newest first.
     const requesting = (await sc.call('u-sn-prosecutor', 'GET', '/cases?limit=100')).items.map((c: { id: string }) => c.id);
     expect(requesting.filter((id: string) => mine.has(id))).toEqual([...sent].reverse());

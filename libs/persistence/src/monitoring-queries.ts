@@ -5,11 +5,14 @@ import {
   DeadlineRow,
   EscalationOptions,
   EscalationRow,
+  QueueOptions,
+  QueueRow,
   StalledOptions,
   StalledRow,
   deadlineCases,
   openEscalations,
   stalledCases,
+  workQueue,
 } from './monitoring/lists';
 import { liveStatistics } from './monitoring/live-statistics';
 import { preAggregatedStatistics, refreshPreAggregates } from './monitoring/pre-aggregated-statistics';
@@ -30,6 +33,10 @@ export class MonitoringQueries {
 
   stalled(actor: Actor, f: MonitoringFilter, o: StalledOptions): Promise<Page<StalledRow>> {
     return stalledCases(this.db, actor, f, o);
+  }
+
+  queue(actor: Actor, f: MonitoringFilter, o: QueueOptions): Promise<Page<QueueRow>> {
+    return workQueue(this.db, actor, f, o);
   }
 
   deadlines(actor: Actor, f: MonitoringFilter, o: DeadlineOptions): Promise<Page<DeadlineRow>> {

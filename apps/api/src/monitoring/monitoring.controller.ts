@@ -16,6 +16,9 @@ import {
   ESCALATIONS_KEY,
   EscalationPageDto,
   EscalationsQuery,
+  QUEUE_KEY,
+  QueuePageDto,
+  QueueQuery,
   RefreshedDto,
   STALLED_KEY,
   StalledPageDto,
@@ -50,6 +53,16 @@ export class MonitoringController {
   stalled(@CurrentActor() actor: Actor, @Query() q: StalledQuery) {
     const o = { days: q.days, sort: q.sort, direction: q.order, limit: q.limit, cursor: q.after(STALLED_KEY), now: new Date() };
     return withVisibleFlags(actor, this.queries.stalled(actor, q.filter(), o));
+  }
+
+  @Get('queue')
+  @ApiOperation({
+    summary:
+      "The requested side's work queue: open requests received by the actor's State (every State for the secretariat), urgent first, then deadline breached, then at risk, then the longest received",
+  })
+  @ReadResponses(QueuePageDto, 400)
+  queue(@CurrentActor() actor: Actor, @Query() q: QueueQuery) {
+    return withVisibleFlags(actor, this.queries.queue(actor, q.filter(), { limit: q.limit, cursor: q.after(QUEUE_KEY) }));
   }
 
   @Get('deadlines')

@@ -61,6 +61,14 @@ class MonitoringPageQuery extends MonitoringFilterQuery {
 export const STALLED_KEY: readonly KeyPart[] = ['instant', 'uuid'];
 export const DEADLINES_KEY: readonly KeyPart[] = ['date', 'uuid'];
 export const ESCALATIONS_KEY: readonly KeyPart[] = ['instant', 'uuid', 'text'];
+export const QUEUE_KEY: readonly KeyPart[] = ['rank', 'instant', 'uuid'];
+
+export class QueueQuery extends MonitoringPageQuery {
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @cursorOf(QUEUE_KEY)
+  override cursor?: string;
+}
 
 export class StalledQuery extends MonitoringPageQuery {
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
@@ -162,6 +170,20 @@ export class StalledCaseDto extends MonitoredCaseDto {
   idleDays!: number;
 }
 
+export class QueueCaseDto extends MonitoredCaseDto {
+  @ApiProperty({ enum: ['URGENT', 'NORMAL'] })
+  urgency!: string;
+
+  @ApiProperty({ format: 'date', nullable: true })
+  requestedByDate!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  transmittedAt!: string;
+
+  @ApiProperty({ description: '0 urgent, 1 deadline breached, 2 deadline at risk, 3 the others' })
+  rank!: number;
+}
+
 export class DeadlineCaseDto extends MonitoredCaseDto {
   @ApiProperty({ format: 'date' })
   requestedByDate!: string;
@@ -209,6 +231,14 @@ export class EscalationDto {
 }
 
 const NEXT_CURSOR = { type: String, nullable: true, description: 'pass as `cursor` for the next page; null on the last' } as const;
+
+export class QueuePageDto {
+  @ApiProperty({ type: [QueueCaseDto] })
+  items!: QueueCaseDto[];
+
+  @ApiProperty(NEXT_CURSOR)
+  nextCursor!: string | null;
+}
 
 export class StalledPageDto {
   @ApiProperty({ type: [StalledCaseDto] })

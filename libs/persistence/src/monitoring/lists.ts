@@ -48,6 +48,15 @@ interface Paging {
 export type StalledOptions = Paging & { days: number; now: Date; sort: 'idle' | 'filed' };
 export type DeadlineOptions = Paging & { status: 'at-risk' | 'breached' | 'all'; withinDays: number; today: string };
 export type EscalationOptions = Paging & { level?: number; now: Date };
+export type QueueOptions = Omit<Paging, 'direction'>;
+
+export interface QueueRow extends CaseListRow {
+  urgency: string;
+  requestedByDate: string | null;
+  transmittedAt: Date;
+  /** 0 urgent, 1 deadline breached, 2 at risk, 3 the others. */
+  rank: number;
+}
 
 const CASE_LIST_COLUMNS = `c.id, c.kind, c.state, c.requesting_state AS "requestingState", c.requested_state AS "requestedState",
             c.legal_basis AS "legalBasis", c.flags`;
@@ -97,6 +106,31 @@ export async function deadlineCases(db: Sql, actor: Actor, f: MonitoringFilter, 
     params,
   );
   return pageOf(rows, o.limit, (r: DeadlineRow) => [r.requestedByDate, r.id]);
+}
+
+/**
+ * The requested side's work queue (domain brief §10): open requests received by the actor's State (every
+ * State for the network secretariat), urgent first, then deadline breached, then at risk, then the
+ * longest received; keyset on (rank, transmitted_at, id).
+ */
+export async function workQueue(db: Sql, actor: Actor, f: MonitoringFilter, o: QueueOptions): Promise<Page<QueueRow>> {
+  const params: Params = [];
+  const where = monitoringWhere(actor, f, params);
+  const side = actor.roles.includes('SECRETARIAT') ? 'TRUE' : `c.requested_state = ${param(params, actor.stateCode)}`;
+  const rank = `(CASE WHEN c.urgency = 'URGENT' OR 'URGENT' = ANY(c.flags) THEN 0 WHEN 'DEADLINE_BREACHED' = ANY(c.flags) THEN 1
+                      WHEN 'DEADLINE_AT_RISK' = ANY(c.flags) THEN 2 ELSE 3 END)`;
+  const after = o.cursor && [param(params, Number(o.cursor[0])), param(params, new Date(String(o.cursor[1]))), param(params, o.cursor[2])];
+  const key = after ? `(${rank}, c.transmitted_at, c.id) > (${after[0]}::int, ${after[1]}::timestamptz, ${after[2]}::uuid)` : 'TRUE';
+  const rows = await db.query(
+    `SELECT ${CASE_LIST_COLUMNS}, c.urgency, to_char(c.requested_by_date, 'YYYY-MM-DD') AS "requestedByDate",
+            c.transmitted_at AS "transmittedAt", ${rank} AS rank
+     FROM cases c
+     WHERE c.is_open AND c.transmitted AND c.transmitted_at IS NOT NULL AND ${side} AND ${where} AND ${key}
+     ORDER BY rank, c.transmitted_at, c.id
+     LIMIT ${param(params, o.limit + 1)}`,
+    params,
+  );
+  return pageOf(rows, o.limit, (r: QueueRow) => [String(r.rank), r.transmittedAt.toISOString(), r.id]);
 }
 
 /** Open escalations by level and age. */

@@ -46,8 +46,9 @@ export function encodeKey(values: unknown[]): string {
 }
 
 /** The type of each part of a keyset cursor, as Postgres will receive it. */
-export type KeyPart = 'instant' | 'date' | 'uuid' | 'text';
+export type KeyPart = 'instant' | 'date' | 'uuid' | 'text' | 'rank';
 const KEY_PART_CHECKS: Record<KeyPart, (v: unknown) => boolean> = {
+  rank: (v) => typeof v === 'string' && /^[0-3]$/.test(v),
   instant: isCanonicalInstant,
   date: (v) => isCalendarDate(v),
   uuid: isUuid,
