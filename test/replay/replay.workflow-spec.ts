@@ -31,6 +31,7 @@ describe('replay of committed histories', () => {
       'mla-continued-as-new.json',
       'mla-full-life-cycle.json',
       'mla-network-escalation-withdrawn.json',
+      'mla-precheck-and-item-clocks.json',
     ]);
   });
 

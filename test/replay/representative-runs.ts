@@ -103,6 +103,47 @@ export const REPRESENTATIVE_RUNS: Record<string, { workflowType?: string; input?
       await h.result();
     },
   },
+  // Recorded with the liaison magistrate's pre-check on the draft and an execution clock per forwarded item
+  // (patches mla-precheck-on-draft, mla-item-execution-clocks): item-1 met, item-2 reminded then breached.
+  'mla-precheck-and-item-clocks': {
+    input: {
+      ctx: testContext({ caseId: '00000000-0000-4000-9000-000000000007', network: { liaisonMagistrate: true, focalPointStates: ['SN', 'ML'] } }),
+      content: testContent({ assistanceTypes: ['BANK_RECORDS', 'TAKING_OF_STATEMENT'], requestedByDate: '2099-12-31', deadlineReason: 'trial' }),
+      basis: testBasis({
+        rulePack: {
+          ...testBasis().rulePack,
+          clocks: {
+            ...testBasis().rulePack.clocks,
+            ITEM_EXECUTION: { amount: 20, unit: 'CALENDAR_DAYS', legalRef: 'test', verified: false },
+            ITEM_EXECUTION_REMINDER_BEFORE: { amount: 5, unit: 'CALENDAR_DAYS', legalRef: 'test', verified: false },
+          },
+        },
+      }),
+    },
+    run: async (env, h) => {
+      await h.executeUpdate(awaitFiledUpdate);
+      await cmd(h, as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'APPROVE' }));
+      await cmd(h, as('REQUESTING_CA', { type: 'TRANSMIT', channel: 'CA_DIRECT', reference: 'R-7' }));
+      await env.sleep(DAY);
+      await cmd(h, as('REQUESTED_CA', { type: 'ACKNOWLEDGE' }));
+      await cmd(
+        h,
+        as('REQUESTED_CA', {
+          type: 'ACCEPT',
+          forward: [
+            { itemIds: ['item-1'], executingAuthorityId: 'ML-EXEC' },
+            { itemIds: ['item-2'], executingAuthorityId: 'ML-EXEC-2' },
+          ],
+        }),
+      );
+      await env.sleep(5 * DAY);
+      await cmd(h, as('EXECUTING_AUTHORITY', { type: 'RECORD_EXECUTION', itemId: 'item-1' }));
+      await env.sleep(20 * DAY);
+      await cmd(h, as('REQUESTING_CA', { type: 'WITHDRAW', reason: 'case dismissed' }));
+      await h.result();
+    },
+  },
   // A long-lived case that continues as new and is acted on in its second run.
   'mla-continued-as-new': {
     input: { continueAsNewAfterEvents: 30 },
