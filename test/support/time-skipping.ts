@@ -1,7 +1,15 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import { PROJECTION_DATA_FAILURE, type CaseEventsRecord, type CaseProjectionActivities, type ProjectionFailureRecord } from '../../libs/contracts/src';
+import {
+  PROJECTION_DATA_FAILURE,
+  awaitFiledUpdate,
+  type CaseEventsRecord,
+  type CaseProjectionActivities,
+  type MlaCaseWorkflowInput,
+  type ProjectionFailureRecord,
+} from '../../libs/contracts/src';
+import { as, testBasis, testContent, testContext } from './mla-fixtures';
 import { temporalTestServerPath } from '../../scripts/tools.cjs';
 import { createPersonRegistryActivities } from '../../activities/person-registry.activities';
 import { LOCAL_PERSON_KEY_SECRET } from '../../libs/config/src';
@@ -84,6 +92,26 @@ export class TimeSkippingHarness {
       deregisterExtraditionRequest: crashing('deregisterExtraditionRequest', real.deregisterExtraditionRequest),
       linkConflictingRequest: crashing('linkConflictingRequest', real.linkConflictingRequest),
     };
+  }
+
+  private started = 0;
+
+  /** Starts an MLA case workflow on this harness's queue, filed by the fixtures' prosecutor, and by default waits until it is filed. */
+  async startMla(over: Partial<MlaCaseWorkflowInput> = {}, options: { awaitFiled?: boolean } = {}) {
+    const caseId = `00000000-0000-4000-8000-${String(++this.started).padStart(12, '0')}`;
+    const input: MlaCaseWorkflowInput = {
+      caseId,
+      ctx: testContext({ caseId }),
+      content: testContent(),
+      basis: testBasis(),
+      requestingAuthorityId: 'SN-PROS',
+      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
+      filingDigest: 'digest-1',
+      ...over,
+    };
+    const handle = await this.env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: this.taskQueue, args: [input] });
+    if (options.awaitFiled !== false) await handle.executeUpdate(awaitFiledUpdate);
+    return { handle, caseId };
   }
 
   eventsOf(caseId: string) {

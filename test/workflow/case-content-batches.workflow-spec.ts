@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CaseEventsRecord, MlaCaseWorkflowInput } from '../../libs/contracts/src';
-import { awaitFiledUpdate, caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate, redriveProjectionUpdate } from '../../libs/contracts/src';
-import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
+import { caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate, redriveProjectionUpdate } from '../../libs/contracts/src';
+import { as } from '../support/mla-fixtures';
 import { TimeSkippingHarness } from '../support/time-skipping';
 
 /**
@@ -20,23 +20,7 @@ describe('case content sent to the projection only when it changed', () => {
 
   afterAll(() => h.stop());
 
-  let n = 0;
-  const start = async (over: Partial<MlaCaseWorkflowInput> = {}) => {
-    const caseId = `00000000-0000-4000-8200-${String(++n).padStart(12, '0')}`;
-    const input: MlaCaseWorkflowInput = {
-      caseId,
-      ctx: testContext({ caseId }),
-      content: testContent(),
-      basis: testBasis(),
-      requestingAuthorityId: 'SN-PROS',
-      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
-      filingDigest: 'digest-1',
-      ...over,
-    };
-    const handle = await env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'wf-content', args: [input] });
-    await handle.executeUpdate(awaitFiledUpdate);
-    return { handle, caseId };
-  };
+  const start = (over: Partial<MlaCaseWorkflowInput> = {}) => h.startMla(over);
   const note = (text: string) => as('REQUESTING_PROSECUTOR', { type: 'NOTE', text });
   const amendPersons = (name: string) => as('REQUESTING_PROSECUTOR', { type: 'AMEND', changes: { persons: [{ role: 'SUSPECT', name, nationality: 'SN' }] } });
   const batches = (caseId: string) => h.records.get(caseId) ?? [];

@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import { awaitFiledUpdate, caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate, redriveProjectionUpdate } from '../../libs/contracts/src';
-import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
+import { as } from '../support/mla-fixtures';
 import { TimeSkippingHarness } from '../support/time-skipping';
 
 /**
@@ -19,22 +19,7 @@ describe('case runner under faults', () => {
 
   afterAll(() => h.stop());
 
-  let n = 0;
-  const start = async (over: Partial<MlaCaseWorkflowInput> = {}) => {
-    const caseId = `00000000-0000-4000-8100-${String(++n).padStart(12, '0')}`;
-    const input: MlaCaseWorkflowInput = {
-      caseId,
-      ctx: testContext({ caseId }),
-      content: testContent(),
-      basis: testBasis(),
-      requestingAuthorityId: 'SN-PROS',
-      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
-      filingDigest: 'digest-1',
-      ...over,
-    };
-    const handle = await env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'wf-faults', args: [input] });
-    return { handle, caseId };
-  };
+  const start = (over: Partial<MlaCaseWorkflowInput> = {}) => h.startMla(over, { awaitFiled: false });
   /** The seq numbers Postgres would hold, in order, each once. */
   const projectedSeqs = (caseId: string) => h.eventsOf(caseId).map((e) => e.seq);
   const waitFor = async (done: () => boolean) => {

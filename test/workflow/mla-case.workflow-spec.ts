@@ -4,8 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { CaseDetail, MlaCaseWorkflowInput } from '../../libs/contracts/src';
 import type { RuleViolation } from '../../libs/domain/src';
 import { TimeSkippingHarness } from '../support/time-skipping';
-import { as, testBasis, testContent, testContext } from '../support/mla-fixtures';
-import { awaitFiledUpdate, caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate } from '../../libs/contracts/src';
+import { as } from '../support/mla-fixtures';
+import { caseStatusQuery as statusQuery, mlaCommandUpdate as commandUpdate } from '../../libs/contracts/src';
 
 const DAY = 86_400_000;
 
@@ -22,23 +22,7 @@ describe('mlaCaseWorkflow on the time-skipping server', () => {
 
   afterAll(() => h.stop());
 
-  let n = 0;
-  const start = async (over: Partial<MlaCaseWorkflowInput> = {}) => {
-    const caseId = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-    const input: MlaCaseWorkflowInput = {
-      caseId,
-      ctx: testContext({ caseId }),
-      content: testContent(),
-      basis: testBasis(),
-      requestingAuthorityId: 'SN-PROS',
-      filedBy: as('REQUESTING_PROSECUTOR', { type: 'SUBMIT' }).actor,
-      filingDigest: 'digest-1',
-      ...over,
-    };
-    const handle = await env.client.workflow.start('mlaCaseWorkflow', { workflowId: `mla-${caseId}`, taskQueue: 'wf-test', args: [input] });
-    await handle.executeUpdate(awaitFiledUpdate);
-    return { handle, caseId };
-  };
+  const start = (over: Partial<MlaCaseWorkflowInput> = {}) => h.startMla(over);
 
   it("records the filing once, at the workflow's time, with the case row data", async () => {
     const { handle, caseId } = await start();
