@@ -13,6 +13,7 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/seeds/data ./seeds/data
+COPY --from=build /app/assets ./assets
 COPY --from=build /app/apps/api/dashboard ./apps/api/dashboard
 USER node
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -31,6 +31,19 @@ function ensureChromium() {
   if (!existsSync(path)) console.error('chromium could not be installed: the browser test will fail and say how to install it');
 }
 
+/** The PDF tests read documents back with Debian's poppler-utils (pdftotext, pdftoppm); install it when missing and we may. */
+function ensurePoppler() {
+  const present = () => spawnSync('pdftotext', ['-v']).error === undefined && spawnSync('pdftoppm', ['-v']).error === undefined;
+  if (present() || process.getuid?.() !== 0) return;
+  console.log('installing poppler-utils (apt-get) for the PDF tests');
+  const quiet = { stdio: ['ignore', 'ignore', 'inherit'] };
+  if (run('apt-get', ['install', '-y', '--no-install-recommends', 'poppler-utils'], quiet).status !== 0) {
+    run('apt-get', ['update'], quiet);
+    run('apt-get', ['install', '-y', '--no-install-recommends', 'poppler-utils'], quiet);
+  }
+  if (!present()) console.error('poppler-utils could not be installed: the PDF tests will fail and say how to install it');
+}
+
 function findSpecs(dir, suffix, out = []) {
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry === 'dist' || entry.startsWith('.')) continue;
@@ -43,6 +56,7 @@ function findSpecs(dir, suffix, out = []) {
 
 ensureInstalled();
 ensureChromium();
+ensurePoppler();
 // Fail loudly, with the fix, when the Temporal binaries are missing: never skip the server tiers.
 try {
   tools.temporalCliPath();

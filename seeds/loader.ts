@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../libs/config/src/project-root';
+import { parseLetterTemplates, type LetterTemplates } from '../libs/pdf/src/letter-templates';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** The data files users edit; read from the sources even when the loader runs from dist/. */
@@ -145,11 +146,21 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
 }
 
 /**
+ * The letter of request's and the custody report's words per language (letter-templates.json): read by the
+ * API, not loaded into the database; validated here so that a defect stops the seeding and the start alike.
+ */
+export function readLetterTemplates(dir = SEED_DIR): LetterTemplates {
+  return parseLetterTemplates(JSON.parse(readFileSync(join(dir, 'letter-templates.json'), 'utf8')));
+}
+
+/**
  * Upserts every row, touching only rows whose values differ: running it twice changes nothing.
  * Rows removed from a file are kept, since cases may refer to them. Returns the rows changed per table.
  */
 export async function loadSeeds(dataSource: DataSource, dir = SEED_DIR, options: SeedOptions = {}): Promise<Record<string, number>> {
   const tables = readSeedTables(dir, options);
+  // Not a table, but seeded data all the same: a defective template stops the seeding with its defects listed.
+  if (existsSync(join(dir, 'letter-templates.json'))) readLetterTemplates(dir);
   const changed: Record<string, number> = {};
   await dataSource.transaction(async (tx) => {
     for (const table of tables) changed[table.name] = await upsert(tx, table);
