@@ -76,6 +76,8 @@ export async function startEngine(
     commandWaitMs?: number;
     auth?: Partial<AppConfig['auth']>;
     rateLimit?: NonNullable<AppConfig['api']['rateLimit']>;
+    /** Where documents are stored and their size limit (default: PostgreSQL, 50 MiB). */
+    documents?: AppConfig['documents'];
   } = {},
 ): Promise<Engine> {
   quietRuntime();
@@ -103,6 +105,7 @@ export async function startEngine(
     auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'], ...options.auth },
     api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
     logLevel: 'error',
+    ...(options.documents ? { documents: options.documents } : {}),
   };
 
   const db = await createDataSource(roles.ownerUrl).initialize();

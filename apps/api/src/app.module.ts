@@ -17,6 +17,7 @@ import { AUTH_THROTTLE, AuthThrottle } from './auth/auth-throttle';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
 import { CasesModule } from './cases/cases.module';
+import { DocumentsModule } from './documents/documents.module';
 import { CodecModule } from './codec/codec.module';
 import { ProblemDetailsFilter } from './common/problem';
 import { InputValidationPipe } from './common/validation-pipe';
@@ -34,6 +35,7 @@ export class AppModule {
         DatabaseModule.forConfig(config.database),
         TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs),
         CasesModule,
+        DocumentsModule.forConfig(config.documents),
         CodecModule.forConfig(config),
       ],
       controllers: [

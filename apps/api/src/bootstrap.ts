@@ -9,6 +9,8 @@ import { BODY_LIMIT, installInputRules } from './common/input-rules';
 import { installHttpHardening } from './common/http-hardening';
 import { requestLoggerOptions, requestLoggingAdapterOptions } from './common/request-log';
 import { ProblemDetailsDto } from './common/openapi';
+import { installDocumentUploads } from './documents/uploads';
+import { DEFAULT_DOCUMENT_MAX_BYTES } from '../../../libs/config/src';
 
 export function jsonLogger(context: string, level: AppConfig['logLevel']): LoggerService {
   const levels = {
@@ -35,6 +37,8 @@ export async function createApi(config: AppConfig, logger: LoggerService | false
   );
   // Before any route exists: every body, query and path parameter passes the input rules first.
   installInputRules(app, { bodyLimit: BODY_LIMIT });
+  // Document uploads, and only they, stream multipart bodies, up to DOCUMENT_MAX_BYTES.
+  await installDocumentUploads(app, config.documents?.maxBytes ?? DEFAULT_DOCUMENT_MAX_BYTES);
   // Security headers, no-store on data, the request log and the store of the authentication-failure limits.
   // The dashboard's sign-in exchanges its code at the OpenID provider: that origin, and no other, may be called.
   await installHttpHardening(app, { connectOrigins: config.auth.dashboardClientId ? [new URL(config.auth.issuer).origin] : [] });

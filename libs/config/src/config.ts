@@ -63,12 +63,34 @@ export interface ApiConfig {
   rateLimit?: RateLimitConfig;
 }
 
+/** Where the bytes of case documents are kept, and how large one may be. */
+export interface DocumentsConfig {
+  /** The largest document accepted, in bytes (DOCUMENT_MAX_BYTES, default 50 MiB): larger uploads are 413. */
+  maxBytes: number;
+  /** Where new documents are stored (DOCUMENT_STORE): `postgres` (default, chunked in the engine's database) or `s3`. */
+  store: 'postgres' | 's3';
+  /** S3-compatible storage (S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE, S3_PREFIX). */
+  s3?: {
+    endpoint?: string;
+    region: string;
+    bucket: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+    prefix?: string;
+  };
+}
+
+export const DEFAULT_DOCUMENT_MAX_BYTES = 50 * 1024 * 1024;
+
 export interface AppConfig {
   database: DatabaseConfig;
   temporal: TemporalConfig;
   auth: AuthConfig;
   api: ApiConfig;
   logLevel: LogLevel;
+  /** Absent: documents in PostgreSQL, at most DEFAULT_DOCUMENT_MAX_BYTES each. */
+  documents?: DocumentsConfig;
 }
 
 /** What only the worker needs. */
@@ -282,6 +304,29 @@ export function loadDatabaseConfig(env: Env = process.env): DatabaseConfig {
   return r.done(readDatabase(r));
 }
 
+function readDocuments(r: Reader): DocumentsConfig {
+  const store = r.oneOf('DOCUMENT_STORE', ['postgres', 's3'] as const, 'postgres');
+  const maxBytes = r.integer('DOCUMENT_MAX_BYTES', DEFAULT_DOCUMENT_MAX_BYTES, 1, 4 * 1024 * 1024 * 1024);
+  const bucket = r.optional('S3_BUCKET');
+  if (store === 's3' && !bucket) r.problems.push('S3_BUCKET is required when DOCUMENT_STORE=s3');
+  const endpoint = r.optional('S3_ENDPOINT') ? r.url('S3_ENDPOINT', ['http:', 'https:']) : undefined;
+  const accessKeyId = r.optional('S3_ACCESS_KEY_ID');
+  const secretAccessKey = r.optional('S3_SECRET_ACCESS_KEY');
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) r.problems.push('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are given together');
+  const s3 = bucket
+    ? {
+        endpoint,
+        region: r.text('S3_REGION', 'us-east-1'),
+        bucket,
+        accessKeyId,
+        secretAccessKey,
+        forcePathStyle: r.oneOf('S3_FORCE_PATH_STYLE', ['true', 'false'] as const, endpoint ? 'true' : 'false') === 'true',
+        prefix: r.optional('S3_PREFIX'),
+      }
+    : undefined;
+  return { maxBytes, store, s3 };
+}
+
 function readPersonKey(r: Reader): PersonKeyConfig {
   const secret = r.optional('PERSON_KEY_SECRET');
   if (secret !== undefined && secret.length < 32) {
@@ -317,5 +362,6 @@ export function loadApiConfig(env: Env = process.env): AppConfig {
       rateLimit: { authFailures: r.integer('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000), windowSeconds: r.duration('AUTH_FAILURE_WINDOW', 60, 1, 86400) },
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    documents: readDocuments(r),
   });
 }

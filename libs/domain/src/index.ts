@@ -22,3 +22,4 @@ export { advanceDomestic } from './domestic-prosecution/clocks';
 export * from './domestic-prosecution/machine';
 export * from './terminal-states';
 export * from './visibility';
+export * from './documents';

@@ -13,6 +13,7 @@ import { AccessLog1765200000000 } from './migrations/1765200000000-AccessLog';
 import { NetworkContacts1765300000000 } from './migrations/1765300000000-NetworkContacts';
 import { StateCalendars1765400000000 } from './migrations/1765400000000-StateCalendars';
 import { DirectoryAdministration1765260000000 } from './migrations/1765260000000-DirectoryAdministration';
+import { Documents1765700000000 } from './migrations/1765700000000-Documents';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   NetworkContacts1765300000000,
   StateCalendars1765400000000,
   DirectoryAdministration1765260000000,
+  Documents1765700000000,
 ];
 
 /**

@@ -78,7 +78,9 @@ export class CommandInterceptor implements NestInterceptor {
   private async handle(request: Request, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const actor = request.actor;
     const raw = request.headers['idempotency-key'];
-    if (raw === undefined || !actor) return this.answer(reply, await this.run({}, next));
+    // Documents answer with what they stored, not with a case: a retried upload stores another version (listed), a retried handover is refused by the chain.
+    const documents = /\/documents(\/|$)/.test(request.routeOptions?.url ?? '');
+    if (raw === undefined || !actor || documents) return this.answer(reply, await this.run({}, next));
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw ProblemException.of(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 200 printable ASCII characters', {
