@@ -155,6 +155,7 @@ describe('the custody report as a PDF', () => {
       { actor: 'u-ci-ca', role: 'CENTRAL_AUTHORITY', authority: 'CI-CA', stateCode: 'CI', event: 'HANDED_OVER', at: '2026-05-03T11:00:00Z', sha256: sha },
       { actor: 'u-sn-ca', role: 'CENTRAL_AUTHORITY', authority: 'SN-CA-DACG', stateCode: 'SN', event: 'RECEIVED', at: '2026-05-06T08:30:00Z', sha256: sha },
     ],
+    chainIntact: true,
     generatedAt: new Date('2026-05-07T12:00:00Z'),
     generatedBy: 'u-sn-prosecutor (PROSECUTOR, SN-PROS-DAKAR)',
   };
@@ -177,6 +178,7 @@ describe('the custody report as a PDF', () => {
       'Step 3 — RECEIVED',
       'Authority: SN-CA-DACG (SN)',
       'The hash recorded at every handover equals the hash of the document',
+      'Every event of the document is chained to the one before it in the audit trail',
       'by u-sn-prosecutor (PROSECUTOR, SN-PROS-DAKAR)',
     ])
       expect(text).toContain(expected);
@@ -186,11 +188,12 @@ describe('the custody report as a PDF', () => {
   });
 
   it('says which handover recorded another hash, in French', async () => {
-    const altered = { ...input, chain: [...input.chain.slice(0, 2), { ...input.chain[2], sha256: 'ffff'.repeat(16) }] };
+    const altered = { ...input, chainIntact: false, chain: [...input.chain.slice(0, 2), { ...input.chain[2], sha256: 'ffff'.repeat(16) }] };
     const text = nfc(pdfText(await renderCustodyReport(altered, templates.get('fr')!, fonts)));
     expect(text).toContain('Procès-verbal de la chaîne de possession');
     expect(text.split('Inchangé: oui').length - 1).toBe(2);
     expect(text).toContain('Inchangé: NON');
     expect(text).toContain("L'empreinte relevée lors de 1 remise(s) diffère de celle du document");
+    expect(text).toContain("La chaîne d'audit des événements du document est ROMPUE");
   });
 });

@@ -28,6 +28,8 @@ export interface CustodyReportInput {
     recordedAt: Date | string;
   };
   chain: readonly CustodyHandover[];
+  /** Whether the audit chain of the document's events still verifies (each event hashed over its predecessor); unsaid when unknown. */
+  chainIntact?: boolean;
   generatedAt: Date;
   /** Who asked for the report (user, role, authority): the report says so. */
   generatedBy: string;
@@ -103,6 +105,14 @@ export function renderCustodyReport(input: CustodyReportInput, template: LetterT
       .font('bold')
       .fillColor(changed ? '#b00020' : 'black')
       .text(changed ? fill(l.changed, { count: changed }) : l.allUnchanged, { align: 'justify' })
+      .fillColor('black');
+  }
+  if (input.chainIntact !== undefined) {
+    doc.moveDown(0.5);
+    doc
+      .font('bold')
+      .fillColor(input.chainIntact ? 'black' : '#b00020')
+      .text(input.chainIntact ? l.chainIntact : l.chainBroken, { align: 'justify' })
       .fillColor('black');
   }
   doc.moveDown(1.5);

@@ -78,6 +78,8 @@ export const CUSTODY_LABELS = {
   noHandover: [],
   allUnchanged: [],
   changed: ['count'],
+  chainIntact: [],
+  chainBroken: [],
   generated: ['date', 'actor'],
 } as const satisfies Record<string, readonly string[]>;
 
