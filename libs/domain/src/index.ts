@@ -23,3 +23,4 @@ export * from './domestic-prosecution/machine';
 export * from './terminal-states';
 export * from './visibility';
 export * from './documents';
+export * from './work';

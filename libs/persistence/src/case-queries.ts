@@ -86,7 +86,20 @@ const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingS
   flags, detail, linked_case_id AS "linkedCaseId", last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
-export function accessFactsOf(row: CaseRow): CaseAccessFacts {
+export type AccessFactsColumns = Pick<
+  CaseRow,
+  | 'kind'
+  | 'state'
+  | 'requestingState'
+  | 'requestedState'
+  | 'requestingAuthorityId'
+  | 'createdBy'
+  | 'transmitted'
+  | 'executingAuthorityIds'
+  | 'escalatedToFocalPointsOf'
+>;
+
+export function accessFactsOf(row: AccessFactsColumns): CaseAccessFacts {
   return {
     kind: row.kind,
     requestingState: row.requestingState,

@@ -14,6 +14,7 @@ import { NetworkContacts1765300000000 } from './migrations/1765300000000-Network
 import { StateCalendars1765400000000 } from './migrations/1765400000000-StateCalendars';
 import { DirectoryAdministration1765260000000 } from './migrations/1765260000000-DirectoryAdministration';
 import { Documents1765700000000 } from './migrations/1765700000000-Documents';
+import { CaseAssignments1765800000000 } from './migrations/1765800000000-CaseAssignments';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   StateCalendars1765400000000,
   DirectoryAdministration1765260000000,
   Documents1765700000000,
+  CaseAssignments1765800000000,
 ];
 
 /**

@@ -4,3 +4,4 @@ export * from './case-queries';
 export * from './reference-queries';
 export * from './monitoring-queries';
 export * from './idempotency-store';
+export * from './work-queries';

@@ -6,9 +6,10 @@ import { FileMlaRequest } from './usecases/file-mla-request.usecase';
 import { RunCaseCommand } from './usecases/run-case-command.usecase';
 import { ExtraditionsController } from '../extraditions/extraditions.controller';
 import { FileExtradition } from '../extraditions/file-extradition.usecase';
+import { WorkController } from '../work/work.controller';
 
 @Module({
-  controllers: [CasesController, ExtraditionsController],
+  controllers: [CasesController, ExtraditionsController, WorkController],
   providers: [CaseAccess, CaseReference, FileMlaRequest, RunCaseCommand, FileExtradition],
   exports: [CaseAccess],
 })

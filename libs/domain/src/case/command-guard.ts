@@ -89,6 +89,32 @@ export function eventTime(occurredAt: string | undefined, now: number, lastEvent
 }
 
 /**
+ * Whether a command may leave the case's state through a relation: the part of the pipeline that needs
+ * neither the command's fields nor the clock. The workflow runs it first for every command, and
+ * `GET /cases/:id/actions` asks it what an actor may do now, so both always answer alike.
+ */
+export function guardCommand<St extends string, R extends string>(
+  rules: { commands: Record<string, CommandSpec<St, R>>; terminal: ReadonlySet<string> },
+  status: St,
+  relation: R,
+  type: string,
+): { ok: true; spec: CommandSpec<St, R> } | Refused {
+  const spec: CommandSpec<St, R> | undefined = Object.prototype.hasOwnProperty.call(rules.commands, type) ? rules.commands[type] : undefined;
+  if (!spec) return refusal('INVALID', 'UNKNOWN_COMMAND', `unknown command ${String(type)}`);
+  if (rules.terminal.has(status)) {
+    return refusal('CONFLICT', 'CASE_TERMINAL', `the case is ${status}, a terminal state: no further command is accepted`);
+  }
+  if (!spec.by.includes(relation)) {
+    return refusal('CONFLICT', 'NOT_YOUR_STEP', `${type} is not a step for ${String(relation).toLowerCase().replace(/_/g, ' ')}`);
+  }
+  if (spec.from !== 'ANY_OPEN' && !spec.from.includes(status)) {
+    if (spec.elsewhere) return refusal('CONFLICT', spec.elsewhere.code, spec.elsewhere.message, { legalRef: spec.elsewhere.legalRef });
+    return refusal('CONFLICT', 'INVALID_TRANSITION', `${type} is possible only from ${spec.from.join(', ')}; the case is ${status}`);
+  }
+  return { ok: true, spec };
+}
+
+/**
  * Applies one command at workflow time `now`. Refusals say which rule, and cite the article where
  * there is one; acceptance returns the new state and the events to record. Pure.
  */
@@ -99,18 +125,9 @@ export function runCommand<S extends CaseCore, C extends { type: string }, R ext
   now: number,
 ): Outcome<S> {
   const { command, relation, actor } = envelope;
-  const spec: CommandSpec<S['status'], R> | undefined = rules.commands[command.type as C['type']];
-  if (!spec) return refusal('INVALID', 'UNKNOWN_COMMAND', `unknown command ${String(command.type)}`);
-  if (rules.terminal.has(state.status)) {
-    return refusal('CONFLICT', 'CASE_TERMINAL', `the case is ${state.status}, a terminal state: no further command is accepted`);
-  }
-  if (!spec.by.includes(relation)) {
-    return refusal('CONFLICT', 'NOT_YOUR_STEP', `${command.type} is not a step for ${String(relation).toLowerCase().replace(/_/g, ' ')}`);
-  }
-  if (spec.from !== 'ANY_OPEN' && !spec.from.includes(state.status)) {
-    if (spec.elsewhere) return refusal('CONFLICT', spec.elsewhere.code, spec.elsewhere.message, { legalRef: spec.elsewhere.legalRef });
-    return refusal('CONFLICT', 'INVALID_TRANSITION', `${command.type} is possible only from ${spec.from.join(', ')}; the case is ${state.status}`);
-  }
+  const guard = guardCommand(rules, state.status, relation, command.type);
+  if (!guard.ok) return guard;
+  const spec = guard.spec;
   const when = eventTime(envelope.occurredAt, now, state.lastEventAt);
   if (!('at' in when)) return invalidField(when.field, when.rule, when.message);
   const at = when.at;
