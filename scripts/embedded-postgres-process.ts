@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { projectRoot } from '../libs/config/src/project-root';
+import { localDataDir, projectRoot } from '../libs/config/src/project-root';
 
 /**
  * The one way `npm start`, the benchmark, the chaos run and the test suites start an embedded
@@ -60,6 +60,8 @@ export interface EmbeddedPostgresOptions {
   label?: string;
   /** The server's error output: kept for the error message (default) or shown as it comes. */
   stderr?: 'pipe' | 'inherit';
+  /** How long it may take to say it is ready before it is stopped and the start fails (default 90 s). */
+  readyWithinMs?: number;
   /** Called as soon as the process exists, before it is ready: lets a supervisor track it from the start. */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -67,20 +69,33 @@ export interface EmbeddedPostgresOptions {
 export async function startEmbeddedPostgres(o: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   const port = o.port ?? (await freePort());
   const ephemeral = o.dataDir === undefined;
-  const dataDir = o.dataDir ?? join(projectRoot(), '.data', `${o.label ?? 'pg'}-${process.pid}-${port}`);
+  const dataDir = o.dataDir ?? join(localDataDir(), `${o.label ?? 'pg'}-${process.pid}-${port}`);
   mkdirSync(dirname(dataDir), { recursive: true });
   const child = spawn(process.execPath, embeddedPostgresArgs(dataDir, port, ephemeral), { stdio: ['ignore', 'pipe', o.stderr ?? 'pipe'] });
   o.onSpawn?.(child);
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += String(d)));
+  const readyWithinMs = o.readyWithinMs ?? 90000;
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
+    // A server that never says it is ready is stopped, not waited for: the caller fails with the cause.
+    const timer = setTimeout(() => {
+      void stopChild(child, 5000).then(() =>
+        reject(new Error(`embedded PostgreSQL was not ready within ${readyWithinMs / 1000} s (stopped) ${stderr.trim()}`.trim())),
+      );
+    }, readyWithinMs);
     child.stdout!.on('data', (d) => {
       out += String(d);
       const line = out.split('\n').find((l) => l.includes('"ready"'));
-      if (line) resolve(JSON.parse(line).url);
+      if (line) {
+        clearTimeout(timer);
+        resolve(JSON.parse(line).url);
+      }
     });
-    child.once('exit', (code, signal) => reject(new Error(`embedded PostgreSQL exited (${signal ?? code}) before it was ready ${stderr.trim()}`.trim())));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded PostgreSQL exited (${signal ?? code}) before it was ready ${stderr.trim()}`.trim()));
+    });
   });
   return {
     url,

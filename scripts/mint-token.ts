@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { projectRoot } from '../libs/config/src/project-root';
+import { localDataDir } from '../libs/config/src/project-root';
 import { ensureLocalKeyPair, mintToken } from './local-auth';
 
 /** `npm run token -- <user-id> [ttl-seconds]`: a bearer token for a seeded user, signed by the local issuer. */
@@ -9,8 +9,7 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npm run token -- <user id from seeds/data/users.json> [ttl seconds]\n');
     process.exit(64);
   }
-  const root = projectRoot();
-  const { privateKeyFile } = await ensureLocalKeyPair(process.env.AUTH_KEYS_DIR ?? join(root, '.data', 'keys'));
+  const { privateKeyFile } = await ensureLocalKeyPair(process.env.AUTH_KEYS_DIR ?? join(localDataDir(), 'keys'));
   const token = await mintToken({
     privateKeyFile,
     subject,

@@ -1,6 +1,9 @@
 // `npm start`: installs what is missing and runs the whole engine on embedded defaults:
 // Temporal dev server (with its Web UI, state under .data/), PostgreSQL (embedded, under .data/),
-// migrations, seeds, worker and API. Ctrl-C stops every process it started.
+// migrations, seeds, worker and API. Ctrl-C stops every process it started; so does a step that fails.
+//   MLA_DATA_DIR     keep the state (Postgres, Temporal, keys) here instead of .data/
+//   API_PORT (3000), PG_PORT (54329), TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233),
+//   WORKER_METRICS_ADDRESS (127.0.0.1:9464 or off)  where each part listens
 //   DATABASE_URL     use this PostgreSQL instead of the embedded one
 //   TEMPORAL_ADDRESS use this Temporal cluster instead of starting a dev server
 //   AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE (with AUTH_ISSUER, AUTH_AUDIENCE) use your OIDC issuer
@@ -9,13 +12,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const require = createRequire(import.meta.url);
 const ROOT = join(import.meta.dirname, '..');
-const DATA = join(ROOT, '.data');
+const DATA = process.env.MLA_DATA_DIR ? resolve(process.env.MLA_DATA_DIR) : join(ROOT, '.data');
 const tools = require('./tools.cjs');
 const children = [];
 const log = (m) => console.log(`[engine] ${m}`);
@@ -98,7 +101,7 @@ async function main() {
 
   if (!env.DATABASE_URL) {
     const port = env.PG_PORT ?? '54329';
-    log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in .data/postgres)`);
+    log(`starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(DATA, 'postgres')})`);
     const { startEmbeddedPostgres } = require(join(ROOT, 'dist/scripts/embedded-postgres-process.js'));
     const pg = await startEmbeddedPostgres({
       dataDir: join(DATA, 'postgres'),
@@ -118,7 +121,7 @@ async function main() {
     const cli = tools.temporalCliPath({ log });
     const port = env.TEMPORAL_PORT ?? '7233';
     const uiPort = env.TEMPORAL_UI_PORT ?? '8233';
-    log(`starting the Temporal dev server on 127.0.0.1:${port} (state in .data/temporal.db)`);
+    log(`starting the Temporal dev server on 127.0.0.1:${port} (state in ${join(DATA, 'temporal.db')})`);
     start(
       'temporal',
       cli,

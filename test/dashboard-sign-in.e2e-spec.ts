@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { Engine, startEngine } from './support/engine';
 import { clientCredentialsToken, signingKey, startOpenIdProvider } from './support/openid-provider';
-import { freePort } from './support/servers';
+import { freePort, startAll } from './support/servers';
 
 // The dashboard signs a manager in through a real OpenID provider (oidc-provider): authorization code
 // with PKCE, the dashboard a public client with no secret. The user leaves for the provider's sign-in
@@ -22,7 +22,8 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
   beforeAll(async () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
-    [engine, browser] = await Promise.all([
+    // Both or neither: when one fails the other is stopped, and the suite ends with the cause.
+    [engine, browser] = await startAll(
       startEngine({
         auth: {
           issuer,
@@ -35,7 +36,7 @@ describe('dashboard sign-in through the OpenID provider (authorization code + PK
         },
       }),
       launchBrowser(),
-    ]);
+    );
     provider = await startOpenIdProvider(port, {
       keys: [await signingKey('k1')],
       clients: ['u-sn-prosecutor', 'u-sn-ca'],

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ROOT } from '../scripts/tools.cjs';
 import { launchBrowser } from './support/browser';
 import { Engine, startEngine } from './support/engine';
+import { startAll } from './support/servers';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
 
@@ -15,7 +16,8 @@ describe("managers' dashboard in a real headless browser", () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [engine, browser] = await Promise.all([startEngine(), launchBrowser()]);
+    // Both or neither: when one fails the other is stopped, and the suite ends with the cause.
+    [engine, browser] = await startAll(startEngine(), launchBrowser());
     // A real case, carried to TRANSMITTED, then left without any party act for 45 days.
     const [p, ca] = await Promise.all([engine.token('u-sn-prosecutor'), engine.token('u-sn-ca')]);
     const body = {

@@ -81,6 +81,30 @@ export async function startEngine(
   } = {},
 ): Promise<Engine> {
   quietRuntime();
+  // What has started so far, stopped in reverse order when a later step fails: a suite whose setup
+  // fails ends with the cause and leaves no server behind (jest would otherwise wait on them).
+  const started: Array<{ what: string; stop: () => Promise<unknown> | unknown }> = [];
+  const onFailure = async (err: unknown): Promise<never> => {
+    for (const { what, stop } of started.reverse()) {
+      try {
+        await stop();
+      } catch (stopErr) {
+        process.stderr.write(`startEngine: stopping ${what} after a failed start: ${String(stopErr)}\n`);
+      }
+    }
+    throw err;
+  };
+  try {
+    return await startEngineSteps(options, (what, stop) => started.push({ what, stop }));
+  } catch (err) {
+    return onFailure(err);
+  }
+}
+
+async function startEngineSteps(
+  options: Parameters<typeof startEngine>[0] & object,
+  started: (what: string, stop: () => Promise<unknown> | unknown) => void,
+): Promise<Engine> {
   const bundle = await ensureBundle();
   const codecKeys = testCodecKeys();
   const dataConverter = engineDataConverter(codecKeys);
@@ -91,12 +115,21 @@ export async function startEngine(
           client: { dataConverter },
         })
       : undefined;
-  const [postgres, temporal] = await Promise.all([
+  if (timeSkipping) started('the time-skipping server', () => timeSkipping.teardown());
+  // Side by side; when one fails, the other is still stopped once it is up.
+  const [postgresStart, temporalStart] = await Promise.allSettled([
     startPostgres(),
-    timeSkipping ? Promise.resolve({ address: timeSkipping.address, stop: () => timeSkipping.teardown() }) : startTemporalDevServer(),
+    timeSkipping ? Promise.resolve({ address: timeSkipping.address, stop: async () => {} }) : startTemporalDevServer(),
   ]);
+  if (postgresStart.status === 'fulfilled') started('PostgreSQL', () => postgresStart.value.stop());
+  if (temporalStart.status === 'fulfilled') started('the Temporal dev server', () => temporalStart.value.stop());
+  if (postgresStart.status === 'rejected') throw postgresStart.reason;
+  if (temporalStart.status === 'rejected') throw temporalStart.reason;
+  const postgres = postgresStart.value;
+  const temporal = temporalStart.value;
   const roles = await ensureLocalDatabaseRoles(postgres.url);
   const keysDir = mkdtempSync(join(ROOT, '.data', 'test-keys-'));
+  started('the test keys', () => rmSync(keysDir, { recursive: true, force: true }));
   const keys = await ensureLocalKeyPair(keysDir);
   const taskQueue = `e2e-${process.pid}`;
   const config: AppConfig = {
@@ -109,12 +142,16 @@ export async function startEngine(
   };
 
   const db = await createDataSource(roles.ownerUrl).initialize();
+  started('the owner connection', () => db.destroy());
   await db.runMigrations({ transaction: 'each' });
   await loadSeeds(db);
   const engineDb = await createDataSource(roles.engineUrl).initialize();
+  started('the engine connection', () => engineDb.destroy());
 
   const connection = timeSkipping ? timeSkipping.nativeConnection : await NativeConnection.connect({ address: temporal.address });
+  if (!timeSkipping) started('the worker connection', () => connection.close());
   const clientConnection = timeSkipping ? undefined : await Connection.connect({ address: temporal.address });
+  if (clientConnection) started('the client connection', () => clientConnection.close());
   const client = timeSkipping ? timeSkipping.client : new Client({ connection: clientConnection!, dataConverter });
   const worker = await Worker.create({
     dataConverter,
@@ -131,8 +168,13 @@ export async function startEngine(
     },
   });
   const running = worker.run();
+  started('the worker', async () => {
+    worker.shutdown();
+    await running;
+  });
 
   const app: NestFastifyApplication = await createApi(config, false);
+  started('the API', () => app.close());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -187,7 +229,7 @@ export async function startEngine(
       await clientConnection?.close();
       await engineDb.destroy();
       await db.destroy();
-      await Promise.all([temporal.stop(), postgres.stop()]);
+      await Promise.all([temporal.stop(), postgres.stop(), timeSkipping?.teardown()]);
       rmSync(keysDir, { recursive: true, force: true });
     },
   };

@@ -30,15 +30,34 @@ export async function startOpenIdProvider(port: number, setup: OpenIdProviderSet
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'test/support/oidc-provider.mjs'), String(port), file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr!.resume();
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      if (out.includes('"ready"')) resolve();
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += String(d)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the OpenID provider was not ready within 30 s ${stderr.trim()}`.trim())), 30000);
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        if (out.includes('"ready"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the OpenID provider exited (${code}) ${stderr.trim()}`.trim()));
+      });
     });
-    child.once('exit', (code) => reject(new Error(`the OpenID provider exited (${code})`)));
-  });
+  } catch (err) {
+    // Never leave it running (or its files) when it did not come up.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     issuer: `http://127.0.0.1:${port}`,
     async stop() {

@@ -11,8 +11,30 @@ export interface Running {
 
 /** A real PostgreSQL for one suite: an embedded one in a temporary folder, removed on stop. */
 export async function startPostgres(): Promise<Running & { url: string }> {
-  const { url, stop } = await startEmbeddedPostgres({ label: 'test-pg' });
-  return { url, stop };
+  try {
+    const { url, stop } = await startEmbeddedPostgres({ label: 'test-pg' });
+    return { url, stop };
+  } catch (err) {
+    throw new Error(`PostgreSQL did not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+type Stoppable = { stop(): Promise<unknown> } | { close(): Promise<unknown> };
+
+/**
+ * Starts servers side by side (an engine and a browser, say): all of them, or none. When one fails,
+ * those that did start are stopped before the first cause is thrown, so nothing outlives a failed setup.
+ */
+export async function startAll<T extends readonly Stoppable[]>(...pending: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(pending);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  for (const r of settled) {
+    if (r.status !== 'fulfilled') continue;
+    const s = r.value as Stoppable;
+    await ('stop' in s ? s.stop() : s.close()).catch(() => undefined);
+  }
+  throw failed.reason;
 }
 
 /** The real Temporal dev server (the `temporal` CLI), in memory, on free ports. */
@@ -50,11 +72,18 @@ export async function startTemporalDevServer(): Promise<Running & { address: str
     if (child.exitCode !== null) throw new Error(`temporal dev server exited with ${child.exitCode}: ${stderr}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
+      try {
+        await connection.workflowService.getSystemInfo({});
+      } finally {
+        await connection.close();
+      }
       break;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`temporal dev server did not answer on ${address}: ${String(err)}\n${stderr}`, { cause: err });
+      if (Date.now() > deadline) {
+        // Not answering is not the same as not running: stop it before giving up.
+        await stopChild(child, 5000);
+        throw new Error(`temporal dev server did not answer on ${address}: ${String(err)}\n${stderr}`, { cause: err });
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -39,6 +39,16 @@ export class TimeSkippingHarness {
   constructor(readonly taskQueue: string) {}
 
   async start(): Promise<this> {
+    try {
+      return await this.startSteps();
+    } catch (err) {
+      // Whatever came up is stopped before the cause is thrown: a failed setup leaves no server behind.
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async startSteps(): Promise<this> {
     quietRuntime();
     this.env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
@@ -123,8 +133,11 @@ export class TimeSkippingHarness {
   }
 
   async stop(): Promise<void> {
-    this.worker?.shutdown();
-    await this.running;
-    await this.env?.teardown();
+    const { worker, running, env } = this;
+    this.worker = this.running = undefined;
+    this.env = undefined as unknown as TestWorkflowEnvironment;
+    if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await env?.teardown();
   }
 }

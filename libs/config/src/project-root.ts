@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 let cached: string | undefined;
 
@@ -11,4 +11,9 @@ export function projectRoot(start = __dirname): string {
     if (existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).name === 'mla-case-engine') return (cached = dir);
     if (dirname(dir) === dir) throw new Error(`no mla-case-engine package.json above ${start}`);
   }
+}
+
+/** Where local state lives (embedded Postgres, the Temporal dev server's file, local keys): MLA_DATA_DIR, else .data/ in the checkout. */
+export function localDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MLA_DATA_DIR?.trim() ? resolve(env.MLA_DATA_DIR.trim()) : join(projectRoot(), '.data');
 }

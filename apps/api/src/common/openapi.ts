@@ -18,6 +18,34 @@ export class FieldProblemDto {
   message!: string;
 }
 
+/** What the engine accepted but flags: a field problem, and for a basis not in force the instrument, the State and what is in force. */
+export class CaseWarningDto extends FieldProblemDto {
+  @ApiPropertyOptional({ example: 'ECOWAS-MLA-1992', description: 'the legal reference the warning rests on' })
+  legalRef?: string;
+
+  @ApiPropertyOptional({ example: 'ECOWAS-MLA-1992', description: 'basis_not_in_force: the chosen instrument' })
+  instrumentId?: string;
+
+  @ApiPropertyOptional({ example: 'ML', description: 'basis_not_in_force: the State of the pair for which it is not in force' })
+  stateCode?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: '2025-01-29',
+    description: "basis_not_in_force: the end of that State's membership, null if it never was a party then",
+  })
+  membershipEnded?: string | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    example: ['UNTOC-2000'],
+    description: 'basis_not_in_force: the instruments in the reference data in force for both States of the pair on the filing date (null when unknown)',
+  })
+  inForce?: string[] | null;
+}
+
 export class ProblemDetailsDto {
   @ApiProperty({ example: '/problems/invalid-query', description: 'a URI reference naming the kind of problem, or about:blank' })
   type!: string;

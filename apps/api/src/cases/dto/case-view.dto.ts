@@ -1,7 +1,7 @@
 // Response schemas of the case reads (view, history, timeline, list): declarations only, one class per JSON
 // shape, kept together so the OpenAPI contract of a case reads in one place; hence the length.
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { FieldProblemDto } from '../../common/openapi';
+import { CaseWarningDto } from '../../common/openapi';
 
 /** What the read endpoints answer (see case-presenter.ts, which builds these shapes). */
 
@@ -176,8 +176,12 @@ export class CaseViewDto extends CaseDto {
   @ApiProperty({ type: [CaseEventDto] })
   history!: CaseEventDto[];
 
-  @ApiPropertyOptional({ type: [FieldProblemDto], description: 'after a command: what the engine accepted but flags (e.g. a deadline shorter than usual)' })
-  warnings?: FieldProblemDto[];
+  @ApiPropertyOptional({
+    type: [CaseWarningDto],
+    description:
+      'after the filing (201) or a command: what the engine accepted but flags, e.g. `legalBasis`/`basis_not_in_force` when the chosen basis is not in force for a State of the pair (with the instruments that are), or a deadline shorter than usual',
+  })
+  warnings?: CaseWarningDto[];
 }
 
 export class CasePageDto {
