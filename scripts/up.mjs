@@ -145,11 +145,14 @@ async function main() {
         // The UI shows sealed payloads; it decodes them through the API's codec endpoint, with an administrator's token.
         '--ui-codec-endpoint',
         `http://127.0.0.1:${env.API_PORT ?? '3000'}/codec`,
+        // Operators find cases by kind, pair of States, state and escalation level (docs/operations.md).
+        ...require(join(ROOT, 'dist/libs/contracts/src/search-attributes.contract.js')).devServerSearchAttributeFlags(),
       ],
       env,
       { quiet: true },
     );
     env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    env.TEMPORAL_SEARCH_ATTRIBUTES ??= 'on';
     temporalUi = `http://127.0.0.1:${uiPort}`;
     await waitFor('Temporal', async () => (await fetch(`${temporalUi}/api/v1/namespaces`)).ok);
   }
@@ -170,7 +173,7 @@ async function main() {
   env.API_PORT = apiPort;
   start('api', process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], env);
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor('the API', async () => (await fetch(`${api}/health`)).ok, 90000);
+  await waitFor('the API', async () => (await fetch(`${api}/health/ready`)).ok, 90000);
 
   console.log(`
   MLA case-workflow engine is up
@@ -179,6 +182,7 @@ async function main() {
     Temporal UI   ${temporalUi ?? '(external cluster at ' + env.TEMPORAL_ADDRESS + ')'}
     Dashboard     ${api}/dashboard/
     Metrics       ${api}/metrics (admin token), worker http://${env.WORKER_METRICS_ADDRESS ?? '127.0.0.1:9464'}/metrics
+    Health        ${api}/health/live and /health/ready, worker http://${env.WORKER_HEALTH_ADDRESS ?? '127.0.0.1:9465'}/health/ready
     PostgreSQL    ${env.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}
   A token for a seeded user:  npm run token -- u-sn-prosecutor
   Ctrl-C stops everything.

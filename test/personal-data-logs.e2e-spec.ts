@@ -160,6 +160,7 @@ describe('no personal data in any log line of the API or the worker (production 
       }),
       PERSON_KEY_SECRET: randomBytes(32).toString('base64'),
       WORKER_METRICS_ADDRESS: 'off',
+      WORKER_HEALTH_ADDRESS: 'off',
       STATS_REFRESH_SECONDS: '0',
     };
     const port = await freePort();

@@ -8,11 +8,13 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { nextWakeAt, type CaseContext, type CaseCore, type CaseEvent, type Outcome, type RuleViolation } from '../libs/domain/src';
 import {
+  CASE_SEARCH_ATTRIBUTES,
   PROJECTION_CONFLICT_FAILURE,
   PROJECTION_DATA_FAILURE,
   RULE_VIOLATION_FAILURE,
@@ -82,6 +84,18 @@ export interface RunnableInput<S> {
   filingDigest: string;
   continued?: ContinuedCase<S>;
   continueAsNewAfterEvents?: number;
+  /**
+   * Set by the API at filing when the namespace has the case search attributes (TEMPORAL_SEARCH_ATTRIBUTES):
+   * pinned in the input, so a replay takes the same path, and servers without them never see an upsert.
+   */
+  searchAttributes?: boolean;
+}
+
+export const SEARCH_ATTRIBUTES_PATCH = 'case-search-attributes';
+
+/** The highest level among the case's open escalations; 0 when none is open. */
+export function openEscalationLevel(s: CaseCore): number {
+  return Math.max(0, ...s.tasks.filter((t) => t.kind === 'ESCALATION' && t.status === 'OPEN').map((t) => t.level));
 }
 
 function refuse(violation: RuleViolation): ApplicationFailure {
@@ -150,6 +164,22 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
     if (recent.size > RECENT_UPDATES) recent.delete(recent.keys().next().value!);
   };
 
+  // What operators filter by in the Temporal UI, upserted when it changes: codes only, never the case's content.
+  const indexing = input.searchAttributes === true && patched(SEARCH_ATTRIBUTES_PATCH);
+  let indexed = '';
+  const index = () => {
+    if (!indexing) return;
+    const level = openEscalationLevel(s);
+    if (indexed === `${s.status}|${level}`) return;
+    indexed = `${s.status}|${level}`;
+    upsertSearchAttributes([
+      { key: CASE_SEARCH_ATTRIBUTES.kind, value: machine.record.kind },
+      { key: CASE_SEARCH_ATTRIBUTES.statePair, value: `${s.ctx.requestingState}-${s.ctx.requestedState}` },
+      { key: CASE_SEARCH_ATTRIBUTES.state, value: s.status },
+      { key: CASE_SEARCH_ATTRIBUTES.escalationLevel, value: level },
+    ]);
+  };
+
   // Projection runs one batch at a time, in sequence order; each batch carries the latest snapshot.
   let projecting: Promise<void> = Promise.resolve();
   let batches = 0;
@@ -159,6 +189,7 @@ export async function runCase<S extends CaseCore, E, I extends RunnableInput<S>>
     return proxyActivities<CaseProjectionActivities>(options).recordCaseEvents(record);
   };
   const flush = (): Promise<void> => {
+    index();
     projecting = projecting.then(async () => {
       if (pending.length === 0 && unprojected.length === 0) return;
       const fresh = pending;

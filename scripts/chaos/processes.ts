@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { embeddedPostgresArgs, embeddedPostgresUrl, freePort } from '../embedded-postgres-process';
+import { devServerSearchAttributeFlags } from '../../libs/contracts/src/search-attributes.contract';
 
 /** scripts/tools.cjs from the sources: it is not compiled into dist/. */
 function temporalCliPath(root: string): string {
@@ -220,6 +221,8 @@ export function temporalDevServerSpec(root: string, dbFile: string, ports: Tempo
       'journal_mode=WAL',
       '--sqlite-pragma',
       'synchronous=OFF',
+      // Operators find cases by kind, pair of States, state and escalation level.
+      ...devServerSearchAttributeFlags(),
     ],
     env: process.env,
     cwd: root,
@@ -238,17 +241,24 @@ export function temporalDevServerSpec(root: string, dbFile: string, ports: Tempo
   };
 }
 
-/** A worker from dist/, configured by environment as `npm start` does; no metrics port. */
-export function workerSpec(root: string, name: string, env: NodeJS.ProcessEnv): ProcSpec {
+/**
+ * A worker from dist/, configured by environment as `npm start` does; no metrics port. With a health
+ * port it is ready when its /health/ready says so; without, when it says it polls its task queue (one
+ * that says nothing still counts after 20 s).
+ */
+export function workerSpec(root: string, name: string, env: NodeJS.ProcessEnv, healthPort?: number): ProcSpec {
   return {
     name,
     command: process.execPath,
     args: [join(root, 'dist/apps/worker/src/main.js')],
-    env: { ...env, WORKER_METRICS_ADDRESS: 'off' },
+    env: { ...env, WORKER_METRICS_ADDRESS: 'off', WORKER_HEALTH_ADDRESS: healthPort ? `127.0.0.1:${healthPort}` : 'off' },
     cwd: root,
-    // The worker says when it polls its task queue; one that says nothing still counts after 20 s.
     ready: async (p) => {
       const started = Date.now();
+      if (healthPort) {
+        await until(p, async () => (await fetch(`http://127.0.0.1:${healthPort}/health/ready`, { signal: AbortSignal.timeout(3000) })).status === 200);
+        return;
+      }
       await until(p, async () => /polling task queue|"RUNNING"/.test(p.output) || Date.now() - started > 20_000);
     },
   };

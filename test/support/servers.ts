@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { freePort, startEmbeddedPostgres, stopChild } from '../../scripts/embedded-postgres-process';
 import { temporalCliPath } from '../../scripts/tools.cjs';
+import { devServerSearchAttributeFlags } from '../../libs/contracts/src/search-attributes.contract';
 
 export { freePort };
 
@@ -61,6 +62,7 @@ export async function startTemporalDevServer(): Promise<Running & { address: str
       'error',
       '--namespace',
       'default',
+      ...devServerSearchAttributeFlags(),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

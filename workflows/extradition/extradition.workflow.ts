@@ -132,6 +132,7 @@ async function openDomesticProsecutionIfAsked(input: ExtraditionWorkflowInput, s
     offence: input.content.offence,
     language: input.content.language,
     filingDigest: `domestic:${input.caseId}`,
+    ...(input.searchAttributes ? { searchAttributes: true } : {}),
   };
   await startChild(WORKFLOW_TYPES.domesticProsecution, {
     workflowId: caseWorkflowId('DOMESTIC_PROSECUTION', caseId),

@@ -29,13 +29,14 @@ async function main(): Promise<void> {
       process.stdout.write(JSON.stringify(line) + '\n');
     }),
   });
-  // No HTTP: an application context only, so that activities get their services by injection.
+  // An application context, so that activities get their services by injection; its only HTTP is the health port.
   const app = await NestFactory.createApplicationContext(
     WorkerModule.forConfig(config.database, {
       temporal: config.temporal,
       workflowBundlePath: bundle,
       personKeySecret: config.personKey.secret,
       statisticsRefreshSeconds: config.statistics.refreshSeconds,
+      healthAddress: config.health.address,
     }),
     { logger: new ConsoleLogger('worker', { json: true, logLevels: nestLogLevels(config.logLevel) }) },
   );

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
@@ -8,6 +8,8 @@ import { engineDataConverter } from '../../../libs/temporal/src';
 import { ensureStatisticsSchedule } from './statistics-schedule';
 import { sanitizingActivityInterceptors } from './activity-errors';
 import { describeError } from '../../../libs/logging/src';
+import { probe, readiness, type Check, type Liveness, type Readiness } from '../../../libs/health/src';
+import { startHealthServer, type WorkerHealthSource } from './health-server';
 
 export const WORKER_OPTIONS = Symbol('WORKER_OPTIONS');
 export interface WorkerOptions {
@@ -17,15 +19,19 @@ export interface WorkerOptions {
   personKeySecret: string;
   /** STATS_REFRESH_SECONDS: period of the `statistics-refresh` Schedule; 0 deletes it. */
   statisticsRefreshSeconds: number;
+  /** WORKER_HEALTH_ADDRESS: host:port of /health/live and /health/ready; null for none. */
+  healthAddress?: string | null;
 }
 
 /** Runs the Temporal worker for the life of the application context and drains it on shutdown. */
 @Injectable()
-export class WorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown, WorkerHealthSource {
   private readonly logger = new Logger('worker');
   private connection?: NativeConnection;
   private worker?: Worker;
   private running?: Promise<void>;
+  private stopping = false;
+  private health?: { port: number; close(): Promise<void> };
 
   constructor(
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
@@ -34,6 +40,11 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const { temporal, workflowBundlePath } = this.options;
+    // Up before Temporal is reached: while the worker connects, live says so and ready says why not.
+    if (this.options.healthAddress) {
+      this.health = await startHealthServer(this.options.healthAddress, this);
+      this.logger.log(`health on http://${this.options.healthAddress.replace(/:\d+$/, '')}:${this.health.port}/health/live and /health/ready`);
+    }
     this.connection = await NativeConnection.connect({ address: temporal.address });
     // One sealing converter for the worker and for the client its activities signal the person workflows with.
     const dataConverter = engineDataConverter(temporal.codecKeys);
@@ -75,9 +86,42 @@ export class WorkerService implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  live(): Liveness {
+    return { status: this.stopping ? 'stopping' : 'live' };
+  }
+
+  /** Ready when Postgres and the namespace answer and the worker polls its task queue; not while it stops. */
+  async ready(): Promise<Readiness<Record<string, Check>>> {
+    const { namespace } = this.options.temporal;
+    const connection = this.connection;
+    const [postgres, temporal] = await Promise.all([
+      probe(() => this.dataSource.query('SELECT 1')),
+      probe(async () => {
+        if (!connection) throw new Error('not connected yet');
+        await connection.workflowService.describeNamespace({ namespace });
+      }),
+    ]);
+    return readiness({ postgres, temporal, polling: this.pollingCheck() }, this.stopping);
+  }
+
+  private pollingCheck(): Check {
+    if (!this.worker) return { status: 'down', latencyMs: 0, error: 'the worker is not created yet' };
+    const s = this.worker.getStatus();
+    const up = s.runState === 'RUNNING' && s.workflowPollerState === 'POLLING' && s.activityPollerState === 'POLLING';
+    return up
+      ? { status: 'up', latencyMs: 0 }
+      : { status: 'down', latencyMs: 0, error: `worker ${s.runState}, workflow poller ${s.workflowPollerState}, activity poller ${s.activityPollerState}` };
+  }
+
+  /** From the stop signal on, readiness answers 503 while the worker drains. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     if (this.worker && this.worker.getState() === 'RUNNING') this.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.connection?.close();
+    await this.health?.close();
   }
 }

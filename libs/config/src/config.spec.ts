@@ -5,7 +5,9 @@ describe('configuration', () => {
 
   it('applies defaults', () => {
     const config = loadApiConfig(valid);
-    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'mla-cases-v1' });
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'mla-cases-v1', searchAttributes: false });
+    expect(loadApiConfig({ ...valid, TEMPORAL_SEARCH_ATTRIBUTES: 'on' }).temporal.searchAttributes).toBe(true);
+    expect(() => loadApiConfig({ ...valid, TEMPORAL_SEARCH_ATTRIBUTES: 'yes' })).toThrow(/TEMPORAL_SEARCH_ATTRIBUTES must be one of on, off/);
     expect(config.api.port).toBe(3000);
     expect(config.auth).toMatchObject({ issuer: 'mla-engine-local', audience: 'mla-engine', algorithms: ['ES256', 'RS256'] });
   });

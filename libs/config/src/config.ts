@@ -17,6 +17,11 @@ export interface TemporalConfig {
   taskQueue: string;
   /** Keys that seal payloads (TEMPORAL_CODEC_KEYS or TEMPORAL_CODEC_KEYS_FILE); without them payloads travel and rest in clear. */
   codecKeys?: CodecKeyRing;
+  /**
+   * Cases filed from now on set the search attributes of CASE_SEARCH_ATTRIBUTES (TEMPORAL_SEARCH_ATTRIBUTES=on,
+   * default off): turn it on once they are registered on the namespace. Pinned in each case at filing.
+   */
+  searchAttributes?: boolean;
 }
 
 export interface AuthConfig {
@@ -98,6 +103,12 @@ export interface WorkerConfig extends Pick<AppConfig, 'database' | 'temporal' | 
   personKey: PersonKeyConfig;
   statistics: StatisticsConfig;
   metrics: WorkerMetricsConfig;
+  health: WorkerHealthConfig;
+}
+
+export interface WorkerHealthConfig {
+  /** host:port of the worker's /health/live and /health/ready (WORKER_HEALTH_ADDRESS, default 127.0.0.1:9465); null when set to `off`. */
+  address: string | null;
 }
 
 export interface WorkerMetricsConfig {
@@ -241,6 +252,7 @@ function readTemporal(r: Reader): TemporalConfig {
     namespace: r.text('TEMPORAL_NAMESPACE', 'default'),
     taskQueue: r.text('TEMPORAL_TASK_QUEUE', CASES_TASK_QUEUE),
     codecKeys: readCodecKeys(r),
+    searchAttributes: r.oneOf('TEMPORAL_SEARCH_ATTRIBUTES', ['on', 'off'] as const, 'off') === 'on',
   };
 }
 
@@ -344,6 +356,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     personKey: readPersonKey(r),
     statistics: { refreshSeconds: r.integer('STATS_REFRESH_SECONDS', 300, 0, 31 * 86400) },
     metrics: { address: r.hostPortOrOff('WORKER_METRICS_ADDRESS', '127.0.0.1:9464') },
+    health: { address: r.hostPortOrOff('WORKER_HEALTH_ADDRESS', '127.0.0.1:9465') },
   });
 }
 

@@ -37,6 +37,13 @@ describe('worker configuration', () => {
     expect(loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: 'off' }).metrics.address).toBeNull();
   });
 
+  it('serves /health/live and /health/ready on 127.0.0.1:9465 unless told another host:port, or off', () => {
+    expect(loadWorkerConfig(db).health.address).toBe('127.0.0.1:9465');
+    expect(loadWorkerConfig({ ...db, WORKER_HEALTH_ADDRESS: '0.0.0.0:8081' }).health.address).toBe('0.0.0.0:8081');
+    expect(loadWorkerConfig({ ...db, WORKER_HEALTH_ADDRESS: 'off' }).health.address).toBeNull();
+    expect(() => loadWorkerConfig({ ...db, WORKER_HEALTH_ADDRESS: '8081' })).toThrow(/WORKER_HEALTH_ADDRESS must be host:port/);
+  });
+
   it('refuses a metrics address that is neither host:port nor off, naming the variable', () => {
     for (const address of ['9464', 'localhost', 'http://127.0.0.1:9464', 'OFF', '127.0.0.1:port']) {
       expect(() => loadWorkerConfig({ ...db, WORKER_METRICS_ADDRESS: address })).toThrow(/WORKER_METRICS_ADDRESS must be host:port/);

@@ -20,6 +20,8 @@ export interface ExtraditionWorkflowInput {
   filingDigest: string;
   continued?: ContinuedCase<ExtraditionCaseState>;
   continueAsNewAfterEvents?: number;
+  /** Sets the case search attributes (CASE_SEARCH_ATTRIBUTES): pinned at filing, from TEMPORAL_SEARCH_ATTRIBUTES. */
+  searchAttributes?: boolean;
 }
 
 export interface DomesticProsecutionWorkflowInput {
@@ -36,4 +38,6 @@ export interface DomesticProsecutionWorkflowInput {
   filingDigest: string;
   continued?: ContinuedCase<DomesticProsecutionState>;
   continueAsNewAfterEvents?: number;
+  /** Sets the case search attributes (CASE_SEARCH_ATTRIBUTES): pinned at filing, from TEMPORAL_SEARCH_ATTRIBUTES. */
+  searchAttributes?: boolean;
 }

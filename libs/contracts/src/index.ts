@@ -4,3 +4,4 @@ export * from './extradition.contract';
 export * from './person-registry.contract';
 export * from './statistics.contract';
 export * from './case-messages.contract';
+export * from './search-attributes.contract';

@@ -28,6 +28,8 @@ export interface MlaCaseWorkflowInput {
   continued?: ContinuedCase<MlaCaseState>;
   /** History length after which the run continues as new (default 2 000 events). */
   continueAsNewAfterEvents?: number;
+  /** Sets the case search attributes (CASE_SEARCH_ATTRIBUTES): pinned at filing, from TEMPORAL_SEARCH_ATTRIBUTES. */
+  searchAttributes?: boolean;
 }
 
 /** What a case workflow answers to commands and queries: the case's live status, nothing personal. */

@@ -62,6 +62,8 @@ export class CaseGateway {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly waitMs = 10_000,
+    /** TEMPORAL_SEARCH_ATTRIBUTES: cases filed through this gateway set their search attributes (pinned in their input). */
+    private readonly searchAttributes = false,
   ) {}
 
   /**
@@ -79,11 +81,12 @@ export class CaseGateway {
   private async file(kind: CaseKind, input: { caseId: string }, options: CallOptions): Promise<CommandOutcome> {
     const workflowId = caseWorkflowId(kind, input.caseId);
     const deadline = Date.now() + (options.waitMs ?? this.waitMs);
+    const args = [this.searchAttributes ? { ...input, searchAttributes: true } : input];
     return this.call(input.caseId, async () => {
       const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPE_OF[kind], {
         workflowId,
         taskQueue: this.taskQueue,
-        args: [input],
+        args,
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });
@@ -95,7 +98,7 @@ export class CaseGateway {
         if (!unimplemented(err)) throw err;
         // Servers without update-with-start (the time-skipping test server): start, then wait for the filing.
         await this.client.workflow
-          .start(WORKFLOW_TYPE_OF[kind], { workflowId, taskQueue: this.taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
+          .start(WORKFLOW_TYPE_OF[kind], { workflowId, taskQueue: this.taskQueue, args, workflowIdReusePolicy: 'REJECT_DUPLICATE' })
           .catch((e) => {
             if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
           });

@@ -38,6 +38,7 @@ export class TemporalClientModule {
               new Client({ connection, namespace: config.namespace, dataConverter: engineDataConverter(config.codecKeys) }),
               config.taskQueue,
               commandWaitMs,
+              config.searchAttributes,
             ),
         },
         ConnectionCloser,
