@@ -18,6 +18,7 @@ import { JwtVerifier } from './auth/jwt-verifier';
 import { UserDirectory } from './auth/user-directory';
 import { CasesModule } from './cases/cases.module';
 import { DocumentsModule } from './documents/documents.module';
+import { LettersModule } from './letters/letters.module';
 import { CodecModule } from './codec/codec.module';
 import { ProblemDetailsFilter } from './common/problem';
 import { InputValidationPipe } from './common/validation-pipe';
@@ -36,6 +37,7 @@ export class AppModule {
         TemporalClientModule.forConfig(config.temporal, config.api.commandWaitMs),
         CasesModule,
         DocumentsModule.forConfig(config.documents),
+        LettersModule,
         CodecModule.forConfig(config),
       ],
       controllers: [

@@ -126,6 +126,17 @@ export function longDate(date: string, language: string): string {
   return Number.isNaN(at.getTime()) ? date : new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone: 'UTC' }).format(at);
 }
 
+/** A nationality as the case records it (ISO 3166-1 alpha-2) named in the letter's language: the template's name, else the locale data's. */
+export function countryName(code: string, t: LetterTemplate): string {
+  if (!/^[A-Z]{2}$/.test(code)) return code;
+  if (t.stateNames[code]) return t.stateNames[code];
+  try {
+    return new Intl.DisplayNames([t.language], { type: 'region', fallback: 'code' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** The elements the case does not give, with their provision: what the basis requires (ECOWAS art. 5(1), UNTOC art. 18(15)) and what a letter should state. */
 export function missingElementsOf(facts: LetterFacts, t: LetterTemplate): MissingElement[] {
   const c = facts.content;
@@ -204,7 +215,8 @@ export function draftRequestLetter(facts: LetterFacts, templates: LetterTemplate
     ? c.persons.map((p, i) => {
         const field = (key: 'nationality' | 'dateOfBirth' | 'location' | 'identifier') => {
           const value = p[key];
-          if (!blank(value)) return `${t.personFields[key]}: ${key === 'dateOfBirth' ? longDate(value, language) : value.trim()}`;
+          if (!blank(value))
+            return `${t.personFields[key]}: ${key === 'dateOfBirth' ? longDate(value, language) : key === 'nationality' ? countryName(value.trim(), t) : value.trim()}`;
           return isMissing(`persons[${i}].${key}`) ? `${t.personFields[key]}: ${marker}` : null;
         };
         const parts = [`${t.personFields.name}: ${p.name}`, field('nationality'), field('dateOfBirth'), field('location'), field('identifier')];
