@@ -31,7 +31,7 @@ import {
   type ExitRecord,
 } from './chaos/processes';
 import { ensureLocalKeyPair, mintToken } from './local-auth';
-import { CpuMeter, Exhausted, cpuLine, cpuTotal, latencies, load, round, type Latencies, type LoadResult } from './bench/measure';
+import { CpuMeter, Exhausted, cpuLine, cpuTotal, latencies, load, residentMb, round, type Latencies, type LoadResult } from './bench/measure';
 import { benchFiledUpdate, benchPingUpdate } from './bench/trivial-workflow';
 import { TRIVIAL_TASK_QUEUE } from './bench/trivial-worker';
 
@@ -132,6 +132,9 @@ interface StormResult {
   cpuMsPerWake: Record<string, number>;
   filingsDuringStorm: Latencies;
   setupSeconds: number;
+  /** Open cases on the engine after the storm, and the worker's resident memory then. */
+  openCases: number;
+  workerRssMb: number;
 }
 
 async function main(): Promise<void> {
@@ -540,12 +543,14 @@ async function main(): Promise<void> {
         cpuMsPerWake: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, round(seen.size ? v / seen.size : NaN, 2)])),
         filingsDuringStorm: latencies(duringStorm),
         setupSeconds: round(setup),
+        openCases: Number((await ds.query(`SELECT count(*) AS n FROM cases WHERE state NOT IN ('CLOSED', 'WITHDRAWN', 'REFUSED')`))[0].n),
+        workerRssMb: residentMb(worker.child?.pid),
       };
       say(
         `  storm of ${result.cases}: ${result.recorded} recorded${result.complete ? '' : ' (INCOMPLETE)'}; lateness p50 ${(result.recordedLatenessMs.p50 / 1000).toFixed(1)} s, p99 ${(result.recordedLatenessMs.p99 / 1000).toFixed(1)} s; ${result.wakesPerSecond} wakes/s`,
       );
       say(
-        `  CPU ms per wake: ${cpuLine(result.cpuMsPerWake)}; filings during the storm p50 ${result.filingsDuringStorm.p50} ms, p99 ${result.filingsDuringStorm.p99} ms (n=${result.filingsDuringStorm.n})`,
+        `  CPU ms per wake: ${cpuLine(result.cpuMsPerWake)}; filings during the storm p50 ${result.filingsDuringStorm.p50} ms, p99 ${result.filingsDuringStorm.p99} ms (n=${result.filingsDuringStorm.n}); ${result.openCases} open cases, worker resident memory ${result.workerRssMb} MB`,
       );
       return result;
     }

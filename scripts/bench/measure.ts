@@ -146,3 +146,14 @@ export function cpuLine(perOp: Record<string, number>): string {
     .map(([k, v]) => `${k} ${v.toFixed(1)}`)
     .join(', ');
 }
+
+/** Resident memory of a process, in MB (VmRSS of /proc/<pid>/status). */
+export function residentMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? round(Number(m[1]) / 1024) : NaN;
+  } catch {
+    return NaN;
+  }
+}

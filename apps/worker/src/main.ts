@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       personKeySecret: config.personKey.secret,
       statisticsRefreshSeconds: config.statistics.refreshSeconds,
       healthAddress: config.health.address,
+      sizing: config.sizing,
     }),
     { logger: new ConsoleLogger('worker', { json: true, logLevels: nestLogLevels(config.logLevel) }) },
   );

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import type { TemporalConfig } from '../../../libs/config/src';
+import type { TemporalConfig, WorkerSizing } from '../../../libs/config/src';
 import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../../activities';
 import { engineDataConverter } from '../../../libs/temporal/src';
 import { ensureStatisticsSchedule } from './statistics-schedule';
@@ -21,6 +21,8 @@ export interface WorkerOptions {
   statisticsRefreshSeconds: number;
   /** WORKER_HEALTH_ADDRESS: host:port of /health/live and /health/ready; null for none. */
   healthAddress?: string | null;
+  /** Cache and concurrency (WORKER_* settings); the SDK's defaults when absent. */
+  sizing?: WorkerSizing;
 }
 
 /** Runs the Temporal worker for the life of the application context and drains it on shutdown. */
@@ -49,7 +51,16 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     // One sealing converter for the worker and for the client its activities signal the person workflows with.
     const dataConverter = engineDataConverter(temporal.codecKeys);
     const client = new Client({ connection: this.connection, namespace: temporal.namespace, dataConverter });
+    const sizing = this.options.sizing;
     this.worker = await Worker.create({
+      ...(sizing
+        ? {
+            maxCachedWorkflows: sizing.maxCachedWorkflows,
+            maxConcurrentWorkflowTaskExecutions: sizing.maxConcurrentWorkflowTasks,
+            maxConcurrentActivityTaskExecutions: sizing.maxConcurrentActivities,
+            stickyQueueScheduleToStartTimeout: `${sizing.stickyQueueTimeoutSeconds} seconds`,
+          }
+        : {}),
       dataConverter,
       connection: this.connection,
       namespace: temporal.namespace,
@@ -70,7 +81,12 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       process.exitCode = 1;
       process.kill(process.pid, 'SIGTERM');
     });
-    this.logger.log(`polling task queue ${temporal.taskQueue} on ${temporal.address} (namespace ${temporal.namespace})`);
+    this.logger.log(
+      `polling task queue ${temporal.taskQueue} on ${temporal.address} (namespace ${temporal.namespace})` +
+        (sizing
+          ? `; caching up to ${sizing.maxCachedWorkflows} workflows, ${sizing.maxConcurrentWorkflowTasks} workflow tasks and ${sizing.maxConcurrentActivities} activities at once`
+          : ''),
+    );
     await this.ensureStatisticsSchedule(client);
   }
 

@@ -7,6 +7,8 @@ import { readCodecKeyRing, type CodecKeyRing } from './codec-keys';
 
 export interface DatabaseConfig {
   url: string;
+  /** Connections of the process's pool (DATABASE_POOL_SIZE, default 10). */
+  poolSize?: number;
   /** Migrations and seeds run as the role that owns the tables (DATABASE_OWNER_URL, else DATABASE_URL); the API and worker never do. */
   ownerUrl?: string;
 }
@@ -104,11 +106,30 @@ export interface WorkerConfig extends Pick<AppConfig, 'database' | 'temporal' | 
   statistics: StatisticsConfig;
   metrics: WorkerMetricsConfig;
   health: WorkerHealthConfig;
+  sizing: WorkerSizing;
 }
 
 export interface WorkerHealthConfig {
   /** host:port of the worker's /health/live and /health/ready (WORKER_HEALTH_ADDRESS, default 127.0.0.1:9465); null when set to `off`. */
   address: string | null;
+}
+
+/**
+ * How much a worker replica holds and runs at once (docs/operations.md, "Sizing the worker"). Every open
+ * case is a running workflow: one that is not in the cache is replayed from its history whenever it
+ * wakes (a clock, a command), so the cache should hold the open cases the replica serves.
+ */
+export interface WorkerSizing {
+  /** WORKER_OPEN_CASES (default 10 000): the open cases this replica serves; sets the default cache size. */
+  openCases: number;
+  /** WORKER_MAX_CACHED_WORKFLOWS (default open cases + 10 %): workflows kept in memory between tasks. */
+  maxCachedWorkflows: number;
+  /** WORKER_WORKFLOW_TASKS (default 40): workflow tasks run at once. */
+  maxConcurrentWorkflowTasks: number;
+  /** WORKER_ACTIVITIES (default twice the pool): activities run at once; each projection holds one connection. */
+  maxConcurrentActivities: number;
+  /** WORKER_STICKY_TIMEOUT_SECONDS (default 10): how long a task waits for the replica that caches its workflow. */
+  stickyQueueTimeoutSeconds: number;
 }
 
 export interface WorkerMetricsConfig {
@@ -243,7 +264,11 @@ class Reader {
 
 function readDatabase(r: Reader): DatabaseConfig {
   const url = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
-  return { url, ownerUrl: r.optional('DATABASE_OWNER_URL') ? r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) : url };
+  return {
+    url,
+    ownerUrl: r.optional('DATABASE_OWNER_URL') ? r.url('DATABASE_OWNER_URL', ['postgres:', 'postgresql:']) : url,
+    poolSize: r.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
+  };
 }
 
 function readTemporal(r: Reader): TemporalConfig {
@@ -347,16 +372,29 @@ function readPersonKey(r: Reader): PersonKeyConfig {
   return { secret: secret ?? LOCAL_PERSON_KEY_SECRET, isLocalDefault: secret === undefined };
 }
 
+function readWorkerSizing(r: Reader, poolSize: number): WorkerSizing {
+  const openCases = r.integer('WORKER_OPEN_CASES', 10_000, 0, 10_000_000);
+  return {
+    openCases,
+    maxCachedWorkflows: r.integer('WORKER_MAX_CACHED_WORKFLOWS', openCases + Math.ceil(openCases / 10), 0, 10_000_000),
+    maxConcurrentWorkflowTasks: r.integer('WORKER_WORKFLOW_TASKS', 40, 2, 10_000),
+    maxConcurrentActivities: r.integer('WORKER_ACTIVITIES', 2 * poolSize, 1, 10_000),
+    stickyQueueTimeoutSeconds: r.integer('WORKER_STICKY_TIMEOUT_SECONDS', 10, 1, 3600),
+  };
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const r = new Reader(env);
+  const database = readDatabase(r);
   return r.done({
-    database: readDatabase(r),
+    database,
     temporal: readTemporal(r),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     personKey: readPersonKey(r),
     statistics: { refreshSeconds: r.integer('STATS_REFRESH_SECONDS', 300, 0, 31 * 86400) },
     metrics: { address: r.hostPortOrOff('WORKER_METRICS_ADDRESS', '127.0.0.1:9464') },
     health: { address: r.hostPortOrOff('WORKER_HEALTH_ADDRESS', '127.0.0.1:9465') },
+    sizing: readWorkerSizing(r, database.poolSize ?? 10),
   });
 }
 

@@ -57,4 +57,22 @@ describe('worker configuration', () => {
     expect(nestLogLevels(loadWorkerConfig({ ...db, LOG_LEVEL: 'error' }).logLevel)).toEqual(['error', 'fatal']);
     expect(() => loadWorkerConfig({ ...db, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL must be one of debug, info, warn, error/);
   });
+
+  it('sizes the workflow cache from the open cases it serves, and activities from the pool, unless told otherwise', () => {
+    expect(loadWorkerConfig(db).sizing).toEqual({
+      openCases: 10_000,
+      maxCachedWorkflows: 11_000,
+      maxConcurrentWorkflowTasks: 40,
+      maxConcurrentActivities: 20,
+      stickyQueueTimeoutSeconds: 10,
+    });
+    const sized = loadWorkerConfig({ ...db, WORKER_OPEN_CASES: '50000', DATABASE_POOL_SIZE: '25' });
+    expect(sized.sizing.maxCachedWorkflows).toBe(55_000);
+    expect(sized.sizing.maxConcurrentActivities).toBe(50);
+    expect(sized.database.poolSize).toBe(25);
+    expect(loadWorkerConfig({ ...db, WORKER_OPEN_CASES: '50000', WORKER_MAX_CACHED_WORKFLOWS: '3000' }).sizing.maxCachedWorkflows).toBe(3000);
+    expect(() => loadWorkerConfig({ ...db, WORKER_WORKFLOW_TASKS: '1', DATABASE_POOL_SIZE: '0' })).toThrow(
+      /WORKER_WORKFLOW_TASKS[\s\S]*DATABASE_POOL_SIZE|DATABASE_POOL_SIZE[\s\S]*WORKER_WORKFLOW_TASKS/,
+    );
+  });
 });

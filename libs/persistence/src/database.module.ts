@@ -21,7 +21,7 @@ export class DatabaseModule {
       providers: [
         {
           provide: DataSource,
-          useFactory: async () => createDataSource(config.url).initialize(),
+          useFactory: async () => createDataSource(config.url, config.poolSize ? { extra: { max: config.poolSize } } : {}).initialize(),
         },
         DataSourceCloser,
       ],
