@@ -25,9 +25,19 @@ type RecordedEvent = CaseEventsRecord['events'][number];
  * values or the SQL parameters: they name personal data.
  */
 export function createCaseProjectionActivities({ dataSource }: CaseProjectionDeps): CaseProjectionActivities {
+  const tips = new ChainTips();
   return {
     async recordCaseEvents(input: CaseEventsRecord): Promise<void> {
       const record = input.sanitize ? sanitizeRecord(input) : input;
+      // One statement, one round trip, in the common case; anything unusual (a retried batch whose rows
+      // differ, values Postgres refuses, Postgres away) goes the statement-by-statement way, which
+      // decides and reports exactly as it always did.
+      try {
+        await writeBatchInOneStatement(dataSource, record, tips);
+        return;
+      } catch {
+        tips.forget(record.caseId);
+      }
       try {
         await dataSource.transaction((tx) => writeBatch(tx, record));
       } catch (err) {
@@ -45,7 +55,259 @@ export function createCaseProjectionActivities({ dataSource }: CaseProjectionDep
   };
 }
 
-async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+/**
+ * The hash of the last audit row written per case, by this worker: rows are immutable once stored, so a
+ * tip remembered for row n - 1 is the `prev_hash` of row n without reading it back. Bounded, oldest out.
+ */
+export class ChainTips {
+  private readonly tips = new Map<string, { seq: number; hash: string }>();
+  constructor(private readonly capacity = 50_000) {}
+  prevOf(caseId: string, seq: number): string | undefined {
+    if (seq === 0) return GENESIS_HASH;
+    const tip = this.tips.get(caseId);
+    return tip && tip.seq === seq - 1 ? tip.hash : undefined;
+  }
+  remember(caseId: string, seq: number, hash: string): void {
+    this.tips.delete(caseId);
+    this.tips.set(caseId, { seq, hash });
+    if (this.tips.size > this.capacity) this.tips.delete(this.tips.keys().next().value!);
+  }
+  forget(caseId: string): void {
+    this.tips.delete(caseId);
+  }
+}
+
+/** Raised inside the one statement when a stored audit row under the batch's sequence numbers is not the row the batch computes. */
+const CHAIN_MISMATCH = 'audit-row-differs';
+
+type Queryable = Pick<DataSource, 'query'>;
+
+/**
+ * The whole batch as one statement (data-modifying CTEs): the audit rows chained in memory (from the
+ * remembered tip, else the stored predecessor read first), tasks and clocks as multi-row upserts, the
+ * case row as one insert-or-update whose CASE expressions apply the same version guards as the separate
+ * statements of `writeBatch`, and the operators' failure closed. A stored row under one of the batch's
+ * sequence numbers that is not the very row computed here (a different event, or one chained otherwise)
+ * makes the statement fail, so nothing of it is kept and `writeBatch` decides.
+ */
+export async function writeBatchInOneStatement(db: DataSource, record: CaseEventsRecord, tips: ChainTips): Promise<void> {
+  const s = record.snapshot;
+  const c = s.columns;
+  if (record.filing && !c) throw new Error('a filing batch came without the case content');
+  const first = record.events[0];
+  let prev = first ? (tips.prevOf(record.caseId, first.seq) ?? (await previousHash(db, record.caseId, first.seq))) : GENESIS_HASH;
+  const events = record.events.map((e) => {
+    const row = auditRowOf(record.caseId, e);
+    const hash = auditRowHash(row, prev);
+    const out = {
+      seq: row.seq,
+      event: row.event,
+      from_state: row.fromState,
+      to_state: row.toState,
+      actor_id: row.actorId,
+      actor_role: row.actorRole,
+      actor_state: row.actorState,
+      actor_authority_id: row.actorAuthorityId,
+      at: e.at,
+      legal_ref: row.legalRef,
+      comment: row.comment,
+      data: row.data,
+      notify: row.notify,
+      prev_hash: prev,
+      hash,
+    };
+    prev = hash;
+    return out;
+  });
+  const lastOf = <T extends { id: string }>(items: T[]) => [...new Map(items.map((x) => [x.id, x])).values()];
+  const tasks = lastOf(record.tasks).map((t) => ({
+    id: t.id,
+    kind: t.kind,
+    level: t.level,
+    addressee: t.addressee,
+    addressee_states: t.addresseeStates,
+    reason: t.reason,
+    created_at: t.createdAt,
+    due_at: t.dueAt ?? null,
+    status: t.status,
+    resolved_at: t.resolvedAt ?? null,
+  }));
+  const clocks = lastOf(((s.detail as { clocks?: Array<Record<string, any>> }).clocks ?? []) as Array<Record<string, any> & { id: string }>);
+  const deadlines = clocks.filter((k) => k.kind !== 'STALL' && k.kind !== 'CUSTODY_REMINDER' && k.status !== 'CANCELLED');
+  const escalations = record.tasks.filter((t) => t.kind === 'ESCALATION');
+  const lastAt = record.events.reduce((max, e) => (e.at > max ? e.at : max), record.events[0]?.at ?? s.lastPartyEventAt);
+  const m = s.milestones;
+
+  const params: unknown[] = [record.caseId, s.version];
+  const p = (value: unknown, cast = '') => (params.push(value), `$${params.length}${cast}`);
+  // Column → value: the state and content columns only move a case forward (version below the batch's);
+  // milestones and figures are written at the batch's version, as the separate statements do.
+  const forward: Array<[string, string]> = [
+    ['state', p(s.state)],
+    ['flags', p(s.flags, '::text[]')],
+    ['transmitted', p(s.transmitted, '::boolean')],
+    ['executing_authority_ids', p(s.executingAuthorityIds, '::text[]')],
+    ['escalated_to_focal_points_of', p(s.escalatedToFocalPointsOf, '::text[]')],
+    ['legal_basis', p(s.legalBasis)],
+    ['rule_pack_version', p(s.rulePackVersion, '::int')],
+    ['detail', p(JSON.stringify(s.detail), '::jsonb')],
+    ['last_party_event_at', p(s.lastPartyEventAt, '::timestamptz')],
+  ];
+  const content: Array<[string, string]> = c
+    ? [
+        ['assistance_types', p(c.assistanceTypes, '::text[]')],
+        ['subject_of_proceedings', p(c.subjectOfProceedings ?? null, '::text')],
+        ['facts_summary', p(c.factsSummary ?? null, '::text')],
+        ['purpose', p(c.purpose ?? null, '::text')],
+        ['persons', p(JSON.stringify(c.persons), '::jsonb')],
+        ['language', p(c.language, '::text')],
+        ['urgency', p(c.urgency, '::text')],
+        ['requested_by_date', p(c.requestedByDate ?? null, '::date')],
+        ['deadline_reason', p(c.deadlineReason ?? null, '::text')],
+      ]
+    : [];
+  const personIdentifier = c ? p(c.personIdentifier ?? null, '::text') : null;
+  const linkedCaseId = c ? p(c.linkedCaseId ?? null, '::uuid') : null;
+  const atVersion: Array<[string, string]> = [
+    ...((m
+      ? [
+          ['transmitted_at', p(m.transmittedAt ?? null, '::timestamptz')],
+          ['received_at', p(m.receivedAt ?? null, '::timestamptz')],
+          ['results_at', p(m.resultsAt ?? null, '::timestamptz')],
+          ['paused_ms', p(m.pausedMs ?? 0, '::bigint')],
+          ['refusal_ground', p(m.refusalGround ?? null, '::text')],
+          ['custody_days', p(m.custodyDays ?? null, '::int')],
+        ]
+      : []) as Array<[string, string]>),
+    [
+      'deadline_rules',
+      p(
+        deadlines.map((k) => k.ruleId),
+        '::text[]',
+      ),
+    ],
+    [
+      'breached_rules',
+      p(
+        deadlines.filter((k) => k.status === 'BREACHED').map((k) => k.ruleId),
+        '::text[]',
+      ),
+    ],
+    ['escalations_raised', p(escalations.length, '::int')],
+    [
+      'escalation_resolution_days',
+      p(
+        escalations.filter((t) => t.status === 'RESOLVED' && t.resolvedAt).map((t) => (Date.parse(t.resolvedAt!) - Date.parse(t.createdAt)) / 86_400_000),
+        '::real[]',
+      ),
+    ],
+  ];
+  const lastAtParam = p(lastAt, '::timestamptz');
+  const fresh = `cases.version < $2`;
+  const set = [
+    ...[...content, ...forward].map(([col, v]) => `${col} = CASE WHEN ${fresh} THEN ${v} ELSE cases.${col} END`),
+    ...(c
+      ? [
+          `person_identifier = CASE WHEN ${fresh} THEN COALESCE(${personIdentifier}, cases.person_identifier) ELSE cases.person_identifier END`,
+          `linked_case_id = CASE WHEN ${fresh} THEN COALESCE(${linkedCaseId}, cases.linked_case_id) ELSE cases.linked_case_id END`,
+        ]
+      : []),
+    `version = CASE WHEN ${fresh} THEN $2 ELSE cases.version END`,
+    `updated_at = CASE WHEN ${fresh} THEN GREATEST(cases.updated_at, ${lastAtParam}) ELSE cases.updated_at END`,
+    ...atVersion.map(([col, v]) => `${col} = ${v}`),
+  ].join(', ');
+  let caseRow: string;
+  if (record.filing) {
+    const f = record.filing;
+    const filedAt = p(f.filedAt, '::timestamptz');
+    const columns: Array<[string, string]> = [
+      ['id', '$1::uuid'],
+      ['kind', p(f.kind)],
+      ['workflow_id', p(record.workflowId)],
+      ['version', '$2'],
+      ['requesting_state', p(f.requestingState)],
+      ['requesting_authority_id', p(f.requestingAuthorityId)],
+      ['requested_state', p(f.requestedState)],
+      ['created_by', p(f.createdBy)],
+      ...content,
+      ...forward,
+      ['person_identifier', personIdentifier!],
+      ['linked_case_id', linkedCaseId!],
+      ...atVersion,
+      ['filed_at', filedAt],
+      ['created_at', filedAt],
+      ['updated_at', `GREATEST(${filedAt}, ${lastAtParam})`],
+    ];
+    caseRow = `INSERT INTO cases (${columns.map(([col]) => col).join(', ')}) VALUES (${columns.map(([, v]) => v).join(', ')})
+       ON CONFLICT (id) DO UPDATE SET ${set} WHERE cases.version <= $2 RETURNING 1`;
+  } else {
+    caseRow = `UPDATE cases SET ${set} WHERE cases.id = $1 AND cases.version <= $2 RETURNING 1`;
+  }
+  const eventsParam = p(JSON.stringify(events), '::jsonb');
+  const tasksParam = p(JSON.stringify(tasks), '::jsonb');
+  const clocksParam = p(
+    JSON.stringify(
+      clocks.map((k) => ({
+        id: k.id,
+        rule_id: k.ruleId,
+        kind: k.kind,
+        status: k.status,
+        started_at: new Date(k.startedAt).toISOString(),
+        due_at: new Date(k.breachAt).toISOString(),
+        stopped_at: k.stoppedAt !== undefined ? new Date(k.stoppedAt).toISOString() : null,
+        legal_ref: k.legalRef ?? null,
+      })),
+    ),
+    '::jsonb',
+  );
+  const resolution = p(record.sanitize ? 'SANITIZED' : 'WRITTEN');
+  await db.query(
+    `WITH ev AS (
+       SELECT * FROM jsonb_to_recordset(${eventsParam}) AS x(seq int, event text, from_state text, to_state text, actor_id text, actor_role text,
+         actor_state text, actor_authority_id text, at timestamptz, legal_ref text, comment text, data jsonb, notify jsonb, prev_hash text, hash text)
+     ), differs AS (
+       SELECT 1 FROM ev JOIN case_events stored ON stored.case_id = $1::uuid AND stored.seq = ev.seq WHERE stored.hash IS DISTINCT FROM ev.hash
+     ), case_row AS (
+       ${caseRow}
+     ), events AS (
+       INSERT INTO case_events (case_id, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment,
+         data, notify, prev_hash, hash)
+       SELECT $1::uuid, seq, event, from_state, to_state, actor_id, actor_role, actor_state, actor_authority_id, at, legal_ref, comment, data, notify, prev_hash, hash
+       FROM ev ORDER BY seq
+       ON CONFLICT (case_id, seq) DO NOTHING
+       RETURNING seq
+     ), tasks AS (
+       INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
+       SELECT $1::uuid, id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at
+       FROM jsonb_to_recordset(${tasksParam}) AS t(id text, kind text, level int, addressee text, addressee_states text[], reason text,
+         created_at timestamptz, due_at timestamptz, status text, resolved_at timestamptz)
+       ON CONFLICT (case_id, task_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, due_at = EXCLUDED.due_at,
+         reason = EXCLUDED.reason
+       WHERE case_tasks.status = 'OPEN' AND (EXCLUDED.status <> 'OPEN' OR EXCLUDED.reason IS DISTINCT FROM case_tasks.reason)
+       RETURNING 1
+     ), clocks AS (
+       INSERT INTO case_clocks (case_id, clock_id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref)
+       SELECT $1::uuid, id, rule_id, kind, status, started_at, due_at, stopped_at, legal_ref
+       FROM jsonb_to_recordset(${clocksParam}) AS k(id text, rule_id text, kind text, status text, started_at timestamptz, due_at timestamptz,
+         stopped_at timestamptz, legal_ref text)
+       ON CONFLICT (case_id, clock_id) DO UPDATE SET status = EXCLUDED.status, due_at = EXCLUDED.due_at, stopped_at = EXCLUDED.stopped_at,
+         started_at = EXCLUDED.started_at, legal_ref = EXCLUDED.legal_ref
+       WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
+             (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)
+       RETURNING 1
+     ), resolved AS (
+       UPDATE case_projection_failures SET resolved_at = now(), resolution = ${resolution}
+       WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2
+       RETURNING 1
+     )
+     -- Not a constant, so that the planner cannot fold the cast (and fail) when nothing differs.
+     SELECT CASE WHEN n > 0 THEN CAST('${CHAIN_MISMATCH} ' || n AS int) ELSE 0 END AS mismatch FROM (SELECT count(*) AS n FROM differs) d`,
+    params,
+  );
+  if (events.length) tips.remember(record.caseId, events[events.length - 1].seq, events[events.length - 1].hash);
+}
+
+export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
   if (record.filing) await insertCase(tx, record);
   await insertEvents(tx, record);
   for (const t of record.tasks) {
@@ -228,7 +490,7 @@ function auditRowOf(caseId: string, e: RecordedEvent): AuditRowContent {
   };
 }
 
-async function previousHash(tx: EntityManager, caseId: string, seq: number): Promise<string> {
+async function previousHash(tx: Queryable, caseId: string, seq: number): Promise<string> {
   if (seq === 0) return GENESIS_HASH;
   const [row]: Array<{ hash: string | null }> = await tx.query(`SELECT hash FROM case_events WHERE case_id = $1 AND seq = $2`, [caseId, seq - 1]);
   // Batches are written in order: a missing predecessor is a batch still on its way, so this one waits (retries).
