@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/tools.cjs';
-import { killMarked, markedProcesses, newMark, runMarked } from './support/processes';
+import { killMarked, markedProcesses, newMark, removeDataDir, runMarked } from './support/processes';
 import { freePort } from './support/servers';
 
 // A start that fails half-way stops what it had already started and ends with the cause: CI fails in
@@ -21,6 +21,7 @@ describe('a failing start cleans up', () => {
   afterAll(() => {
     // Whatever a failed assertion left behind goes, so this suite never leaves a process either.
     for (const mark of marks) killMarked(mark);
+    removeDataDir(join(tmp, 'data'));
     rmSync(tmp, { recursive: true, force: true });
   });
 

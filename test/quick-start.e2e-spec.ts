@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../scripts/tools.cjs';
-import { killMarked, markedProcesses, newMark, runMarked, type WatchedRun } from './support/processes';
+import { killMarked, markedProcesses, newMark, removeDataDir, runMarked, type WatchedRun } from './support/processes';
 import { freePort } from './support/servers';
 
 // The README's quick start, run as a newcomer runs it: `npm start` (scripts/up.mjs), then the README's
@@ -86,7 +86,7 @@ describe("the README's quick start", () => {
     }
     const left = markedProcesses(mark);
     killMarked(mark);
-    rmSync(data, { recursive: true, force: true });
+    removeDataDir(data);
     if (left.length) throw new Error(`npm start left processes behind after Ctrl-C: ${left.map((p) => `${p.pid} ${p.command}`).join('; ')}`);
   }, 120_000);
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { lstatSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * Every process a command starts, however deep (servers, browsers, their helpers), found by a mark in
@@ -97,4 +98,21 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Removes a temporary MLA_DATA_DIR, with the folder its PostgreSQL data was moved to when the postgres
+ * user could not enter it (a link named `postgres` to /var/tmp/mla-engine-postgres-…/data, as root).
+ */
+export function removeDataDir(dir: string): void {
+  const data = join(dir, 'postgres');
+  try {
+    if (lstatSync(data).isSymbolicLink()) {
+      const moved = dirname(readlinkSync(data));
+      if (/\/mla-engine-postgres-[0-9a-f]+$/.test(moved)) rmSync(moved, { recursive: true, force: true });
+    }
+  } catch {
+    // no data folder there
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
