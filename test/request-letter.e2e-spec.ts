@@ -82,6 +82,9 @@ describe('the letter of request and the custody report through HTTP (real Postgr
       expect(text).toContain(nfc(expected));
     expect(text).not.toContain('Éléments manquants');
     expect(inkRatio(renderPage(file.bytes, 'e2e-request-letter-fr'))).toBeGreaterThan(0.01);
+    // Drafting and downloading are reads of the case's documents, each in the access log with its reader.
+    const reads = await engine.db.query(`SELECT actor_id FROM access_log WHERE view = 'DOCUMENTS' AND case_ids @> ARRAY[$1::uuid] ORDER BY id`, [id]);
+    expect(reads.map((r: { actor_id: string }) => r.actor_id)).toEqual(['u-sn-prosecutor', 'u-sn-ca']);
   });
 
   it('drafts in French an English request to Senegal under UNTOC, lists what the case lacks, and supersedes the previous draft', async () => {

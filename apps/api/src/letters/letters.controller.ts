@@ -92,6 +92,8 @@ export class LettersController {
       source: pdf,
       supersedes: current.at(-1)?.id,
     });
+    // The answer names persons of the case (missing elements): a read, logged as every read of documents is.
+    await this.access.logRead(actor, 'DOCUMENTS', [row.id]);
     const presented = present(doc);
     void reply.header('location', presented.href);
     return {
