@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Actor } from '../../domain/src';
 
 /** Which read served personal data: a case, its timeline, a page of the case list, a CSV export. */
 export type AccessView = 'CASE' | 'TIMELINE' | 'LIST' | 'EXPORT' | 'DOCUMENTS';
@@ -28,6 +29,11 @@ export interface AccessLogFilter {
   limit: number;
   /** Keyset: rows with an id below this one (the previous page's last id). */
   beforeId?: string;
+}
+
+/** How the access log names the reader: user, roles (comma-separated), State and authority. */
+export function accessReaderOf(actor: Actor): AccessReader {
+  return { userId: actor.userId, role: actor.roles.join(',') || null, stateCode: actor.stateCode || null, authorityId: actor.authorityId || null };
 }
 
 /** The append-only record of reads (`access_log`). */

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { Actor, CaseAccessFacts, DOMESTIC_STATES, EXTRADITION_TERMINAL_STATES, MLA_TERMINAL_STATES, MlaState, isDomesticTerminal } from '../../domain/src';
+import { accessReaderOf } from './access-log';
+import { deadlineBreachedSql, isoSql, overdueSql, prepared } from './read-statements';
 import { isCanonicalInstant, isUuid } from './typed-values';
 
 /**
@@ -44,6 +46,25 @@ export interface CaseRow {
   updatedAt: Date;
 }
 
+/**
+ * A case as the reads show it (GET /cases/:id, GET /cases): no `detail` beyond its items, instants as
+ * ISO text, and the kinds of its clocks that are running past their due instant (`overdue`).
+ */
+export interface CaseReadRow extends Omit<CaseRow, 'detail' | 'lastPartyEventAt' | 'filedAt' | 'createdAt' | 'updatedAt'> {
+  items: Array<Record<string, unknown>> | null;
+  lastPartyEventAt: string | null;
+  filedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  overdue: string[];
+}
+
+/** The row of GET /cases/:id: whether the actor's list scope holds the case and, when it does, its history. */
+export interface CaseViewRow extends CaseReadRow {
+  inScope: boolean;
+  history: Array<Omit<CaseEventRow, 'at'> & { at: string }> | null;
+}
+
 export interface CaseEventRow {
   seq: number;
   event: string;
@@ -74,7 +95,7 @@ export interface CaseTaskRow {
 }
 
 export interface CasePage {
-  items: CaseRow[];
+  items: CaseReadRow[];
   nextCursor: string | null;
 }
 
@@ -85,6 +106,24 @@ const CASE_COLUMNS = `id, kind, state, version, requesting_state AS "requestingS
   transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
   flags, detail, linked_case_id AS "linkedCaseId", last_party_event_at AS "lastPartyEventAt", filed_at AS "filedAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** What the reads select of a case: what the case view and the list show, and the policy's facts. */
+const READ_COLUMNS = `id, kind, state, version, requesting_state AS "requestingState", requesting_authority_id AS "requestingAuthorityId",
+  requested_state AS "requestedState", legal_basis AS "legalBasis", rule_pack_version AS "rulePackVersion", created_by AS "createdBy",
+  assistance_types AS "assistanceTypes", subject_of_proceedings AS "subjectOfProceedings", facts_summary AS "factsSummary", purpose,
+  persons, language, urgency, to_char(requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", deadline_reason AS "deadlineReason",
+  transmitted, executing_authority_ids AS "executingAuthorityIds", escalated_to_focal_points_of AS "escalatedToFocalPointsOf",
+  flags, detail->'items' AS items, linked_case_id AS "linkedCaseId", ${isoSql('last_party_event_at')} AS "lastPartyEventAt",
+  ${isoSql('filed_at')} AS "filedAt", ${isoSql('created_at')} AS "createdAt", ${isoSql('updated_at')} AS "updatedAt",
+  ${overdueSql('id')} AS overdue`;
+
+/** The audit history of the case `c`, oldest first, as one JSON array (instants as ISO text). */
+const HISTORY_JSON = `coalesce((SELECT json_agg(json_build_object('seq', e.seq, 'event', e.event, 'fromState', e.from_state, 'toState', e.to_state,
+    'actorId', e.actor_id, 'actorRole', e.actor_role, 'actorState', e.actor_state, 'actorAuthorityId', e.actor_authority_id,
+    'at', ${isoSql('e.at')}, 'legalRef', e.legal_ref, 'comment', e.comment, 'data', e.data, 'notify', e.notify) ORDER BY e.seq)
+  FROM case_events e WHERE e.case_id = c.id), '[]'::json)`;
+
+const INSERT_ACCESS_LOG = `INSERT INTO access_log (actor_id, actor_role, actor_state, actor_authority_id, view, case_ids)`;
 
 export type AccessFactsColumns = Pick<
   CaseRow,
@@ -173,9 +212,10 @@ function scopeSql(actor: Actor, params: unknown[], c: (column: string) => string
   return clauses.length ? `(${clauses.join(' OR ')})` : 'FALSE';
 }
 
-export function encodeCursor(row: Pick<CaseRow, 'createdAt' | 'id'> & { queueRank?: number }): string {
+export function encodeCursor(row: { createdAt: Date | string; id: string; queueRank?: number }): string {
   const rank = row.queueRank === undefined || row.queueRank === OTHER_CASES ? '' : `|${row.queueRank}`;
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}${rank}`).toString('base64url');
+  const createdAt = typeof row.createdAt === 'string' ? row.createdAt : row.createdAt.toISOString();
+  return Buffer.from(`${createdAt}|${row.id}${rank}`).toString('base64url');
 }
 
 /**
@@ -207,7 +247,7 @@ function queueRank(actor: Actor, params: unknown[]): string {
   if (!actor.roles.some((r) => r === 'CENTRAL_AUTHORITY' || r === 'CENTRAL_AUTHORITY_HEAD')) return `${OTHER_CASES}`;
   params.push(actor.stateCode);
   return `(CASE WHEN requested_state = $${params.length} AND transmitted AND is_open THEN
-      CASE WHEN urgency = 'URGENT' OR 'URGENT' = ANY(flags) THEN 0 WHEN 'DEADLINE_BREACHED' = ANY(flags) THEN 1
+      CASE WHEN urgency = 'URGENT' OR 'URGENT' = ANY(flags) THEN 0 WHEN ${deadlineBreachedSql('flags', 'id')} THEN 1
            WHEN 'DEADLINE_AT_RISK' = ANY(flags) THEN 2 ELSE 3 END
     ELSE ${OTHER_CASES} END)`;
 }
@@ -239,30 +279,76 @@ export class CaseQueries {
   }
 
   /**
+   * GET /cases/:id in one statement: the case, whether the actor's scope (the policy's SQL twin) holds it,
+   * its history when it does, and the access-log row of the read when it will be shown (in scope, recorded,
+   * at `minVersion` or later). The caller still applies the policy itself to the row.
+   */
+  async read(actor: Actor, caseId: string, minVersion = -1): Promise<CaseViewRow | null> {
+    const { text, values } = viewStatement(actor, caseId, minVersion);
+    const rows = await prepared<CaseViewRow>(this.db, text, values);
+    return rows[0] ?? null;
+  }
+
+  /**
    * The actor's cases by keyset on (queue rank, created_at, id), stable under concurrent inserts: a
    * central authority's work queue first (see `queueRank`), then, as for everyone else, newest first.
+   * One statement also records the read of the page in the access log.
    */
   async list(actor: Actor, limit: number, after: { createdAt: string; id: string; queueRank?: number } | null): Promise<CasePage> {
-    const params: unknown[] = [];
-    const where = [caseScope(actor, params)];
-    const rank = queueRank(actor, params);
-    if (after) {
-      params.push(after.queueRank ?? OTHER_CASES, after.createdAt, after.id);
-      const [r, c, i] = [`$${params.length - 2}::int`, `$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
-      where.push(
-        `(${rank} > ${r} OR (${rank} = ${r} AND CASE WHEN ${r} < ${OTHER_CASES} THEN (created_at, id) > (${c}, ${i}) ELSE (created_at, id) < (${c}, ${i}) END))`,
-      );
-    }
-    params.push(limit + 1);
-    const rows: Array<CaseRow & { queueRank: number }> = await this.db.query(
-      `SELECT ${CASE_COLUMNS}, ${rank} AS "queueRank" FROM cases WHERE ${where.join(' AND ')}
-       ORDER BY "queueRank", CASE WHEN ${rank} < ${OTHER_CASES} THEN created_at END, CASE WHEN ${rank} < ${OTHER_CASES} THEN id END,
-                created_at DESC, id DESC
-       LIMIT $${params.length}`,
-      params,
-    );
+    const { text, values } = listStatement(actor, limit, after);
+    const rows = await prepared<CaseReadRow & { queueRank: number }>(this.db, text, values);
     const items = rows.slice(0, limit);
     const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1]) : null;
     return { items: items.map(({ queueRank: _rank, ...row }) => row), nextCursor };
   }
+}
+
+/** The statement of GET /cases/:id (see `CaseQueries.read`); the benchmark runs the very same through `pg`. */
+export function viewStatement(actor: Actor, caseId: string, minVersion = -1): { text: string; values: unknown[] } {
+  const values: unknown[] = [caseId];
+  const scope = caseScope(actor, values);
+  const r = accessReaderOf(actor);
+  values.push(r.userId, r.role, r.stateCode, r.authorityId, minVersion);
+  const n = values.length;
+  const text = `WITH c AS (SELECT ${READ_COLUMNS}, ${scope} AS "inScope" FROM cases WHERE id = $1),
+  logged AS (${INSERT_ACCESS_LOG}
+    SELECT $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, 'CASE', ARRAY[c.id] FROM c
+    WHERE c."inScope" AND NOT 'PROJECTION_FAILED' = ANY(c.flags) AND c.version >= $${n}::int)
+  SELECT c.*, CASE WHEN c."inScope" THEN ${HISTORY_JSON} END AS history FROM c`;
+  return { text, values };
+}
+
+/** The statement of GET /cases (see `CaseQueries.list`). */
+export function listStatement(
+  actor: Actor,
+  limit: number,
+  after: { createdAt: string; id: string; queueRank?: number } | null,
+): { text: string; values: unknown[] } {
+  const params: unknown[] = [];
+  const scope = caseScope(actor, params);
+  const rank = queueRank(actor, params);
+  let key = 'TRUE';
+  if (after) {
+    params.push(after.queueRank ?? OTHER_CASES, after.createdAt, after.id);
+    const [r, c, i] = [`$${params.length - 2}::int`, `$${params.length - 1}::timestamptz`, `$${params.length}::uuid`];
+    key = `(k_rank > ${r} OR (k_rank = ${r} AND CASE WHEN ${r} < ${OTHER_CASES} THEN (k_created, k_id) > (${c}, ${i}) ELSE (k_created, k_id) < (${c}, ${i}) END))`;
+  }
+  const reader = accessReaderOf(actor);
+  params.push(limit + 1, limit, reader.userId, reader.role, reader.stateCode, reader.authorityId);
+  const n = params.length;
+  const order = (r: string, c: string, i: string) =>
+    `${r}, CASE WHEN ${r} < ${OTHER_CASES} THEN ${c} END, CASE WHEN ${r} < ${OTHER_CASES} THEN ${i} END, ${c} DESC, ${i} DESC`;
+  // The page's keys first (rank computed once per case in scope), then what the list shows, for those rows only.
+  const text = `WITH keys AS (
+    SELECT k_id, k_created, k_rank FROM (SELECT id AS k_id, created_at AS k_created, ${rank} AS k_rank FROM cases WHERE ${scope}) s
+    WHERE ${key}
+    ORDER BY ${order('k_rank', 'k_created', 'k_id')}
+    LIMIT $${n - 5}),
+  page AS (
+    SELECT ${READ_COLUMNS}, k_rank AS "queueRank" FROM keys JOIN cases ON cases.id = keys.k_id
+    ORDER BY ${order('k_rank', 'k_created', 'k_id')}),
+  logged AS (${INSERT_ACCESS_LOG}
+    SELECT $${n - 3}, $${n - 2}, $${n - 1}, $${n}, 'LIST', array_agg(s.id) FROM (SELECT id FROM page LIMIT $${n - 4}) s HAVING count(*) > 0)
+  SELECT * FROM page`;
+  return { text, values: params };
 }

@@ -15,6 +15,7 @@ import { StateCalendars1765400000000 } from './migrations/1765400000000-StateCal
 import { DirectoryAdministration1765260000000 } from './migrations/1765260000000-DirectoryAdministration';
 import { Documents1765700000000 } from './migrations/1765700000000-Documents';
 import { CaseAssignments1765800000000 } from './migrations/1765800000000-CaseAssignments';
+import { RunningClocksDue1765650000000 } from './migrations/1765650000000-RunningClocksDue';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   DirectoryAdministration1765260000000,
   Documents1765700000000,
   CaseAssignments1765800000000,
+  RunningClocksDue1765650000000,
 ];
 
 /**

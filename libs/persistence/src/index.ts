@@ -5,3 +5,4 @@ export * from './reference-queries';
 export * from './monitoring-queries';
 export * from './idempotency-store';
 export * from './work-queries';
+export * from './read-statements';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Actor } from '../../../../libs/domain/src';
-import { AccessLogStore, type AccessView } from '../../../../libs/persistence/src/access-log';
+import { AccessLogStore, accessReaderOf, type AccessView } from '../../../../libs/persistence/src/access-log';
 
 /**
  * Leaves the trace of a read of personal data before the data leaves the API: who (user, roles,
@@ -14,10 +14,6 @@ export class AccessLog {
   }
 
   record(actor: Actor, view: AccessView, caseIds: readonly string[]): Promise<void> {
-    return this.store.record(
-      { userId: actor.userId, role: actor.roles.join(',') || null, stateCode: actor.stateCode || null, authorityId: actor.authorityId || null },
-      view,
-      caseIds,
-    );
+    return this.store.record(accessReaderOf(actor), view, caseIds);
   }
 }

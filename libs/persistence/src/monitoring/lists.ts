@@ -1,7 +1,12 @@
 import type { Actor } from '../../../domain/src';
+import { deadlineBreachedSql, flagsAtReadTime, isoSql, overdueSql, prepared } from '../read-statements';
 import { DIRECTIONS, Direction, MonitoringFilter, Page, Params, Sql, keyset, monitoringWhere, pageOf, param } from './sql';
 
-/** The managers' lists (domain brief §8): stalled cases, deadlines at risk or breached, open escalations. */
+/**
+ * The managers' lists (domain brief §8): stalled cases, deadlines at risk or breached, open escalations.
+ * Each is one named statement; instants leave Postgres as ISO text; flags are those of read time (a
+ * clock running past its due instant shows as breached before its workflow wakes, see read-statements).
+ */
 
 /** The columns of a case every case list shows (`CASE_LIST_COLUMNS`). */
 interface CaseListRow {
@@ -15,8 +20,8 @@ interface CaseListRow {
 }
 
 export interface StalledRow extends CaseListRow {
-  lastPartyEventAt: Date;
-  filedAt: Date;
+  lastPartyEventAt: string;
+  filedAt: string;
   idleDays: number;
 }
 
@@ -32,7 +37,7 @@ export interface EscalationRow {
   addressee: string;
   addresseeStates: string[];
   reason: string;
-  createdAt: Date;
+  createdAt: string;
   ageDays: number;
   requestingState: string;
   requestedState: string;
@@ -53,13 +58,19 @@ export type QueueOptions = Omit<Paging, 'direction'>;
 export interface QueueRow extends CaseListRow {
   urgency: string;
   requestedByDate: string | null;
-  transmittedAt: Date;
+  transmittedAt: string;
   /** 0 urgent, 1 deadline breached, 2 at risk, 3 the others. */
   rank: number;
 }
 
 const CASE_LIST_COLUMNS = `c.id, c.kind, c.state, c.requesting_state AS "requestingState", c.requested_state AS "requestedState",
-            c.legal_basis AS "legalBasis", c.flags`;
+            c.legal_basis AS "legalBasis", c.flags, ${overdueSql('c.id')} AS overdue`;
+
+/** Rows of `CASE_LIST_COLUMNS` with their read-time flags, `overdue` folded in. */
+async function caseList<T extends CaseListRow>(db: Sql, text: string, params: Params): Promise<T[]> {
+  const rows = await prepared<T & { overdue?: string[] }>(db, text, params);
+  return rows.map(({ overdue, ...row }) => ({ ...row, flags: flagsAtReadTime(row.flags, overdue) }) as unknown as T);
+}
 
 /** Open cases with no act by either party for `days` days (network contacts' notes do not count). */
 export async function stalledCases(db: Sql, actor: Actor, f: MonitoringFilter, o: StalledOptions): Promise<Page<StalledRow>> {
@@ -71,9 +82,10 @@ export async function stalledCases(db: Sql, actor: Actor, f: MonitoringFilter, o
   const now = param(params, o.now);
   const where = monitoringWhere(actor, f, params);
   const key = keyset(params, column, o.cursor ? [new Date(String(o.cursor[0])), o.cursor[1]] : null, direction);
-  const rows = await db.query(
+  const rows = await caseList<StalledRow>(
+    db,
     `SELECT ${CASE_LIST_COLUMNS},
-            c.last_party_event_at AS "lastPartyEventAt", c.filed_at AS "filedAt",
+            ${isoSql('c.last_party_event_at')} AS "lastPartyEventAt", ${isoSql('c.filed_at')} AS "filedAt",
             floor(extract(epoch FROM (${now}::timestamptz - c.last_party_event_at)) / 86400)::int AS "idleDays"
      FROM cases c
      WHERE c.is_open AND c.last_party_event_at < ${since} AND ${where} AND ${key}
@@ -81,7 +93,7 @@ export async function stalledCases(db: Sql, actor: Actor, f: MonitoringFilter, o
      LIMIT ${param(params, o.limit + 1)}`,
     params,
   );
-  return pageOf(rows, o.limit, (r: StalledRow) => [(o.sort === 'idle' ? r.lastPartyEventAt : r.filedAt).toISOString(), r.id]);
+  return pageOf(rows, o.limit, (r: StalledRow) => [o.sort === 'idle' ? r.lastPartyEventAt : r.filedAt, r.id]);
 }
 
 /** Open cases whose requester's deadline has passed or falls within `withinDays`. */
@@ -96,7 +108,8 @@ export async function deadlineCases(db: Sql, actor: Actor, f: MonitoringFilter, 
         : `c.requested_by_date <= ${today}::date + ${param(params, o.withinDays)}::int`;
   const where = monitoringWhere(actor, f, params);
   const key = keyset(params, 'c.requested_by_date', o.cursor ? [o.cursor[0], o.cursor[1]] : null, o.direction);
-  const rows = await db.query(
+  const rows = await caseList<DeadlineRow>(
+    db,
     `SELECT ${CASE_LIST_COLUMNS},
             to_char(c.requested_by_date, 'YYYY-MM-DD') AS "requestedByDate", (c.requested_by_date - ${today}::date) AS "daysLeft"
      FROM cases c
@@ -117,20 +130,21 @@ export async function workQueue(db: Sql, actor: Actor, f: MonitoringFilter, o: Q
   const params: Params = [];
   const where = monitoringWhere(actor, f, params);
   const side = actor.roles.includes('SECRETARIAT') ? 'TRUE' : `c.requested_state = ${param(params, actor.stateCode)}`;
-  const rank = `(CASE WHEN c.urgency = 'URGENT' OR 'URGENT' = ANY(c.flags) THEN 0 WHEN 'DEADLINE_BREACHED' = ANY(c.flags) THEN 1
+  const rank = `(CASE WHEN c.urgency = 'URGENT' OR 'URGENT' = ANY(c.flags) THEN 0 WHEN ${deadlineBreachedSql('c.flags', 'c.id')} THEN 1
                       WHEN 'DEADLINE_AT_RISK' = ANY(c.flags) THEN 2 ELSE 3 END)`;
   const after = o.cursor && [param(params, Number(o.cursor[0])), param(params, new Date(String(o.cursor[1]))), param(params, o.cursor[2])];
   const key = after ? `(${rank}, c.transmitted_at, c.id) > (${after[0]}::int, ${after[1]}::timestamptz, ${after[2]}::uuid)` : 'TRUE';
-  const rows = await db.query(
+  const rows = await caseList<QueueRow>(
+    db,
     `SELECT ${CASE_LIST_COLUMNS}, c.urgency, to_char(c.requested_by_date, 'YYYY-MM-DD') AS "requestedByDate",
-            c.transmitted_at AS "transmittedAt", ${rank} AS rank
+            ${isoSql('c.transmitted_at')} AS "transmittedAt", ${rank} AS rank
      FROM cases c
      WHERE c.is_open AND c.transmitted AND c.transmitted_at IS NOT NULL AND ${side} AND ${where} AND ${key}
      ORDER BY rank, c.transmitted_at, c.id
      LIMIT ${param(params, o.limit + 1)}`,
     params,
   );
-  return pageOf(rows, o.limit, (r: QueueRow) => [String(r.rank), r.transmittedAt.toISOString(), r.id]);
+  return pageOf(rows, o.limit, (r: QueueRow) => [String(r.rank), r.transmittedAt, r.id]);
 }
 
 /** Open escalations by level and age. */
@@ -144,9 +158,10 @@ export async function openEscalations(db: Sql, actor: Actor, f: MonitoringFilter
   const after = o.cursor && [param(params, new Date(String(o.cursor[0]))), param(params, o.cursor[1]), param(params, o.cursor[2])];
   const key = after ? `(t.created_at, t.case_id, t.task_id) ${direction === 'asc' ? '>' : '<'} (${after.join(', ')})` : 'TRUE';
   const order = DIRECTIONS[direction];
-  const rows = await db.query(
+  const rows = await prepared<EscalationRow>(
+    db,
     `SELECT t.case_id AS "caseId", t.task_id AS "taskId", t.level, t.addressee, t.addressee_states AS "addresseeStates", t.reason,
-            t.created_at AS "createdAt", floor(extract(epoch FROM (${now}::timestamptz - t.created_at)) / 86400)::int AS "ageDays",
+            ${isoSql('t.created_at')} AS "createdAt", floor(extract(epoch FROM (${now}::timestamptz - t.created_at)) / 86400)::int AS "ageDays",
             c.requesting_state AS "requestingState", c.requested_state AS "requestedState", c.kind, c.state
      FROM case_tasks t JOIN cases c ON c.id = t.case_id
      WHERE t.kind = 'ESCALATION' AND t.status = 'OPEN' ${level} AND ${where} AND ${key}
@@ -154,5 +169,5 @@ export async function openEscalations(db: Sql, actor: Actor, f: MonitoringFilter
      LIMIT ${param(params, o.limit + 1)}`,
     params,
   );
-  return pageOf(rows, o.limit, (r: EscalationRow) => [r.createdAt.toISOString(), r.caseId, r.taskId]);
+  return pageOf(rows, o.limit, (r: EscalationRow) => [r.createdAt, r.caseId, r.taskId]);
 }
