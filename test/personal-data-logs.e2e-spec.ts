@@ -14,7 +14,7 @@ import { ensureLocalDatabaseRoles } from '../scripts/local-database-roles';
 import { ensureLocalKeyPair, mintToken } from '../scripts/local-auth';
 import { ROOT } from '../scripts/tools.cjs';
 import { testCodecKeys } from './support/engine';
-import { freePort, startPostgres, startTemporalDevServer, type Running } from './support/servers';
+import { freePort, startAll, startPostgres, startTemporalDevServer, type Running } from './support/servers';
 
 // Logs carry no personal data: the API and the worker run as in production (from dist/, their own
 // loggers, at debug level so that every line they can write is written), a run plants names, a birth
@@ -130,7 +130,7 @@ describe('no personal data in any log line of the API or the worker (production 
     if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js')) || !existsSync(join(ROOT, 'dist/apps/worker/src/main.js'))) {
       throw new Error('dist/ is missing: run "npm run build" before this suite (it runs the engine as shipped)');
     }
-    [postgres, temporal] = await Promise.all([startPostgres(), startTemporalDevServer()]);
+    [postgres, temporal] = await startAll(startPostgres(), startTemporalDevServer()); // both or neither
     const roles = await ensureLocalDatabaseRoles(postgres.url);
     owner = await createDataSource(roles.ownerUrl).initialize();
     await owner.runMigrations({ transaction: 'each' });

@@ -8,7 +8,7 @@ import { LOCAL_PERSON_KEY_SECRET } from '../libs/config/src';
 import { STATISTICS_SCHEDULE_ID } from '../libs/contracts/src';
 import { createDataSource } from '../libs/persistence/src';
 import { ensureBundle, quietRuntime } from './support/engine';
-import { Running, startPostgres, startTemporalDevServer } from './support/servers';
+import { Running, startAll, startPostgres, startTemporalDevServer } from './support/servers';
 
 // The statistics refresh is a Temporal Schedule that every worker replica ensures at start: one
 // schedule for the deployment (visible in the UI), not a timer per replica.
@@ -24,7 +24,7 @@ describe('statistics-refresh Schedule on a real Temporal dev server and Postgres
 
   beforeAll(async () => {
     quietRuntime();
-    [pg, temporal] = await Promise.all([startPostgres(), startTemporalDevServer()]);
+    [pg, temporal] = await startAll(startPostgres(), startTemporalDevServer()); // both or neither
     db = await createDataSource(pg.url).initialize();
     await db.runMigrations({ transaction: 'each' });
     connection = await Connection.connect({ address: temporal.address });
