@@ -242,5 +242,7 @@ describe('the letter of request and the custody report through HTTP (real Postgr
     expect((await download('u-sn-prosecutor', `${reportPath}?language=xx`)).status).toBe(400);
     expect((await download('u-sn-prosecutor', `${reportPath}?language=français`)).status).toBe(400);
     expect((await download('u-sn-prosecutor', `${path}/00000000-0000-0000-0000-000000000000/custody/report`)).status).toBe(404);
+    // An MLA case is not an extradition: under that prefix it does not exist.
+    expect((await download('u-sn-prosecutor', `/extraditions/${id}/documents/${evidence.id}/custody/report`)).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { documentScope, inDocumentScope, type Actor, type CaseRelation } from '../../../../libs/domain/src';
 import {
@@ -14,7 +14,7 @@ import {
 } from '../../../../libs/pdf/src';
 import { accessFactsOf } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
-import { CaseAccess } from '../cases/case-access';
+import { CaseAccess, notFound } from '../cases/case-access';
 import { AcceptedCommandDto, Problems } from '../common/openapi';
 import { ProblemException } from '../common/problem';
 import { itemsOf, present } from '../documents/documents.controller';
@@ -26,6 +26,8 @@ export const LETTER_TEMPLATES = Symbol('LETTER_TEMPLATES');
 
 /** Who drafts the letter: the requesting side, as it writes the request (domain brief §2). */
 const DRAFTERS: readonly CaseRelation[] = ['REQUESTING_PROSECUTOR', 'REQUESTING_CA'];
+/** The kinds of case whose documents have a chain of custody, by route prefix (as the documents routes serve them). */
+const CUSTODY_PREFIXES = { cases: null, extraditions: 'EXTRADITION', 'domestic-prosecutions': 'DOMESTIC_PROSECUTION' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -34,7 +36,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 @ApiTags('documents')
 @ApiBearerAuth()
-@Controller('cases')
+@Controller()
 export class LettersController {
   private readonly facts: LetterFactsQueries;
 
@@ -47,7 +49,7 @@ export class LettersController {
     this.facts = new LetterFactsQueries(db);
   }
 
-  @Post(':id/documents/request-letter')
+  @Post('cases/:id/documents/request-letter')
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -105,7 +107,7 @@ export class LettersController {
     };
   }
 
-  @Get(':id/documents/:docId/custody/report')
+  @Get(Object.keys(CUSTODY_PREFIXES).map((p) => `${p}/:id/documents/:docId/custody/report`))
   @ApiOperation({
     summary:
       'The court-ready chain of custody of a document as a PDF: the document (kind, SHA-256, size) and every handover with actor, role, authority, time and hash, and whether it is unchanged; its bytes are re-hashed first',
@@ -121,9 +123,14 @@ export class LettersController {
     @Param('id') id: string,
     @Param('docId') docId: string,
     @Query() query: CustodyReportQuery,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
     const { row, role } = await this.access.require(actor, id, { kind: 'VIEW' });
+    // Under /extraditions or /domestic-prosecutions, a case of another kind does not exist.
+    const prefix = (request.routeOptions?.url ?? '').split('/')[1] as keyof typeof CUSTODY_PREFIXES;
+    const kind = CUSTODY_PREFIXES[prefix];
+    if (kind && row.kind !== kind) throw notFound(id);
     const scope = documentScope(actor, accessFactsOf(row), itemsOf(row)) ?? { kind: 'SUMMARY' as const };
     const doc = UUID.test(docId) ? await this.documents.records.find(row.id, docId) : null;
     if (!doc || !inDocumentScope(scope, doc)) throw documentNotFound(docId);
