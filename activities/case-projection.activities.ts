@@ -260,6 +260,7 @@ export async function writeBatchInOneStatement(db: DataSource, record: CaseEvent
     ),
     '::jsonb',
   );
+  const assignmentsParam = p(JSON.stringify(assignmentsOf(record)), '::jsonb');
   const resolution = p(record.sanitize ? 'SANITIZED' : 'WRITTEN');
   await db.query(
     `WITH ev AS (
@@ -295,6 +296,15 @@ export async function writeBatchInOneStatement(db: DataSource, record: CaseEvent
        WHERE (case_clocks.status, case_clocks.due_at, case_clocks.stopped_at, case_clocks.started_at) IS DISTINCT FROM
              (EXCLUDED.status, EXCLUDED.due_at, EXCLUDED.stopped_at, EXCLUDED.started_at)
        RETURNING 1
+     ), assignments AS (
+       INSERT INTO case_assignments (case_id, authority_id, assignee_id, assigned_by, assigned_at, seq)
+       SELECT DISTINCT ON (authority_id) $1::uuid, authority_id, assignee_id, assigned_by, assigned_at, seq
+       FROM jsonb_to_recordset(${assignmentsParam}) AS a(authority_id text, assignee_id text, assigned_by text, assigned_at timestamptz, seq int)
+       ORDER BY authority_id, seq DESC
+       ON CONFLICT (case_id, authority_id) DO UPDATE SET assignee_id = EXCLUDED.assignee_id, assigned_by = EXCLUDED.assigned_by,
+         assigned_at = EXCLUDED.assigned_at, seq = EXCLUDED.seq
+       WHERE case_assignments.seq < EXCLUDED.seq
+       RETURNING 1
      ), resolved AS (
        UPDATE case_projection_failures SET resolved_at = now(), resolution = ${resolution}
        WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2
@@ -310,6 +320,7 @@ export async function writeBatchInOneStatement(db: DataSource, record: CaseEvent
 export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
   if (record.filing) await insertCase(tx, record);
   await insertEvents(tx, record);
+  await recordAssignments(tx, record);
   for (const t of record.tasks) {
     await tx.query(
       `INSERT INTO case_tasks (case_id, task_id, kind, level, addressee, addressee_states, reason, created_at, due_at, status, resolved_at)
@@ -426,6 +437,31 @@ export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): P
     s.version,
     record.sanitize ? 'SANITIZED' : 'WRITTEN',
   ]);
+}
+
+/**
+ * Who each authority assigned the case to, as its latest ASSIGN event says (the audit rows keep every
+ * reassignment): the inbox and notification delivery read it. A retried or older batch never moves it back.
+ */
+async function recordAssignments(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+  for (const a of assignmentsOf(record)) {
+    await tx.query(
+      `INSERT INTO case_assignments (case_id, authority_id, assignee_id, assigned_by, assigned_at, seq) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (case_id, authority_id) DO UPDATE SET assignee_id = EXCLUDED.assignee_id, assigned_by = EXCLUDED.assigned_by,
+         assigned_at = EXCLUDED.assigned_at, seq = EXCLUDED.seq
+       WHERE case_assignments.seq < EXCLUDED.seq`,
+      [record.caseId, a.authority_id, a.assignee_id, a.assigned_by, a.assigned_at, a.seq],
+    );
+  }
+}
+
+/** The batch's ASSIGN events as case_assignments rows. */
+function assignmentsOf(record: CaseEventsRecord) {
+  return record.events.flatMap((e) => {
+    const data = e.data as { assigneeId?: string; authorityId?: string } | undefined;
+    if (e.type !== 'ASSIGN' || !data?.assigneeId || !data.authorityId) return [];
+    return [{ authority_id: data.authorityId, assignee_id: data.assigneeId, assigned_by: e.actor.userId, assigned_at: e.at, seq: e.seq }];
+  });
 }
 
 /**

@@ -166,6 +166,90 @@ describe('inbox and actions through the API (time-skipping server)', () => {
     expect(actions.actions.map((a: { command: string }) => a.command)).toEqual(['NOTE']);
   });
 
+  it('assignment: the authority owing the step assigns an officer of its own (audited); L0 reminders go to them, L1 to the head', async () => {
+    const sc = await Scenario.begin(engine, { d0: '2024-10-07', timeZone: 'Africa/Lagos' });
+    await sc.day(0);
+    const body = request({ legalBasis: 'ECOWAS-MLA-1992', requestedState: 'GH', persons: [{ role: 'SUSPECT', name: 'Person C', nationality: 'GH' }] });
+    const id = (await sc.call('u-ng-prosecutor', 'POST', '/cases', body)).id;
+    const path = `/cases/${id}`;
+    await sc.call('u-ng-prosecutor', 'POST', `${path}/submit`);
+    const owed = async (user: string) =>
+      ((await sc.call(user, 'GET', '/inbox?limit=100')).items as Array<Item & { assignee: string | null }>).filter((i) => i.case.id === id);
+
+    const actions = await sc.call('u-ng-ca', 'GET', `${path}/actions`);
+    expect(actions.actions.find((a: { command: string }) => a.command === 'ASSIGN')).toMatchObject({
+      method: 'POST',
+      path: `${path}/assignee`,
+      available: true,
+      fields: expect.arrayContaining([expect.objectContaining({ name: 'userId', required: true })]),
+    });
+
+    // Only an officer of the assigning authority; only its central authority assigns; other States' users do not see the case.
+    for (const [userId, rule] of [
+      ['u-ng-manager', 'authority_officer'],
+      ['u-ng-prosecutor', 'same_authority'],
+      ['u-gh-ca', 'same_authority'],
+      ['u-nobody', 'known_user'],
+    ]) {
+      const refused = await sc.call('u-ng-ca-head', 'POST', `${path}/assignee`, { userId }, 422);
+      expect(refused.errors).toEqual([expect.objectContaining({ field: 'userId', rule })]);
+    }
+    await sc.call('u-ng-ca-head', 'POST', `${path}/assignee`, {}, 400);
+    await sc.call('u-ng-prosecutor', 'POST', `${path}/assignee`, { userId: 'u-ng-ca' }, 403);
+    await sc.call('u-gh-ca', 'POST', `${path}/assignee`, { userId: 'u-gh-ca' }, 404);
+
+    const assigned = await sc.call('u-ng-ca-head', 'POST', `${path}/assignee`, { userId: 'u-ng-ca', comment: 'yours this week' });
+    expect(assigned.history.find((e: { event: string }) => e.event === 'ASSIGN')).toMatchObject({
+      actor: { id: 'u-ng-ca-head', role: 'CENTRAL_AUTHORITY_HEAD', stateCode: 'NG' },
+      legalRef: 'UNTOC art. 18(13)',
+      data: { assigneeId: 'u-ng-ca', authorityId: 'NG-CA-FMOJ' },
+    });
+    expect(await sc.call('u-ng-ca-head', 'POST', `${path}/assignee`, { userId: 'u-ng-ca' }, 409)).toMatchObject({ code: 'ALREADY_ASSIGNED' });
+    expect(await owed('u-ng-ca')).toEqual([expect.objectContaining({ kind: 'STEP', assignee: 'u-ng-ca' })]);
+
+    // Review overdue (5 working days): the L0 reminder goes to the assignee only; the head still sees the step.
+    const review = ((await sc.call('u-ng-ca', 'GET', `${path}/timeline`)).clocks as Clock[]).find((k) => k.ruleId === 'CA_REVIEW')!;
+    await sc.travelTo(Date.parse(review.dueAt) + 60_000, id);
+    expect((await owed('u-ng-ca')).map((i) => [i.kind, i.level])).toEqual([
+      ['STEP', undefined],
+      ['REMINDER', 0],
+    ]);
+    expect((await owed('u-ng-ca-head')).map((i) => i.kind)).toEqual(['STEP']);
+
+    // Still pending at 10 working days: L1 to the head of the authority, not to the assignee.
+    const escalation = ((await sc.call('u-ng-ca', 'GET', `${path}/timeline`)).clocks as Clock[]).find((k) => k.ruleId === 'CA_REVIEW_ESCALATION')!;
+    await sc.travelTo(Date.parse(escalation.dueAt) + 60_000, id);
+    expect((await owed('u-ng-ca-head')).map((i) => [i.kind, i.level])).toEqual([
+      ['STEP', undefined],
+      ['ESCALATION', 1],
+    ]);
+    expect((await owed('u-ng-ca')).map((i) => i.kind)).toEqual(['STEP', 'REMINDER']);
+
+    // Reassigned: audited with who had it before; the reminder follows the new assignee.
+    const reassigned = await sc.call('u-ng-ca', 'POST', `${path}/assignee`, { userId: 'u-ng-ca-head' });
+    expect(reassigned.history.filter((e: { event: string }) => e.event === 'ASSIGN').pop()).toMatchObject({
+      actor: { id: 'u-ng-ca', role: 'CENTRAL_AUTHORITY' },
+      data: { assigneeId: 'u-ng-ca-head', previousAssigneeId: 'u-ng-ca' },
+    });
+    expect((await owed('u-ng-ca')).map((i) => i.kind)).toEqual(['STEP']);
+    expect((await owed('u-ng-ca-head')).map((i) => i.kind).sort()).toEqual(['ESCALATION', 'REMINDER', 'STEP']);
+    const rows = await engine.db.query(`SELECT authority_id, assignee_id, assigned_by FROM case_assignments WHERE case_id = $1`, [id]);
+    expect(rows).toEqual([{ authority_id: 'NG-CA-FMOJ', assignee_id: 'u-ng-ca-head', assigned_by: 'u-ng-ca' }]);
+
+    // Once the step is the requested side's, the requesting authority has nothing to assign.
+    await sc.call('u-ng-ca', 'POST', `${path}/approve`);
+    await sc.call('u-ng-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'FMOJ/MLA/2024/9' });
+    expect(await sc.call('u-ng-ca', 'POST', `${path}/assignee`, { userId: 'u-ng-ca' }, 409)).toMatchObject({ code: 'NOT_STEP_OWNER' });
+    const ghActions = await sc.call('u-gh-ca', 'GET', `${path}/actions`);
+    expect(ghActions.actions.find((a: { command: string }) => a.command === 'ASSIGN')).toMatchObject({ available: true });
+    expect((await sc.call('u-ng-ca', 'GET', `${path}/actions`)).actions.find((a: { command: string }) => a.command === 'ASSIGN')).toMatchObject({
+      available: false,
+      refusal: { code: 'NOT_STEP_OWNER' },
+    });
+    await sc.call('u-gh-ca-head', 'POST', `${path}/assignee`, { userId: 'u-gh-ca' });
+    expect(await owed('u-gh-ca')).toEqual([expect.objectContaining({ kind: 'STEP', expected: 'TRANSMITTED', assignee: 'u-gh-ca' })]);
+  });
+
   it('pages by keyset with counts over every page, and refuses a forged cursor or an unknown kind as problem details', async () => {
     const sc = await Scenario.begin(engine, { d0: '2024-06-03', timeZone: 'Africa/Lagos' });
     await sc.day(0);

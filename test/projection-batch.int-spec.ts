@@ -37,6 +37,7 @@ const TABLES = {
                        prev_hash, hash FROM case_events ORDER BY case_id, seq`,
   case_tasks: `SELECT * FROM case_tasks ORDER BY case_id, task_id`,
   case_clocks: `SELECT * FROM case_clocks ORDER BY case_id, clock_id`,
+  case_assignments: `SELECT * FROM case_assignments ORDER BY case_id, authority_id`,
 };
 
 async function contents(db: DataSource): Promise<Record<string, unknown[]>> {
@@ -115,6 +116,37 @@ describe('projection batch in one statement', () => {
     expect(a.case_events.length).toBeGreaterThan(20);
     for (const table of Object.keys(TABLES)) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
   }, 120000);
+
+  it('records assignments (the latest per authority) alike both ways, and a retried older batch never moves one back', async () => {
+    const last = batchesOf(files()[0]).pop()!;
+    const assign = (seq: number, assigneeId: string): CaseEventsRecord => ({
+      ...last,
+      filing: undefined,
+      tasks: [],
+      events: [
+        {
+          seq,
+          type: 'ASSIGN',
+          from: last.snapshot.state,
+          to: last.snapshot.state,
+          actor: { userId: 'u-sn-ca-head', role: 'CENTRAL_AUTHORITY_HEAD', stateCode: 'SN', authorityId: 'SN-CA-DACG' },
+          at: new Date(Date.parse(last.events[last.events.length - 1].at) + seq * 1000).toISOString(),
+          legalRef: 'UNTOC art. 18(13)',
+          data: { assigneeId, authorityId: 'SN-CA-DACG' },
+        },
+      ],
+      snapshot: { ...last.snapshot, version: seq, columns: undefined },
+    });
+    const v = last.snapshot.version;
+    const batches = [assign(v + 1, 'u-sn-ca'), assign(v + 2, 'u-sn-ca-head'), assign(v + 1, 'u-sn-ca')];
+    for (const b of batches) {
+      await slow.transaction((tx) => writeBatch(tx, b));
+      await writeBatchInOneStatement(fast, b, new ChainTips());
+    }
+    const [a, b] = [await contents(fast), await contents(slow)];
+    expect(a.case_assignments).toEqual([expect.objectContaining({ authority_id: 'SN-CA-DACG', assignee_id: 'u-sn-ca-head', seq: v + 2 })]);
+    for (const table of Object.keys(TABLES)) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] });
+  }, 60000);
 
   it('fails whole when a stored audit row under the batch differs from the one it computes', async () => {
     const [first, second] = batchesOf('extradition-arrest-to-surrender.json');

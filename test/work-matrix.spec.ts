@@ -67,6 +67,12 @@ function sample(type: MlaCommandType, s: MlaCaseState, now: number, actor: Actor
     CONFIRM_RECEIPT: { type: 'CONFIRM_RECEIPT' },
     WITHDRAW: { type: 'WITHDRAW', reason: 'the proceedings ended' },
     NOTE: { type: 'NOTE', text: 'a note' },
+    ASSIGN: {
+      type: 'ASSIGN',
+      assigneeId: 'u-officer',
+      authorityId: actor.authorityId,
+      assignee: { authorityId: actor.authorityId, roles: ['CENTRAL_AUTHORITY'], enabled: true },
+    },
   };
   return commands[type];
 }
@@ -134,7 +140,7 @@ function reachable(precheck: boolean, oral: boolean): Reached[] {
         const advanced = advanceTime(r.s, now).state;
         next.push({ s: advanced, now, enteredAt: r.enteredAt });
         for (const type of Object.keys(MLA_COMMANDS) as MlaCommandType[]) {
-          if (type === 'NOTE' || type === 'REPIN_RULE_PACK' || type === 'AMEND') continue;
+          if (type === 'NOTE' || type === 'REPIN_RULE_PACK' || type === 'AMEND' || type === 'ASSIGN') continue;
           for (const actor of Object.values(ACTORS)) {
             let command = sample(type, advanced, now, actor);
             if (type === 'TRANSMIT' && oral) command = { ...command, oral: true } as MlaCommand;

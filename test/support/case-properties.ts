@@ -391,3 +391,10 @@ export function expectDeterministic<S extends CaseCore, E, P>(m: Machine<S, E, P
   expectThat(JSON.stringify(a.events) === JSON.stringify(b.events), () => 'the same steps gave different events');
   expectThat(JSON.stringify(a.state) === JSON.stringify(b.state), () => `the same steps gave different states: ${diff(a.state, b.state)}`);
 }
+
+/** An assignment as sent: the placeholder authority of its payload becomes the actor's own. */
+export function withAssigningAuthority<C extends { type: string }>(command: C, authorityId: string): C {
+  const c = command as unknown as { authorityId: string; assignee?: { authorityId: string } | null };
+  const own = (a: string) => (a === 'ACTOR_AUTHORITY' ? authorityId : a);
+  return { ...command, authorityId: own(c.authorityId), assignee: c.assignee ? { ...c.assignee, authorityId: own(c.assignee.authorityId) } : c.assignee };
+}

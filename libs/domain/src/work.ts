@@ -5,6 +5,7 @@
 import type { Actor, Role } from './roles';
 import { relationsOf, type CaseAccessFacts, type CaseRelation } from './policy';
 import { guardCommand, type CommandSpec } from './case/command-guard';
+import { ownsStep } from './case/assignment';
 import type { Addressee, ClockKind, ClockStatus, Side, TaskKind } from './case/case-model';
 import type { RuleViolation } from './rule-violation';
 import { MLA_COMMANDS } from './mla/commands';
@@ -90,6 +91,7 @@ export const DISCRETIONARY_COMMANDS: ReadonlySet<string> = new Set([
   'RECORD_CONFLICT_CHOICE',
   'DECIDE_ON_RELEASE',
   'APPEAL',
+  'ASSIGN',
 ]);
 
 export interface CommandOption {
@@ -127,6 +129,9 @@ export function commandOptions(view: CaseWorkView, actor: Actor): CommandOption[
   return options;
 }
 
+const relationFor = (view: CaseWorkView, actor: Actor, command: string): string =>
+  relationsOf(actor, view.facts).find((r) => CASE_RULE_TABLES[view.kind].commands[command].by.includes(r)) ?? '';
+
 const itemsOf = (view: CaseWorkView, actor: Actor) => view.items.filter((i) => i.status === 'FORWARDED' && i.executingAuthorityId === actor.authorityId);
 
 /**
@@ -156,6 +161,10 @@ function precondition(view: CaseWorkView, actor: Actor, command: string): Pick<R
       return view.items.some((i) => i.status === 'PENDING' || i.status === 'FORWARDED')
         ? undefined
         : { code: 'ITEM_ALREADY_EXECUTED', message: 'every item of the request is already executed' };
+    case 'ASSIGN':
+      return ownsStep(CASE_RULE_TABLES[view.kind].commands, view.status, relationFor(view, actor, command))
+        ? undefined
+        : { code: 'NOT_STEP_OWNER', message: `the case is ${view.status}: the present step is not your authority's to assign` };
     case 'EXTEND_RECOGNITION': {
       const clock = view.clocks.find((k) => k.ruleId === 'EIO_RECOGNITION' && (k.status === 'RUNNING' || k.status === 'PAUSED'));
       if (clock?.legalRef?.endsWith('12(5)'))

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  type AssigneeFacts,
   CLOCK_CONVENTIONS,
   civilDate,
   type AuthorityDirectory,
@@ -22,7 +23,7 @@ const SATURDAY_SUNDAY: WorkCalendar = { weekend: [0, 6], holidays: [], verified:
 export class CaseReference {
   readonly reference: ReferenceQueries;
 
-  constructor(@Inject(DataSource) db: DataSource) {
+  constructor(@Inject(DataSource) private readonly db: DataSource) {
     this.reference = new ReferenceQueries(db);
   }
 
@@ -68,6 +69,16 @@ export class CaseReference {
   }
 
   /** What the directory says of the authorities items are forwarded to: the facts the case checks them against. */
+  /** What the directory says of an officer named for an assignment (null: no such user); a user of a disabled authority counts as disabled. */
+  async assigneeFacts(userId: string): Promise<AssigneeFacts | null> {
+    const rows: Array<{ authorityId: string; roles: string[]; enabled: boolean }> = await this.db.query(
+      `SELECT u.authority_id AS "authorityId", u.roles, (u.disabled_at IS NULL AND a.disabled_at IS NULL) AS enabled
+       FROM users u JOIN authorities a ON a.id = u.authority_id WHERE u.id = $1`,
+      [userId],
+    );
+    return rows[0] ?? null;
+  }
+
   async directoryOf(ids: readonly string[]): Promise<AuthorityDirectory> {
     const known = await this.reference.authorities([...new Set(ids)]);
     return Object.fromEntries(ids.map((id) => [id, known.get(id) ?? null]));

@@ -6,11 +6,14 @@ import { decodeCursor } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
 import { CommandResponses, FilingResponses, ReadResponses } from '../common/openapi';
 import { CaseAccess } from './case-access';
+import { CaseReference } from './case-reference';
+import { ProblemException } from '../common/problem';
 import { presentCase, presentTimeline } from './case-presenter';
 import {
   AcceptDto,
   AcknowledgeDto,
   AmendDto,
+  AssignDto,
   CommandDto,
   DetailsDto,
   ExecutionDto,
@@ -43,6 +46,7 @@ export class CasesController {
     @Inject(FileMlaRequest) private readonly fileRequest: FileMlaRequest,
     @Inject(RunCaseCommand) private readonly runCommand: RunCaseCommand,
     @Inject(CaseAccess) private readonly access: CaseAccess,
+    @Inject(CaseReference) private readonly reference: CaseReference,
   ) {}
 
   @Post()
@@ -309,6 +313,26 @@ export class CasesController {
   @ApiOperation({ summary: "A note on the case: parties, the pair's liaison magistrate, escalated focal points. Network notes do not reset STALLED." })
   note(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TextDto) {
     return this.command(a, id, { type: 'NOTE', text: b.text }, b.occurredAt);
+  }
+
+  @Post(':id/assignee')
+  @HttpCode(200)
+  @CommandResponses(CaseViewDto)
+  @ApiOperation({
+    summary:
+      "A central authority assigns the case's present step, which its authority owes, to one of its officers (422 if the user is not one): level-0 reminders go to them, level-1 escalations to the head; every reassignment is audited",
+  })
+  async assign(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: AssignDto) {
+    const { row } = await this.access.require(a, id, { kind: 'VIEW' });
+    if (row.kind !== 'MLA' && row.kind !== 'EXTRADITION') {
+      throw ProblemException.of(409, 'NOT_ASSIGNABLE', 'a domestic prosecution is conducted by the requested State’s prosecutors: it is not assigned here');
+    }
+    const assignee = await this.reference.assigneeFacts(b.userId);
+    const command = { type: 'ASSIGN' as const, assigneeId: b.userId, authorityId: a.authorityId, assignee, comment: b.comment };
+    const { warnings, accepted } = await this.runCommand.execute(a, id, command, b.occurredAt, row.kind);
+    if (accepted) return accepted;
+    const view = await this.access.view(a, id);
+    return warnings.length ? { ...view, warnings } : view;
   }
 
   private async command(actor: Actor, id: string, command: MlaCommand, occurredAt?: CommandDto['occurredAt']) {

@@ -45,6 +45,7 @@ export const COMMAND_HANDLERS: Record<CaseKindName, Record<string, Handler<any>>
     CONFIRM_RECEIPT: mla('confirmReceipt'),
     WITHDRAW: mla('withdraw'),
     NOTE: mla('note'),
+    ASSIGN: mla('assign'),
   },
   EXTRADITION: {
     RECORD_ARREST: ext('arrest'),
@@ -76,6 +77,7 @@ export const COMMAND_HANDLERS: Record<CaseKindName, Record<string, Handler<any>>
     DECIDE_ON_RELEASE: ext('releaseDecision'),
     WITHDRAW: ext('withdraw'),
     NOTE: ext('note'),
+    ASSIGN: mla('assign'),
   },
   DOMESTIC_PROSECUTION: {
     RECORD_PROGRESS: ext('progress'),

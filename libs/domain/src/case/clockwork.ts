@@ -7,3 +7,4 @@ export * from './clock-events';
 export * from './sla-clocks';
 export * from './command-guard';
 export * from './formal-request';
+export * from './assignment';

@@ -39,6 +39,8 @@ export interface CommandSpec<St extends string = string, R extends string = Case
   from: readonly St[] | 'ANY_OPEN';
   by: readonly R[];
   legalRef?: string;
+  /** False for the authorities' housekeeping (assignment): not news from the case, STALLED keeps running. */
+  partyActivity?: boolean;
   /** A more telling refusal than INVALID_TRANSITION when the command comes from another state. */
   elsewhere?: { code: string; message: string; legalRef?: string };
 }
@@ -144,7 +146,7 @@ export function runCommand<S extends CaseCore, C extends { type: string }, R ext
   let next = result.state;
   // A party's act is news from the case: STALLED ends and its clock restarts. Network contacts'
   // notes, administrators' overrides and the system's links are not party activity.
-  if (rules.followsPartyActivity !== false && PARTY_RELATIONS.has(relation as unknown as CaseRelation)) {
+  if (rules.followsPartyActivity !== false && spec.partyActivity !== false && PARTY_RELATIONS.has(relation as unknown as CaseRelation)) {
     next = recordPartyActivity(next, relation, at, rules.stallable ? rules.stallable(next) : !rules.terminal.has(next.status));
   }
   // Every act, the system's too, is the previous event of the next one: nothing is stamped before it.

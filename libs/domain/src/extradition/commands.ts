@@ -1,6 +1,7 @@
 // Who may run each extradition command, and from which states.
 import type { CaseRelation } from '../policy';
 import type { CommandSpec, Envelope } from '../case/command-guard';
+import { ASSIGN_SPEC, type AssignCommand } from '../case/assignment';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import type { TransmissionChannel } from '../case/transmission';
 import type { ConflictChoice, ExtraditionRefusalGround, ExtraditionState } from './states';
@@ -35,7 +36,8 @@ export type ExtraditionCommand =
   | { type: 'RECORD_SURRENDER'; comment?: string }
   | { type: 'DECIDE_ON_RELEASE'; decision: 'RELEASE' | 'MAINTAIN_CUSTODY'; reasons: string }
   | { type: 'WITHDRAW'; reason: string }
-  | { type: 'NOTE'; text: string };
+  | { type: 'NOTE'; text: string }
+  | AssignCommand;
 export type ExtraditionCommandType = ExtraditionCommand['type'];
 
 export type ExtraditionEnvelope = Envelope<ExtraditionCommand, CaseRelation | 'SYSTEM'>;
@@ -98,4 +100,5 @@ export const EXTRADITION_COMMANDS: Record<ExtraditionCommandType, CommandSpec<Ex
   DECIDE_ON_RELEASE: { from: ['PERSON_IN_PROVISIONAL_CUSTODY', 'SURRENDER_SCHEDULED'], by: ['REQUESTED_CA'] },
   WITHDRAW: { from: 'ANY_OPEN', by: REQUESTING },
   NOTE: { from: 'ANY_OPEN', by: ['REQUESTING_PROSECUTOR', 'REQUESTING_CA', 'REQUESTED_CA', 'EXECUTING_AUTHORITY', 'LIAISON_MAGISTRATE', 'FOCAL_POINT'] },
+  ASSIGN: ASSIGN_SPEC as CommandSpec<ExtraditionState>,
 };

@@ -11,6 +11,7 @@ import {
   propertyParams,
   relativeDate,
   resolveDates,
+  withAssigningAuthority,
   runCase,
   steps,
   text,
@@ -76,6 +77,14 @@ const SIDE_STEPS: ExtraditionCommandType[] = [
   'CONSULTATION_REPLY',
   'RECORD_CONSENT',
 ];
+/** The assigning authority (most often the actor's own, resolved when sent) and what the directory says of the officer named. */
+const assigningAuthority = fc.oneof({ weight: 6, arbitrary: fc.constant('ACTOR_AUTHORITY') }, { weight: 1, arbitrary: fc.constant('XX-OTHER') });
+const assigneeFacts = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ authorityId: fc.constant('ACTOR_AUTHORITY'), roles: fc.constant(['CENTRAL_AUTHORITY']), enabled: fc.constant(true) }) },
+  { weight: 1, arbitrary: fc.record({ authorityId: fc.constant('XX-OTHER'), roles: fc.constant(['PROSECUTOR']), enabled: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant(null) },
+);
+
 const command = <T extends ExtraditionCommandType>(type: T, fields: { [k: string]: fc.Arbitrary<unknown> } = {}) =>
   fc.record(fields).map((f) => ({ type, ...f }) as unknown as Extract<ExtraditionCommand, { type: T }>);
 
@@ -131,6 +140,12 @@ const payloads = fc.record({
   DECIDE_ON_RELEASE: command('DECIDE_ON_RELEASE', { decision: fc.constantFrom('RELEASE', 'MAINTAIN_CUSTODY', 'MAYBE'), reasons: text }),
   WITHDRAW: command('WITHDRAW', { reason: text }),
   NOTE: command('NOTE', { text }),
+  ASSIGN: command('ASSIGN', {
+    assigneeId: fc.constantFrom('u-officer-1', 'u-officer-2', ''),
+    authorityId: assigningAuthority,
+    assignee: assigneeFacts,
+    comment: optionalText,
+  }),
 } satisfies { [K in ExtraditionCommandType]: fc.Arbitrary<ExtraditionCommand> }) as fc.Arbitrary<Payloads>;
 
 const machine: Machine<ExtraditionCaseState, ExtraditionEnvelope, Payloads> = {
@@ -139,7 +154,8 @@ const machine: Machine<ExtraditionCaseState, ExtraditionEnvelope, Payloads> = {
   terminal: (s) => isExtraditionTerminal(s.status),
   envelope(step: Step<Payloads>, { state, now }) {
     const { type, relation } = chooseCommand(step, EXTRADITION_COMMANDS, state.status, RELATIONS, SIDE_STEPS);
-    const command = type === 'NO_SUCH_COMMAND' ? ({ type } as never) : resolveDates(step.payloads[type], now, state.ctx.timeZones.requested);
+    let command = type === 'NO_SUCH_COMMAND' ? ({ type } as never) : resolveDates(step.payloads[type], now, state.ctx.timeZones.requested);
+    if (command.type === 'ASSIGN') command = withAssigningAuthority(command, ACTORS[relation].authorityId);
     return { command, relation, actor: ACTORS[relation], occurredAt: occurredAt(step.occurred, now, state.lastEventAt) };
   },
   check(s, now) {
@@ -152,6 +168,8 @@ const machine: Machine<ExtraditionCaseState, ExtraditionEnvelope, Payloads> = {
         !s.custody.atLiberty && s.formal.status !== 'RECEIVED',
         () => `custody clocks run with the person at liberty or the formal request received: ${JSON.stringify(s.custody)}`,
       );
+    for (const [authority, user] of Object.entries(s.assignees ?? {}))
+      expectThat(authority !== 'XX-OTHER' && user !== '', () => `assigned ${user} of ${authority}`);
     if (s.flags.includes('IN_CUSTODY')) expectThat(!s.custody.atLiberty, () => 'IN_CUSTODY flag with the person at liberty');
   },
 };

@@ -7,6 +7,7 @@ import type { LegalBasisSnapshot } from '../rule-pack';
 import { civilDate, deadlineFrom } from '../time/calendar';
 import {
   addClock,
+  assign,
   endAllClocks,
   invalidField,
   openTask,
@@ -416,7 +417,13 @@ const surrenderHandlers = {
 
 export const EXTRADITION_RULES: CaseRules<S, ExtraditionCommand, ExtraditionEnvelope['relation']> = {
   commands: EXTRADITION_COMMANDS,
-  handlers: { ...formalRequestHandlers, ...custodyAndCourtHandlers, ...decisionHandlers, ...surrenderHandlers },
+  handlers: {
+    ...formalRequestHandlers,
+    ...custodyAndCourtHandlers,
+    ...decisionHandlers,
+    ...surrenderHandlers,
+    ASSIGN: (s: S, c: Cmd<'ASSIGN'>, act: A) => assign(EXTRADITION_COMMANDS, s, c, act),
+  },
   terminal: EXTRADITION_TERMINAL_STATES,
 };
 

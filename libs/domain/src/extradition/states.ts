@@ -103,4 +103,6 @@ export interface ExtraditionCaseState extends CaseCore {
   domesticProsecutionRequested: boolean;
   conflict: { linkedCaseIds: string[]; choice?: ConflictChoice };
   transmittedAt?: number;
+  /** The officer each authority assigned the case to (authority id → user id). */
+  assignees?: Record<string, string>;
 }

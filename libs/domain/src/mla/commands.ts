@@ -1,5 +1,6 @@
 import type { CaseRelation } from '../policy';
 import type { CommandSpec, Envelope } from '../case/command-guard';
+import { ASSIGN_SPEC, type AssignCommand } from '../case/assignment';
 import { MLA_STATES_BEFORE_TRANSMISSION, type MlaState } from './states';
 import type { MlaRequestContent } from './mla-content';
 import type { LegalBasisSnapshot } from '../rule-pack';
@@ -44,7 +45,8 @@ export type MlaCommand =
   | { type: 'TRANSMIT_RESULTS'; itemIds?: string[]; reference: string; comment?: string }
   | { type: 'CONFIRM_RECEIPT'; comment?: string }
   | { type: 'WITHDRAW'; reason: string }
-  | { type: 'NOTE'; text: string };
+  | { type: 'NOTE'; text: string }
+  | AssignCommand;
 export type MlaCommandType = MlaCommand['type'];
 
 export interface ItemForwarding {
@@ -106,4 +108,5 @@ export const MLA_COMMANDS: Record<MlaCommandType, CommandSpec<MlaState>> = {
   CONFIRM_RECEIPT: { from: ['RESULTS_TRANSMITTED'], by: ['REQUESTING_CA'] },
   WITHDRAW: { from: 'ANY_OPEN', by: REQUESTING_SIDE },
   NOTE: { from: 'ANY_OPEN', by: [...PARTIES, 'LIAISON_MAGISTRATE', 'FOCAL_POINT'] },
+  ASSIGN: ASSIGN_SPEC as CommandSpec<MlaState>,
 };

@@ -9,6 +9,7 @@ import {
   deadlineWithPauses,
   invalidField,
   openTask,
+  assign,
   refusal,
   ruleDue,
   runCommand,
@@ -222,7 +223,11 @@ const requestHandlers = {
   },
 };
 
-const MLA_HANDLERS: HandlerTable<MlaCaseState, MlaCommand> = { ...requestHandlers, ...executionHandlers };
+const MLA_HANDLERS: HandlerTable<MlaCaseState, MlaCommand> = {
+  ...requestHandlers,
+  ...executionHandlers,
+  ASSIGN: (s, c, act) => assign(MLA_COMMANDS, s, c, act),
+};
 
 export const MLA_RULES: CaseRules<MlaCaseState, MlaCommand> = {
   commands: MLA_COMMANDS,

@@ -5,6 +5,7 @@ import {
   Step,
   dateAt,
   resolveDates,
+  withAssigningAuthority,
   expectDeterministic,
   expectThat,
   longText,
@@ -77,6 +78,14 @@ const repinBasis = fc
     return sameInstrument ? testBasis({ rulePack: pack }) : testBasis({ instrumentId: 'UNTOC-2000', rulePack: { ...pack, instrumentId: 'UNTOC-2000' } });
   });
 
+/** The assigning authority (most often the actor's own, resolved when sent) and what the directory says of the officer named. */
+const assigningAuthority = fc.oneof({ weight: 6, arbitrary: fc.constant('ACTOR_AUTHORITY') }, { weight: 1, arbitrary: fc.constant('XX-OTHER') });
+const assigneeFacts = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ authorityId: fc.constant('ACTOR_AUTHORITY'), roles: fc.constant(['CENTRAL_AUTHORITY']), enabled: fc.constant(true) }) },
+  { weight: 1, arbitrary: fc.record({ authorityId: fc.constant('XX-OTHER'), roles: fc.constant(['PROSECUTOR']), enabled: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.constant(null) },
+);
+
 const command = <T extends MlaCommandType>(type: T, fields: { [k: string]: fc.Arbitrary<unknown> } = {}) =>
   fc.record(fields).map((f) => ({ type, ...f }) as unknown as Extract<MlaCommand, { type: T }>);
 
@@ -143,6 +152,12 @@ const payloads = fc.record({
   CONFIRM_RECEIPT: command('CONFIRM_RECEIPT', { comment: optionalText }),
   WITHDRAW: command('WITHDRAW', { reason: text }),
   NOTE: command('NOTE', { text }),
+  ASSIGN: command('ASSIGN', {
+    assigneeId: fc.constantFrom('u-officer-1', 'u-officer-2', ''),
+    authorityId: assigningAuthority,
+    assignee: assigneeFacts,
+    comment: optionalText,
+  }),
 } satisfies { [K in MlaCommandType]: fc.Arbitrary<MlaCommand> }) as fc.Arbitrary<Payloads>;
 
 const machine: Machine<MlaCaseState, CommandEnvelope, Payloads> = {
@@ -166,6 +181,7 @@ const machine: Machine<MlaCaseState, CommandEnvelope, Payloads> = {
       const owner = ACTORS.EXECUTING_AUTHORITY.find((a) => a.authorityId === item?.executingAuthorityId);
       if (relation === 'EXECUTING_AUTHORITY' && owner && step.actorPick % 5 !== 0) actor = owner;
     }
+    if (command.type === 'ASSIGN') command = withAssigningAuthority(command, actor.authorityId);
     return { command, relation, actor, occurredAt: occurredAt(step.occurred, ctx.now, s.lastEventAt) };
   },
   check(s, now) {
@@ -178,6 +194,9 @@ const machine: Machine<MlaCaseState, CommandEnvelope, Payloads> = {
       deadline.every((k) => k.pausedMs === 0),
       () => 'the requester deadline was paused',
     );
+    // Only officers of an authority's own, named in the directory, are assigned by it.
+    for (const [authority, user] of Object.entries(s.assignees ?? {}))
+      expectThat(authority !== 'XX-OTHER' && user !== '', () => `assigned ${user} of ${authority}`);
     if (s.status === 'ADDITIONAL_INFO_REQUESTED') expectThat(s.pauseStartedAt !== undefined, () => 'awaiting information without the start of the pause');
     else if (!isTerminal(s.status)) expectThat(s.pauseStartedAt === undefined, () => `a pause started at ${s.pauseStartedAt} still open in ${s.status}`);
   },

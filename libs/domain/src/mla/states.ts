@@ -97,4 +97,6 @@ export interface MlaCaseState {
   precheckOnDraft?: boolean;
   /** Set at filing on cases whose forwarded items each run their own execution clock (domain brief §10); earlier cases keep one. */
   itemClocks?: boolean;
+  /** The officer each authority assigned the case to (authority id → user id). */
+  assignees?: Record<string, string>;
 }

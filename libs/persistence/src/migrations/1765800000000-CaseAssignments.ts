@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { ENGINE_ROLE, handOverToOwner } from './1765100000000-AuditTrust';
 
 /**
  * Who within an authority owes a case's step (issue 15): one named officer per case and authority, as the
@@ -20,6 +21,9 @@ export class CaseAssignments1765800000000 implements MigrationInterface {
         PRIMARY KEY (case_id, authority_id)
       )`);
     await q.query(`CREATE INDEX case_assignments_assignee_idx ON case_assignments (assignee_id)`);
+    await handOverToOwner(q);
+    // Written by the projection only (the case's ASSIGN events), never deleted but with its case.
+    await q.query(`REVOKE ALL ON case_assignments FROM ${ENGINE_ROLE}; GRANT SELECT, INSERT, UPDATE ON case_assignments TO ${ENGINE_ROLE};`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -176,3 +176,9 @@ export class ResultsDto extends CommandDto {
   @ApiProperty() @Text(500) reference: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 }
+
+export class AssignDto extends OptionalCommentDto {
+  @ApiProperty({ example: 'u-sn-ca', maxLength: 100, description: 'the user id of an officer (central authority) of your own authority' })
+  @Text(100)
+  userId: string;
+}
