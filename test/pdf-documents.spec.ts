@@ -112,6 +112,43 @@ describe('the letter of request as a PDF', () => {
     expect(text).not.toMatch(/Summary of the facts|Résumé des faits/);
   });
 
+  it('is in Spanish for a Spanish request to Spain under UNTOC', async () => {
+    const base = englishFacts();
+    const facts = englishFacts({
+      requestingState: { code: 'MA', name: 'Morocco' },
+      requestedState: { code: 'ES', name: 'Spain' },
+      requestingAuthority: { id: 'MA-PROS-RABAT', name: 'Fiscalía del Rey, Rabat' },
+      acceptedLanguages: ['es'],
+      requestedStateLanguages: ['es'],
+      content: {
+        ...base.content,
+        language: 'es',
+        urgency: 'NORMAL',
+        subjectOfProceedings: 'Diligencias por tráfico ilícito de migrantes',
+        factsSummary: 'Una embarcación neumática partió de Tarfaya hacia Lanzarote con 52 personas a bordo.',
+        purpose: 'Identificar al patrón de la embarcación',
+        persons: [{ role: 'SUSPECT', name: 'Iñaki Muñoz', nationality: 'ES', location: 'Arrecife, Lanzarote' }],
+        deadlineReason: 'La instrucción concluye en junio',
+      },
+    });
+    const { text } = await letter(facts, 'es');
+    for (const expected of [
+      'SOLICITUD DE ASISTENCIA JUDICIAL RECÍPROCA EN MATERIA PENAL',
+      'Marruecos',
+      'Las autoridades competentes del Estado requerido: España',
+      'Objeto y naturaleza del procedimiento',
+      'Diligencias por tráfico ilícito de migrantes',
+      'Resumen de los hechos',
+      'Diligencia 1: Efectuar inspecciones e incautaciones y embargos preventivos',
+      'Iñaki Muñoz; Nacionalidad: España',
+      'se cumpla a más tardar el 15 de mayo de 2026',
+      'Motivo: La instrucción concluye en junio',
+      'Confidencialidad (UNTOC art. 18(20))',
+      'Limitación del uso (especialidad) (UNTOC art. 18(19))',
+    ])
+      expect(text).toContain(nfc(expected));
+  });
+
   it('lists the missing elements in their own section and prints a marker where each would stand', async () => {
     const base = portugueseFacts();
     const facts = portugueseFacts({ content: { ...base.content, purpose: null, factsSummary: '', persons: [], requestedByDate: null, deadlineReason: null } });
