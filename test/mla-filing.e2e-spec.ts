@@ -127,6 +127,34 @@ describe('MLA filing through HTTP (real Temporal dev server, real Postgres)', ()
     await expect(engine.db.query(`DELETE FROM case_events WHERE case_id = $1`, [id])).rejects.toThrow(/append-only/);
   });
 
+  it('answers a filing on a basis not in force for the pair with 201 and warnings naming the field, the rule and the instruments that are; one in force gets none', async () => {
+    // Mali left the ECOWAS conventions on 2025-01-29 (seeds/data/instruments.json): filed today, the draft is kept and warned.
+    const res = await engine.request('POST', '/cases', { token: prosecutor, body: filing({ requestedState: 'ML' }) });
+    expect(res.status).toBe(201);
+    expect(res.body.state).toBe('DRAFT');
+    expect(res.body.flags).toContain('BASIS_NOT_IN_FORCE');
+    expect(res.body.warnings).toEqual([
+      expect.objectContaining({
+        field: 'legalBasis',
+        rule: 'basis_not_in_force',
+        instrumentId: 'ECOWAS-MLA-1992',
+        stateCode: 'ML',
+        membershipEnded: '2025-01-29',
+        inForce: expect.arrayContaining(['UNTOC-2000']),
+      }),
+    ]);
+    expect(res.body.warnings[0].inForce).not.toContain('ECOWAS-MLA-1992');
+    expect(res.body.warnings[0].message).toContain('UNTOC-2000');
+    // The warning stays with the filing: the case read back carries it in its FILED event.
+    const read = await engine.request('GET', `/cases/${res.body.id}`, { token: prosecutor });
+    const filed = read.body.history.find((e: { event: string }) => e.event === 'FILED');
+    expect(filed.data.warnings).toEqual(res.body.warnings);
+
+    const fine = await engine.request('POST', '/cases', { token: prosecutor, body: filing({ requestedState: 'GH' }) });
+    expect(fine.status).toBe(201);
+    expect(fine.body.warnings).toBeUndefined();
+  });
+
   it('returns for correction (comment required) and takes the resubmission back into review', async () => {
     const id = (await engine.request('POST', '/cases', { token: prosecutor, body: filing() })).body.id;
     await engine.request('POST', `/cases/${id}/submit`, { token: prosecutor, body: {} });
