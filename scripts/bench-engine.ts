@@ -413,7 +413,13 @@ async function main(): Promise<void> {
           return Reflect.get(target, prop, receiver);
         },
       });
-      const controller = new CasesController(undefined as never, undefined as never, new CaseAccess(recording as DataSource), undefined as never);
+      const controller = new CasesController(
+        undefined as never,
+        undefined as never,
+        new CaseAccess(recording as DataSource),
+        undefined as never,
+        undefined as never,
+      );
       const capture = async (call: () => Promise<unknown>) => {
         captured.length = 0;
         await call();

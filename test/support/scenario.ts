@@ -79,6 +79,20 @@ export class Scenario {
     if (res.status !== wanted) throw new Error(`${method} ${path} as ${userId}: expected ${wanted}, got ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
+
+  /**
+   * Uploads a document as a seeded user (multipart: the fields, then the file); fails the test with the
+   * problem details when the status differs (201 unless told).
+   */
+  async upload(userId: string, path: string, fields: Record<string, string>, file: { bytes: Buffer; name: string }, expectStatus = 201): Promise<any> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(file.bytes)]), file.name);
+    const res = await fetch(`${this.engine.baseUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${await this.as(userId)}` }, body: form });
+    const text = await res.text();
+    if (res.status !== expectStatus) throw new Error(`upload to ${path} as ${userId}: expected ${expectStatus}, got ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
 }
 
 let original: Array<{ instrument_id: string; state_code: string; party_from: string; party_to: string | null }> | undefined;

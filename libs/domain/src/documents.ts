@@ -79,3 +79,32 @@ export function inDocumentScope(scope: DocumentScope, doc: { itemId: string | nu
   if (scope.kind === 'SUMMARY') return false;
   return (doc.itemId !== null && scope.itemIds.has(doc.itemId)) || doc.uploadedAuthorityId === scope.authorityId;
 }
+
+/**
+ * From 1, a case's documents drive its life cycle (pinned at filing in `CaseContext.documents`): the
+ * translation step takes a certified TRANSLATION document, transmission seals the request package in
+ * the audit trail, the acknowledgment records that package's hash, and results are EVIDENCE documents
+ * per item. Cases filed before keep their free-text references.
+ */
+export const DOCUMENTS_DRIVE_LIFE_CYCLE = 1;
+
+/** What the API tells a case about one of its documents (resolved from the documents table, never from the client). */
+export interface DocumentFact {
+  id: string;
+  kind: DocumentKind;
+  language: string;
+  sha256: string;
+  bytes: number;
+  certified: boolean;
+  certifiedBy?: string | null;
+  itemId?: string | null;
+}
+
+/**
+ * The request as sent: its current documents (REQUEST_LETTER, ANNEX, TRANSLATION versions not superseded)
+ * with their hashes, and one SHA-256 over the manifest (libs/documents/src/request-package.ts).
+ */
+export interface RequestPackage {
+  documents: Array<Pick<DocumentFact, 'id' | 'kind' | 'language' | 'sha256' | 'bytes'>>;
+  sha256: string;
+}

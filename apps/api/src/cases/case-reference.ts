@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import {
   type AssigneeFacts,
   CLOCK_CONVENTIONS,
+  DOCUMENTS_DRIVE_LIFE_CYCLE,
   civilDate,
   type AuthorityDirectory,
   type CaseContext,
@@ -60,6 +61,8 @@ export class CaseReference {
       clockConventions: CLOCK_CONVENTIONS,
       // Working days as each State keeps them (weekends, public holidays), pinned with the case.
       calendars: { requesting: from.calendar ?? SATURDAY_SUNDAY, requested: to.calendar ?? SATURDAY_SUNDAY },
+      // New cases are driven by their documents (certified translation, sealed package, evidence); cases filed before keep free-text references.
+      documents: DOCUMENTS_DRIVE_LIFE_CYCLE,
     };
   }
 

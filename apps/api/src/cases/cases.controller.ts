@@ -37,6 +37,7 @@ import { CasePageDto, CaseViewDto, TimelineDto } from './dto/case-view.dto';
 import { FileMlaRequestDto } from './dto/file-mla-request.dto';
 import { FileMlaRequest } from './usecases/file-mla-request.usecase';
 import { RunCaseCommand } from './usecases/run-case-command.usecase';
+import { CaseDocuments } from '../documents/case-documents';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -47,6 +48,7 @@ export class CasesController {
     @Inject(RunCaseCommand) private readonly runCommand: RunCaseCommand,
     @Inject(CaseAccess) private readonly access: CaseAccess,
     @Inject(CaseReference) private readonly reference: CaseReference,
+    @Inject(CaseDocuments) private readonly documents: CaseDocuments,
   ) {}
 
   @Post()
@@ -163,8 +165,17 @@ export class CasesController {
   @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA attaches the certified translation (TRANSLATION_PENDING → READY_TO_TRANSMIT)' })
-  translation(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TranslationDto) {
-    const command: MlaCommand = { type: 'ATTACH_TRANSLATION', language: b.language, documentRef: b.documentRef, certified: b.certified, comment: b.comment };
+  async translation(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TranslationDto) {
+    await this.access.require(a, id, { kind: 'VIEW' });
+    const document = b.documentId ? await this.documents.fact(id, b.documentId) : undefined;
+    const command: MlaCommand = {
+      type: 'ATTACH_TRANSLATION',
+      language: b.language,
+      documentRef: b.documentRef,
+      certified: b.certified,
+      comment: b.comment,
+      ...(document ? { document } : {}),
+    };
     return this.command(a, id, command, b.occurredAt);
   }
 
@@ -172,8 +183,16 @@ export class CasesController {
   @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requesting CA transmits on a channel with evidence (READY_TO_TRANSMIT → TRANSMITTED)' })
-  transmit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TransmitDto) {
-    return this.command(a, id, { type: 'TRANSMIT', channel: b.channel, reference: b.reference, oral: b.oral, comment: b.comment }, b.occurredAt);
+  async transmit(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: TransmitDto) {
+    // The request package as it stands: sealed into the audit trail by cases filed with documents.
+    await this.access.require(a, id, { kind: 'VIEW' });
+    const sealed = await this.documents.package(id);
+    return this.command(
+      a,
+      id,
+      { type: 'TRANSMIT', channel: b.channel, reference: b.reference, oral: b.oral, comment: b.comment, package: sealed },
+      b.occurredAt,
+    );
   }
 
   @Post(':id/written-confirmation')
@@ -189,7 +208,7 @@ export class CasesController {
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA acknowledges receipt (TRANSMITTED → RECEIVED)' })
   acknowledge(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: AcknowledgeDto) {
-    return this.command(a, id, { type: 'ACKNOWLEDGE', reference: b.reference, comment: b.comment }, b.occurredAt);
+    return this.command(a, id, { type: 'ACKNOWLEDGE', reference: b.reference, comment: b.comment, packageSha256: b.packageSha256 }, b.occurredAt);
   }
 
   @Post(':id/information-requests')
@@ -287,8 +306,11 @@ export class CasesController {
   @HttpCode(200)
   @CommandResponses(CaseViewDto)
   @ApiOperation({ summary: 'Requested CA transmits results (→ RESULTS_TRANSMITTED once every item is returned)' })
-  results(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ResultsDto) {
-    return this.command(a, id, { type: 'TRANSMIT_RESULTS', itemIds: b.itemIds, reference: b.reference, comment: b.comment }, b.occurredAt);
+  async results(@CurrentActor() a: Actor, @Param('id') id: string, @Body() b: ResultsDto) {
+    // The evidence returned for each item: cases filed with documents return results as EVIDENCE documents.
+    await this.access.require(a, id, { kind: 'VIEW' });
+    const evidence = await this.documents.evidence(id);
+    return this.command(a, id, { type: 'TRANSMIT_RESULTS', itemIds: b.itemIds, reference: b.reference, comment: b.comment, evidence }, b.occurredAt);
   }
 
   @Post(':id/confirm-receipt')

@@ -7,10 +7,11 @@ import { RunCaseCommand } from './usecases/run-case-command.usecase';
 import { ExtraditionsController } from '../extraditions/extraditions.controller';
 import { FileExtradition } from '../extraditions/file-extradition.usecase';
 import { WorkController } from '../work/work.controller';
+import { CaseDocuments } from '../documents/case-documents';
 
 @Module({
   controllers: [CasesController, ExtraditionsController, WorkController],
-  providers: [CaseAccess, CaseReference, FileMlaRequest, RunCaseCommand, FileExtradition],
+  providers: [CaseAccess, CaseReference, FileMlaRequest, RunCaseCommand, FileExtradition, CaseDocuments],
   exports: [CaseAccess],
 })
 export class CasesModule {}

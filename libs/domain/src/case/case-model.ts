@@ -113,6 +113,8 @@ export interface CaseContext {
    * for the requested side and legal references come from the case's instruments. Absent on cases filed before, which keep theirs.
    */
   extraditionRules?: number;
+  /** From 1 (DOCUMENTS_DRIVE_LIFE_CYCLE), documents drive the MLA life cycle; absent on cases filed before, which keep free-text references. */
+  documents?: number;
 }
 
 /**

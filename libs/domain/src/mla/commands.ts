@@ -4,6 +4,7 @@ import { ASSIGN_SPEC, type AssignCommand } from '../case/assignment';
 import { MLA_STATES_BEFORE_TRANSMISSION, type MlaState } from './states';
 import type { MlaRequestContent } from './mla-content';
 import type { LegalBasisSnapshot } from '../rule-pack';
+import type { DocumentFact, RequestPackage } from '../documents';
 
 import type { TransmissionChannel } from '../case/transmission';
 export { TRANSMISSION_CHANNELS, type TransmissionChannel } from '../case/transmission';
@@ -27,10 +28,10 @@ export type MlaCommand =
   | { type: 'RESUBMIT'; comment?: string }
   | { type: 'OVERRIDE_BASIS'; justification: string }
   | { type: 'REPIN_RULE_PACK'; justification: string; basis?: LegalBasisSnapshot }
-  | { type: 'ATTACH_TRANSLATION'; language: string; documentRef: string; certified: boolean; comment?: string }
-  | { type: 'TRANSMIT'; channel: TransmissionChannel; reference: string; oral?: boolean; comment?: string }
+  | { type: 'ATTACH_TRANSLATION'; language?: string; documentRef?: string; certified?: boolean; document?: DocumentFact; comment?: string }
+  | { type: 'TRANSMIT'; channel: TransmissionChannel; reference: string; oral?: boolean; comment?: string; package?: RequestPackage }
   | { type: 'CONFIRM_IN_WRITING'; reference: string; comment?: string }
-  | { type: 'ACKNOWLEDGE'; reference?: string; comment?: string }
+  | { type: 'ACKNOWLEDGE'; reference?: string; comment?: string; packageSha256?: string }
   | { type: 'REQUEST_INFO'; details: string }
   | { type: 'PROVIDE_INFO'; details: string }
   | { type: 'OPEN_CONSULTATION'; proposal: string }
@@ -42,7 +43,7 @@ export type MlaCommand =
   | { type: 'ACCEPT'; forward?: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
   | { type: 'FORWARD_ITEMS'; forward: ItemForwarding[]; comment?: string; directory?: AuthorityDirectory }
   | { type: 'RECORD_EXECUTION'; itemId: string; note?: string }
-  | { type: 'TRANSMIT_RESULTS'; itemIds?: string[]; reference: string; comment?: string }
+  | { type: 'TRANSMIT_RESULTS'; itemIds?: string[]; reference: string; comment?: string; evidence?: Record<string, DocumentFact[]> }
   | { type: 'CONFIRM_RECEIPT'; comment?: string }
   | { type: 'WITHDRAW'; reason: string }
   | { type: 'NOTE'; text: string }

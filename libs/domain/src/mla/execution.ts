@@ -16,6 +16,7 @@ import {
 import { clockRule } from '../rule-pack';
 import { addDays, civilDate, endOfDate } from '../time/calendar';
 import { transition } from './clocks';
+import { acknowledgedPackage, documentsDrive, resultsEvidence } from './document-rules';
 import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
 import type { MlaItem } from './mla-content';
 import type { MlaCaseState, MlaState } from './states';
@@ -90,12 +91,17 @@ function derivedExecutionState(items: MlaItem[]): MlaState {
 }
 
 export const executionHandlers = {
-  ACKNOWLEDGE: (s: MlaCaseState, c: Cmd<'ACKNOWLEDGE'>, { at, emit }: A) =>
-    emit({ ...transition(s, 'RECEIVED', at), receivedAt: at }, 'RECEIVED', {
+  ACKNOWLEDGE: (s: MlaCaseState, c: Cmd<'ACKNOWLEDGE'>, { at, emit }: A) => {
+    // Under documents, what was received is the package sealed at transmission: its hash goes on the record.
+    const received = documentsDrive(s) ? acknowledgedPackage(s, c.packageSha256) : null;
+    if (received && 'refused' in received) return received.refused;
+    const data = { ...(c.reference ? { reference: c.reference } : {}), ...(received ? { packageSha256: received.sha256 } : {}) };
+    return emit({ ...transition(s, 'RECEIVED', at), receivedAt: at }, 'RECEIVED', {
       comment: c.comment,
-      data: c.reference ? { reference: c.reference } : undefined,
+      data: Object.keys(data).length ? data : undefined,
       notify: notifyRequesting(s, 'receipt acknowledged'),
-    }),
+    });
+  },
   REQUEST_INFO: (s: MlaCaseState, c: Cmd<'REQUEST_INFO'>, { at, emit }: A) => {
     if (!c.details?.trim()) return invalidField('details', 'required', 'say what additional information is needed (UNTOC art. 18(16))', 'UNTOC art. 18(16)');
     const out = emit({ ...transition(s, 'ADDITIONAL_INFO_REQUESTED', at), resumeTo: s.status }, 'ADDITIONAL_INFO_REQUESTED', {
@@ -244,11 +250,14 @@ export const executionHandlers = {
         return refusal('CONFLICT', 'ITEM_NOT_EXECUTED', `item ${id} is ${item.status}: only executed items have results to transmit`);
     }
     if (wanted.length === 0) return refusal('CONFLICT', 'NOTHING_TO_TRANSMIT', 'no executed item has results to transmit');
+    const returned = documentsDrive(s) ? resultsEvidence(wanted, c.evidence) : undefined;
+    if (returned && 'refused' in returned) return returned.refused;
+    const evidence = returned?.evidence;
     const items = s.items.map((i) => (wanted.includes(i.id) ? { ...i, status: 'RETURNED' as const, returnedAt: at } : i));
     const allReturned = items.every((i) => i.status === 'RETURNED');
     let next: MlaCaseState = { ...s, items };
     if (allReturned) next = { ...transition(next, 'RESULTS_TRANSMITTED', at), resultsTransmittedAt: at };
-    const data = { itemIds: wanted, reference: c.reference };
+    const data = evidence ? { itemIds: wanted, reference: c.reference, evidence } : { itemIds: wanted, reference: c.reference };
     return emit(next, allReturned ? 'RESULTS_TRANSMITTED' : s.status, { comment: c.comment, data, notify: notifyRequesting(s, 'results transmitted') });
   },
   CONFIRM_RECEIPT: (s: MlaCaseState, c: Cmd<'CONFIRM_RECEIPT'>, { at, emit }: A) =>

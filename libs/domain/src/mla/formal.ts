@@ -4,6 +4,7 @@ import { checkCompleteness } from './mla-completeness';
 import { transition } from './clocks';
 import { startClock, withFlag } from '../case/clockwork';
 import type { MlaCaseState } from './states';
+import type { RequestPackage } from '../documents';
 
 /** Languages the requested State accepts: its own, and those the pinned pack adds (UNTOC art. 18(14)). */
 export function acceptedLanguages(s: MlaCaseState): string[] {
@@ -27,7 +28,14 @@ export const MLA_FORMAL_REQUEST: FormalRequestOf<MlaCaseState> = {
   recordTransmission: (s, c, by, at) => {
     let next: MlaCaseState = {
       ...s,
-      transmission: { channel: c.channel, reference: c.reference, at, by: by.userId, oral: Boolean(c.oral) },
+      transmission: {
+        channel: c.channel,
+        reference: c.reference,
+        at,
+        by: by.userId,
+        oral: Boolean(c.oral),
+        ...((s.ctx.documents ?? 0) >= 1 && 'package' in c && c.package ? { package: c.package as RequestPackage } : {}),
+      },
       transmittedAt: at,
     };
     // An oral request (urgent only) must be confirmed in writing (UNTOC art. 18(14)).

@@ -29,6 +29,7 @@ import { refreshBasisFlag, stallable, syncRequesterDeadline, transition } from '
 import { CommandEnvelope, MLA_COMMANDS, MlaCommand } from './commands';
 import { MLA_FORMAL_REQUEST, acceptedLanguages } from './formal';
 import { executionHandlers } from './execution';
+import { attachTranslationDocument, checkPackage, documentsDrive } from './document-rules';
 import type { MlaRequestContent } from './mla-content';
 import { MLA_TERMINAL_STATES, type MlaCaseState } from './states';
 
@@ -198,24 +199,30 @@ const requestHandlers = {
     const data = { instrumentId: s.basis.instrumentId, fromVersion: s.basis.rulePack.version, toVersion: pack.version, clocksMoved: moved };
     return emit(next, s.status, { comment: c.justification, data });
   },
-  ATTACH_TRANSLATION: (s: MlaCaseState, c: Cmd<'ATTACH_TRANSLATION'>, { at, emit }: Act<MlaCaseState>) => {
+  ATTACH_TRANSLATION: (s: MlaCaseState, c: Cmd<'ATTACH_TRANSLATION'>, act: Act<MlaCaseState>) => {
+    const { at, emit } = act;
     const accepted = acceptedLanguages(s);
+    if (documentsDrive(s)) return attachTranslationDocument(s, c, act, accepted);
     if (!c.certified)
       return invalidField('certified', 'must_be_true', 'transmission waits for a certified translation (UNTOC art. 18(14))', 'UNTOC art. 18(14)');
-    if (!accepted.includes(c.language)) {
+    if (!c.language || !accepted.includes(c.language)) {
       const message = `${c.language} is not a language ${s.ctx.requestedState} accepts under ${s.basis.instrumentId} (accepted: ${accepted.join(', ')})`;
       return invalidField('language', 'accepted_language', message, s.basis.rulePack.acceptedLanguagesRef ?? 'UNTOC art. 18(14)');
     }
     if (!c.documentRef?.trim()) return invalidField('documentRef', 'required', 'the certified translation document must be referenced');
-    const next = { ...transition(s, 'READY_TO_TRANSMIT', at), translation: { language: c.language, documentRef: c.documentRef, at } };
+    const next = { ...transition(s, 'READY_TO_TRANSMIT', at), translation: { language: c.language, documentRef: c.documentRef!, at } };
     return emit(next, 'READY_TO_TRANSMIT', { comment: c.comment, data: { language: c.language, documentRef: c.documentRef } });
   },
-  TRANSMIT: (s: MlaCaseState, c: Cmd<'TRANSMIT'>, act: Act<MlaCaseState>) =>
-    formalEvent(formal.transmit(MLA_FORMAL_REQUEST, s, c, act.actor, act.at), act, {
+  TRANSMIT: (s: MlaCaseState, c: Cmd<'TRANSMIT'>, act: Act<MlaCaseState>) => {
+    const sealed = documentsDrive(s) ? checkPackage(s, c.package) : undefined;
+    if (sealed && 'refused' in sealed) return sealed.refused;
+    return formalEvent(formal.transmit(MLA_FORMAL_REQUEST, s, c, act.actor, act.at), act, {
       comment: c.comment,
-      data: { oral: Boolean(c.oral) },
+      // The request package, sealed into the audit trail: what the requested State receives, document by document.
+      data: sealed ? { oral: Boolean(c.oral), package: sealed.package } : { oral: Boolean(c.oral) },
       notify: [{ stateCode: s.ctx.requestedState, addressee: 'REQUESTED_CA', message: 'a request for mutual legal assistance has been transmitted' }],
-    }),
+    });
+  },
   CONFIRM_IN_WRITING: (s: MlaCaseState, c: Cmd<'CONFIRM_IN_WRITING'>, { at, emit }: Act<MlaCaseState>) => {
     if (!s.flags.includes('ORAL_UNCONFIRMED')) return refusal('CONFLICT', 'NOT_ORAL', 'the request was not made orally: there is nothing to confirm');
     const next = stopClocks({ ...s, flags: without(s.flags, 'ORAL_UNCONFIRMED') }, (k) => k.kind === 'ORAL_CONFIRMATION', at, 'RESOLVED');

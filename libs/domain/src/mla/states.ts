@@ -1,3 +1,4 @@
+import type { RequestPackage } from '../documents';
 import type { LegalBasisSnapshot } from '../rule-pack';
 import type { CaseContext, Clock, Flag, Task } from '../case/case-model';
 import type { BasisOverride, ReviewCycle } from '../case/formal-request';
@@ -82,8 +83,8 @@ export interface MlaCaseState {
   pauseStartedAt?: number;
   pausedMs: number;
   reviewCycles: ReviewCycle[];
-  transmission?: { channel: string; reference: string; at: number; by: string; oral: boolean };
-  translation?: { language: string; documentRef: string; at: number };
+  transmission?: { channel: string; reference: string; at: number; by: string; oral: boolean; package?: RequestPackage };
+  translation?: { language: string; documentRef: string; at: number; sha256?: string };
   postponement?: { reviewDate: string; reasons: string };
   /** The one notice that the recognition of an EIO cannot be decided in time (EIO Directive art. 12(5)). */
   recognitionExtension?: { reasons: string; estimatedDecisionDate: string; lastDay: string; at: number };

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import {
   ASSISTANCE_TYPES,
   REFUSAL_GROUNDS,
@@ -86,9 +99,25 @@ export class OverrideBasisDto extends CommandDto {
 }
 
 export class TranslationDto extends CommandDto {
-  @ApiProperty({ example: 'fr' }) @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code' }) language: string;
-  @ApiProperty({ description: 'Reference of the certified translation document' }) @Text(500) documentRef: string;
-  @ApiProperty({ description: 'The translation is certified (UNTOC art. 18(14))' }) @IsBoolean() certified: boolean;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The certified TRANSLATION document of the case (POST /cases/:id/documents); required for cases filed with documents',
+  })
+  @IsOptional()
+  @IsUUID()
+  documentId?: string;
+  @ApiPropertyOptional({ example: 'fr', description: 'Cases filed before documents: the language of the translation' })
+  @IsOptional()
+  @Matches(/^[a-z]{2}$/, { message: 'language must be an ISO 639-1 code' })
+  language?: string;
+  @ApiPropertyOptional({ description: 'Cases filed before documents: reference of the certified translation' })
+  @IsOptional()
+  @Text(500)
+  documentRef?: string;
+  @ApiPropertyOptional({ description: 'Cases filed before documents: the translation is certified (UNTOC art. 18(14))' })
+  @IsOptional()
+  @IsBoolean()
+  certified?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 }
 
@@ -106,6 +135,10 @@ export class ReferenceDto extends CommandDto {
 
 export class AcknowledgeDto extends CommandDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(500) reference?: string;
+  @ApiPropertyOptional({ description: 'SHA-256 of the request package received, as sealed at transmission (422 when it is another)' })
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'packageSha256 is a SHA-256 in lowercase hex' })
+  packageSha256?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) comment?: string;
 }
 
