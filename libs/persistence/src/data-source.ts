@@ -16,6 +16,7 @@ import { DirectoryAdministration1765260000000 } from './migrations/1765260000000
 import { Documents1765700000000 } from './migrations/1765700000000-Documents';
 import { CaseAssignments1765800000000 } from './migrations/1765800000000-CaseAssignments';
 import { RunningClocksDue1765650000000 } from './migrations/1765650000000-RunningClocksDue';
+import { ReferenceDataNotifications1765600000000 } from './migrations/1765600000000-ReferenceDataNotifications';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   Documents1765700000000,
   CaseAssignments1765800000000,
   RunningClocksDue1765650000000,
+  ReferenceDataNotifications1765600000000,
 ];
 
 /**

@@ -2,6 +2,7 @@ export * from './data-source';
 export * from './database.module';
 export * from './case-queries';
 export * from './reference-queries';
+export * from './reference-cache';
 export * from './monitoring-queries';
 export * from './idempotency-store';
 export * from './work-queries';

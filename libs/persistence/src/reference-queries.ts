@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { ReferenceCache } from './reference-cache';
 import type { CaseContext, CompletenessProfile, LegalBasisSnapshot, RulePackSnapshot, WorkCalendar } from '../../domain/src';
 
 export interface InstrumentRef {
@@ -115,5 +116,43 @@ export class ReferenceQueries {
 
   async states(): Promise<unknown[]> {
     return this.db.query(`SELECT code, name, time_zone AS "timeZone", languages, groups FROM states ORDER BY code`);
+  }
+}
+
+/**
+ * The same reads, served from a ReferenceCache that drops everything as soon as PostgreSQL says a
+ * reference table changed. Users are not read here: who is enabled is always read fresh.
+ */
+export class CachedReferenceQueries extends ReferenceQueries {
+  constructor(
+    db: DataSource,
+    private readonly cache: ReferenceCache,
+  ) {
+    super(db);
+  }
+
+  override stateExists(code: string) {
+    return this.cache.get(`stateExists:${code}`, () => super.stateExists(code));
+  }
+  override instrument(id: string) {
+    return this.cache.get(`instrument:${id}`, () => super.instrument(id));
+  }
+  override rulePackVersionOn(instrumentId: string, date: string) {
+    return this.cache.get(`rulePackVersionOn:${instrumentId}:${date}`, () => super.rulePackVersionOn(instrumentId, date));
+  }
+  override authorities(ids: readonly string[]) {
+    return this.cache.get(`authorities:${JSON.stringify([...ids].sort())}`, () => super.authorities(ids));
+  }
+  override stateInfo(code: string) {
+    return this.cache.get(`stateInfo:${code}`, () => super.stateInfo(code));
+  }
+  override basisSnapshot(instrumentId: string, date: string, states: string[]) {
+    return this.cache.get(`basisSnapshot:${JSON.stringify([instrumentId, date, states])}`, () => super.basisSnapshot(instrumentId, date, states));
+  }
+  override networkFor(a: string, b: string, date: string) {
+    return this.cache.get(`networkFor:${a}:${b}:${date}`, () => super.networkFor(a, b, date));
+  }
+  override legalBasesFor(a: string, b: string, covers: string, date: string) {
+    return this.cache.get(`legalBasesFor:${a}:${b}:${covers}:${date}`, () => super.legalBasesFor(a, b, covers, date));
   }
 }

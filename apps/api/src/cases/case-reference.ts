@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   type AssigneeFacts,
@@ -11,7 +11,7 @@ import {
   type LegalBasisSnapshot,
   type WorkCalendar,
 } from '../../../../libs/domain/src';
-import { ReferenceQueries } from '../../../../libs/persistence/src';
+import { CachedReferenceQueries, ReferenceCache, ReferenceQueries } from '../../../../libs/persistence/src';
 
 /** The calendar of a State the reference data has none for: Saturday and Sunday, no holidays known. */
 const SATURDAY_SUNDAY: WorkCalendar = { weekend: [0, 6], holidays: [], verified: false };
@@ -21,11 +21,24 @@ const SATURDAY_SUNDAY: WorkCalendar = { weekend: [0, 6], holidays: [], verified:
  * network contacts, and the legal basis with its rule pack in force and its party dates.
  */
 @Injectable()
-export class CaseReference {
+export class CaseReference implements OnModuleInit, OnModuleDestroy {
   readonly reference: ReferenceQueries;
+  /** Reference data in memory, dropped whenever a reference table changes (libs/persistence/src/reference-cache.ts). */
+  readonly cache: ReferenceCache;
 
   constructor(@Inject(DataSource) private readonly db: DataSource) {
-    this.reference = new ReferenceQueries(db);
+    const url = (db.options as { url?: string }).url;
+    const logger = new Logger('reference-cache');
+    this.cache = new ReferenceCache(url, (m) => logger.warn(m));
+    this.reference = new CachedReferenceQueries(db, this.cache);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.cache.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.cache.close();
   }
 
   /**
