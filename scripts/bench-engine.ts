@@ -457,7 +457,7 @@ async function main(): Promise<void> {
      */
     async function storm(n: number, setupRate: number): Promise<StormResult> {
       const setupSeconds = n / setupRate;
-      const dueAt = Date.now() + Math.max(20_000, setupSeconds * 1.4 * 1000 + 15_000);
+      const dueAt = Date.now() + Math.max(20_000, setupSeconds * 1.2 * 1000 + 15_000);
       say(`storm of ${n}: creating the cases (~${setupSeconds.toFixed(0)} s), their clocks fall due at ${new Date(dueAt).toISOString()}`);
       const setupStarted = Date.now();
       let lag = 300;
