@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,8 +6,9 @@ import { projectRoot } from '../libs/config/src/project-root';
 import { checkRun, type CheckResult } from './chaos/checks';
 import { ChaosHttp } from './chaos/client';
 import { PAIRS, caOf, driveCase, prosecutorOf, type CaseRun } from './chaos/load';
-import { ManagedProcess, apiSpec, embeddedPostgresSpec, freePort, postgresUrl, temporalDevServerSpec, workerSpec, type ExitRecord } from './chaos/processes';
-import { ensureLocalKeyPair, mintToken } from './local-auth';
+import { startCluster } from './chaos/cluster';
+import { ManagedProcess, postgresUrl, type ExitRecord } from './chaos/processes';
+import { mintToken } from './local-auth';
 
 /**
  * `npm run chaos [-- --filings N --clients N ...]`: files N MLA requests (default 1 000) and runs
@@ -61,7 +61,7 @@ const reportFile = join(ROOT, 'test-results', `chaos-${runId}.json`);
 const t0 = Date.now();
 const say = (m: string) => console.log(`[chaos ${((Date.now() - t0) / 1000).toFixed(0).padStart(4)}s] ${m}`);
 
-const exits: ExitRecord[] = [];
+let exits: ExitRecord[] = [];
 const procs: ManagedProcess[] = [];
 let closing: Promise<void> | null = null;
 
@@ -113,36 +113,12 @@ async function main(): Promise<number> {
   mkdirSync(logDir, { recursive: true });
   say(`run ${runId}: ${config.filings} filings, ${config.clients} clients; data in ${relative(ROOT, dataDir)}, logs in ${relative(ROOT, logDir)}`);
 
-  // Servers: ports chosen once, kept across restarts.
-  const pgPort = await freePort();
-  const temporalPorts = { port: await freePort(), httpPort: await freePort(), metricsPort: await freePort() };
-  const apiPorts = [await freePort(), await freePort()];
-  const postgres = new ManagedProcess(embeddedPostgresSpec(ROOT, join(dataDir, 'postgres'), pgPort), logDir, exits, say);
-  const temporal = new ManagedProcess(temporalDevServerSpec(ROOT, join(dataDir, 'temporal.db'), temporalPorts), logDir, exits, say);
-  procs.push(postgres, temporal);
-  say('starting PostgreSQL and the Temporal dev server');
-  await Promise.all([postgres.start(), temporal.start()]);
-
-  const keys = await ensureLocalKeyPair(join(dataDir, 'keys'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: postgresUrl(pgPort),
-    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPorts.port}`,
-    AUTH_PUBLIC_KEY_FILE: keys.publicKeyFile,
-    AUTH_ISSUER: 'mla-engine-local',
-    AUTH_AUDIENCE: 'mla-engine',
-    SEED_DEMO_USERS: 'true',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  say('applying migrations and seeds');
-  const seeded = spawnSync(process.execPath, [join(ROOT, 'dist/seeds/run.js')], { cwd: ROOT, env, encoding: 'utf8' });
-  if (seeded.status !== 0) throw new Error(`migrations and seeds failed: ${seeded.stderr || seeded.stdout}`);
-
-  const workers = ['worker-a', 'worker-b'].map((name) => new ManagedProcess(workerSpec(ROOT, name, env), logDir, exits, say));
-  const apis = ['api-a', 'api-b'].map((name, i) => new ManagedProcess(apiSpec(ROOT, name, apiPorts[i], env), logDir, exits, say));
-  procs.push(...workers, ...apis);
-  say('starting two workers and two API processes');
-  await Promise.all([...workers, ...apis].map((p) => p.start()));
+  // Servers: ports chosen once, kept across restarts (scripts/chaos/cluster.ts, as `npm run start:cluster`).
+  const cluster = await startCluster({ root: ROOT, dataDir, logDir, apis: 2, workers: 2, say });
+  procs.push(...cluster.procs);
+  exits = cluster.exits;
+  const { postgres, temporal, workers, apis, keys, pgPort, temporalPorts } = cluster;
+  const apiPorts = cluster.apiUrls.map((u) => Number(new URL(u).port));
 
   // Clients: tokens of the seeded users they act as.
   const users = new Set<string>();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startCluster, type Cluster } from '../scripts/chaos/cluster';
 import { ROOT } from '../scripts/tools.cjs';
+import { localDataDir } from '../libs/config/src/project-root';
 import { ensureBundle } from './support/engine';
 
 /**
@@ -31,7 +32,7 @@ describe('health routes of the API and the worker', () => {
   beforeAll(async () => {
     await ensureBundle();
     // Not mkdtemp: its 0700 folder would keep out the system user the embedded PostgreSQL runs as under root.
-    dir = join(ROOT, '.data', `health-${process.pid}`);
+    dir = join(localDataDir(), `health-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     const logDir = join(ROOT, 'test-results', `health-${process.pid}-logs`);
     cluster = await startCluster({ root: ROOT, dataDir: dir, logDir, apis: 1, workers: 2, engineRole: true });
