@@ -12,6 +12,32 @@ const I18N = {
     'nav.deadlines': 'Deadlines',
     'nav.escalations': 'Escalations',
     'nav.statistics': 'Statistics',
+    'nav.inbox': 'Inbox',
+    'inbox.title': 'What waits for you',
+    'inbox.counts': 'Steps: {STEP} · reminders: {REMINDER} · escalations: {ESCALATION} · other tasks: {OTHER}',
+    'col.expected': 'Expected',
+    'col.due': 'Due',
+    'col.legalRef': 'Legal reference',
+    'col.what': 'Kind',
+    'case.actions': 'What you may do now',
+    'case.noActions': 'Nothing for you to do on this case now.',
+    'case.done': 'Done.',
+    'action.required': 'required',
+    'action.failed': 'The engine refused this: {detail}',
+    'rule.isNotEmpty': 'This field is required.',
+    'rule.required': 'This field is required.',
+    'rule.isString': 'Enter text.',
+    'rule.maxLength': 'This text is too long.',
+    'rule.isIn': 'Choose one of the values offered.',
+    'rule.isEnum': 'Choose one of the values offered.',
+    'rule.iso_instant': 'Enter a date and time with its offset (2025-03-04T10:00:00Z).',
+    'rule.calendar_date': 'Enter a date that exists (YYYY-MM-DD).',
+    'rule.isBoolean': 'Tick or untick the box.',
+    'rule.unknown_property': 'This field is not expected here.',
+    'rule.isDefined': 'This field is required.',
+    'rule.authority_officer': 'Choose an officer of your central authority.',
+    'rule.same_authority': 'Choose an officer of your own authority.',
+    'rule.known_user': 'No such user.',
     'login.title': 'Sign in with a token',
     'login.help': 'Paste a bearer token issued for you (locally: npm run token -- u-sn-manager).',
     'login.submit': 'Sign in',
@@ -70,6 +96,32 @@ const I18N = {
     'nav.deadlines': 'Délais',
     'nav.escalations': 'Escalades',
     'nav.statistics': 'Statistiques',
+    'nav.inbox': 'À traiter',
+    'inbox.title': 'Ce qui vous attend',
+    'inbox.counts': 'Étapes : {STEP} · rappels : {REMINDER} · escalades : {ESCALATION} · autres tâches : {OTHER}',
+    'col.expected': 'Attendu',
+    'col.due': 'Échéance',
+    'col.legalRef': 'Référence juridique',
+    'col.what': 'Nature',
+    'case.actions': 'Ce que vous pouvez faire maintenant',
+    'case.noActions': 'Rien à faire pour vous sur ce dossier pour le moment.',
+    'case.done': 'C\u2019est fait.',
+    'action.required': 'obligatoire',
+    'action.failed': 'Le moteur a refusé : {detail}',
+    'rule.isNotEmpty': 'Ce champ est obligatoire.',
+    'rule.required': 'Ce champ est obligatoire.',
+    'rule.isString': 'Saisissez un texte.',
+    'rule.maxLength': 'Ce texte est trop long.',
+    'rule.isIn': 'Choisissez l\u2019une des valeurs proposées.',
+    'rule.isEnum': 'Choisissez l\u2019une des valeurs proposées.',
+    'rule.iso_instant': 'Saisissez une date et une heure avec leur décalage (2025-03-04T10:00:00Z).',
+    'rule.calendar_date': 'Saisissez une date qui existe (AAAA-MM-JJ).',
+    'rule.isBoolean': 'Cochez ou décochez la case.',
+    'rule.unknown_property': 'Ce champ n\u2019est pas attendu ici.',
+    'rule.isDefined': 'Ce champ est obligatoire.',
+    'rule.authority_officer': 'Choisissez un agent de votre autorité centrale.',
+    'rule.same_authority': 'Choisissez un agent de votre propre autorité.',
+    'rule.known_user': 'Utilisateur inconnu.',
     'login.title': 'Connexion par jeton',
     'login.help': 'Collez le jeton qui vous a été délivré (en local : npm run token -- u-sn-manager).',
     'login.submit': 'Se connecter',
@@ -150,6 +202,17 @@ async function api(path) {
   return res.json();
 }
 
+/** A command through its route: the body as JSON; the answer, or the problem details of a refusal. */
+async function send(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${sessionStorage.getItem('token')}`, 'content-type': 'application/json', 'idempotency-key': randomText(16) },
+    body: JSON.stringify(body),
+  });
+  const answer = await res.json().catch(() => ({}));
+  return { ok: res.ok, status: res.status, body: answer };
+}
+
 function translateStatic() {
   document.documentElement.lang = lang;
   document.querySelectorAll('[data-i18n]').forEach((n) => (n.textContent = t(n.dataset.i18n)));
@@ -162,30 +225,56 @@ function flags(list) {
   return span;
 }
 
-function table(columns, rows, rowToCells, attrs = {}) {
-  if (!rows.length) return el('p', { class: 'muted', text: t('none') });
+function table(columns, rows, rowToCells, attrs = {}, rowAttrs = (r) => ({ 'data-case': r.id ?? r.caseId ?? '' })) {
+  if (!rows.length) return el('p', { class: 'muted', id: attrs.id ? `${attrs.id}-empty` : '', text: t('none') });
   const head = el('tr', {}, ...columns.map((c) => el('th', { text: t(c) })));
-  const body = rows.map((r) => el('tr', { 'data-case': r.id ?? r.caseId ?? '' }, ...rowToCells(r).map((c) => el('td', {}, c))));
+  const body = rows.map((r) => el('tr', rowAttrs(r), ...rowToCells(r).map((c) => el('td', {}, c))));
   return el('table', attrs, el('thead', {}, head), el('tbody', {}, ...body));
 }
 
 const caseLink = (id) => el('a', { href: `#/case/${id}`, text: id.slice(0, 8) });
 
 /** A keyset-paginated list: first page, then "load more" with the cursor. */
-async function pagedList(container, path, columns, cells, attrs) {
+async function pagedList(container, path, columns, cells, attrs, rowAttrs) {
   let cursor = null;
   const rows = [];
   const render = async () => {
     const page = await api(`${path}${path.includes('?') ? '&' : '?'}limit=50${cursor ? `&cursor=${cursor}` : ''}`);
     rows.push(...page.items);
     cursor = page.nextCursor;
-    container.replaceChildren(table(columns, rows, cells, attrs));
+    container.replaceChildren(table(columns, rows, cells, attrs, rowAttrs));
     if (cursor) container.append(el('button', { class: 'secondary', text: t('more'), onclick: render }));
   };
   await render();
 }
 
 const views = {
+  async inbox() {
+    const box = el('div', { class: 'card' });
+    const first = await api('/inbox?limit=50');
+    const c = first.counts || {};
+    const other = Object.entries(c)
+      .filter(([k]) => !['STEP', 'REMINDER', 'ESCALATION'].includes(k))
+      .reduce((n, [, v]) => n + v, 0);
+    await pagedList(
+      box,
+      '/inbox',
+      ['col.case', 'col.pair', 'col.what', 'col.expected', 'col.due', 'col.legalRef', 'col.flags'],
+      (r) => [
+        caseLink(r.case.id),
+        `${r.case.requestingState} → ${r.case.requestedState}`,
+        r.level !== undefined ? `${r.kind} L${r.level}` : r.kind,
+        r.commands.length ? `${r.expected}: ${r.commands.join(', ')}` : r.expected,
+        r.dueAt ? new Date(r.dueAt).toLocaleString(lang) : '—',
+        r.legalRef ?? '—',
+        flags([...(r.breached ? ['DEADLINE_BREACHED'] : []), ...r.case.flags.filter((f) => f !== 'DEADLINE_BREACHED')]),
+      ],
+      { id: 'inbox-list' },
+      (r) => ({ 'data-case': r.case.id, 'data-kind': r.kind, 'data-expected': r.expected }),
+    );
+    const counts = t('inbox.counts', { STEP: c.STEP ?? 0, REMINDER: c.REMINDER ?? 0, ESCALATION: c.ESCALATION ?? 0, OTHER: other });
+    return [el('h2', { text: t('inbox.title') }), el('p', { class: 'muted', id: 'inbox-counts', text: counts }), box];
+  },
   async stalled() {
     const box = el('div', { class: 'card' });
     await pagedList(
@@ -258,11 +347,16 @@ const views = {
     ];
   },
   async case(id) {
-    const tl = await api(`/cases/${encodeURIComponent(id)}/timeline`);
+    const [tl, actions] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/timeline`), api(`/cases/${encodeURIComponent(id)}/actions`)]);
     return [
-      el('p', {}, el('a', { href: '#/stalled', text: `← ${t('back')}` })),
-      el('h2', { text: `${t('case.title')} ${id.slice(0, 8)} · ${tl.requestingState} → ${tl.requestedState} · ${tl.state}` }),
+      el('p', {}, el('a', { href: '#/inbox', text: `← ${t('back')}` })),
+      el('h2', {
+        id: 'case-heading',
+        'data-state': tl.state,
+        text: `${t('case.title')} ${id.slice(0, 8)} · ${tl.requestingState} → ${tl.requestedState} · ${tl.state}`,
+      }),
       el('p', {}, flags(tl.flags)),
+      actionsCard(actions),
       el('div', { class: 'card' }, el('h3', { text: t('case.clocks') }), legend(), timelineSvg(tl)),
       el(
         'div',
@@ -281,6 +375,86 @@ const views = {
     ];
   },
 };
+
+/** The commands the engine says the user may run now (GET /cases/:id/actions), each as a small form built from its fields. */
+function actionsCard(actions) {
+  const available = actions.actions.filter((a) => a.available);
+  const card = el('div', { class: 'card', id: 'case-actions' }, el('h3', { text: t('case.actions') }));
+  if (!available.length) card.append(el('p', { class: 'muted', text: t('case.noActions') }));
+  // Steps the case owes the user first, then the rest.
+  for (const a of [...available.filter((x) => x.owed), ...available.filter((x) => !x.owed)]) card.append(actionForm(a));
+  return card;
+}
+
+function actionForm(action) {
+  const form = el('form', { class: `action${action.owed ? ' owed' : ''}`, id: `action-${action.command}`, 'data-command': action.command });
+  const inputs = new Map();
+  const errors = new Map();
+  const fieldBox = (name, label, input) => {
+    const error = el('span', { class: 'field-error', id: `action-${action.command}-${name}-error`, role: 'alert' });
+    errors.set(name, error);
+    inputs.set(name, input);
+    return el('label', { class: 'field' }, el('span', { text: label }), input, error);
+  };
+  if (action.itemIds?.length) {
+    const select = el('select', { name: 'itemId' }, ...action.itemIds.map((i) => el('option', { value: i, text: i })));
+    form.append(fieldBox('itemId', 'itemId *', select));
+  }
+  for (const f of action.fields) {
+    if (f.name === 'occurredAt' || f.type === 'object' || f.isArray) continue;
+    const label = `${f.name}${f.required ? ` * (${t('action.required')})` : ''}`;
+    let input;
+    if (f.enum)
+      input = el(
+        'select',
+        { name: f.name },
+        ...(f.required ? [] : [el('option', { value: '', text: '—' })]),
+        ...f.enum.map((v) => el('option', { value: v, text: v })),
+      );
+    else if (f.type === 'boolean') input = el('input', { type: 'checkbox', name: f.name });
+    else input = el(f.maxLength && f.maxLength > 200 ? 'textarea' : 'input', { name: f.name, 'aria-label': f.name });
+    form.append(fieldBox(f.name, label, input));
+  }
+  const general = el('p', { class: 'error', id: `action-${action.command}-error`, role: 'alert' });
+  form.append(el('button', { type: 'submit', text: action.command, title: action.legalRef ?? '' }), general);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = {};
+    let path = action.path;
+    for (const [name, input] of inputs) {
+      if (name === 'itemId') path = path.replace('{itemId}', encodeURIComponent(input.value));
+      else if (input.type === 'checkbox') body[name] = input.checked;
+      else if (input.value !== '') body[name] = input.value;
+    }
+    for (const span of errors.values()) span.textContent = '';
+    general.textContent = '';
+    const res = await send(action.method, path, body);
+    if (res.ok) {
+      general.textContent = t('case.done');
+      route();
+      return;
+    }
+    // Problem details: each error next to its field, in the user's language when the rule is known; a
+    // missing value is said first, the other rules of the same field follow from it.
+    let placed = false;
+    const byField = new Map();
+    for (const problem of res.body.errors ?? []) {
+      const name = String(problem.field).split(/[.[]/)[0];
+      const seen = byField.get(name);
+      if (!seen || ['isDefined', 'isNotEmpty', 'required'].includes(problem.rule)) byField.set(name, problem);
+    }
+    for (const [name, problem] of byField) {
+      const span = errors.get(name);
+      const text = I18N[lang][`rule.${problem.rule}`] ?? problem.message;
+      if (span) {
+        span.textContent = text;
+        placed = true;
+      } else general.append(el('span', { text: `${problem.field}: ${text} ` }));
+    }
+    if (!placed) general.prepend(t('action.failed', { detail: res.body.detail ?? res.status }));
+  });
+  return form;
+}
 
 function legend() {
   const box = el('div', { class: 'legend' });
@@ -492,7 +666,9 @@ function login(message) {
             error.textContent = t('login.failed');
             return;
           }
-          location.hash = '#/stalled';
+          const me = await res.json().catch(() => ({ roles: [] }));
+          // Managers land on their views; everyone else on what waits for them.
+          location.hash = (me.roles ?? []).some((r) => r === 'MANAGER' || r === 'SECRETARIAT') ? '#/stalled' : '#/inbox';
           route();
         },
       }),
@@ -509,10 +685,10 @@ async function route(message) {
   translateStatic();
   if (!sessionStorage.getItem('token')) return login(message);
   document.getElementById('nav').hidden = false;
-  const [, view = 'stalled', arg] = location.hash.split('/');
+  const [, view = 'inbox', arg] = location.hash.split('/');
   document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.getAttribute('href') === `#/${view}`));
   try {
-    const nodes = await (views[view] ?? views.stalled)(arg);
+    const nodes = await (views[view] ?? views.inbox)(arg);
     if (mine === routeSeq) main.replaceChildren(...nodes);
   } catch (err) {
     if (err.message !== 'unauthenticated' && mine === routeSeq) main.replaceChildren(el('p', { class: 'error', text: err.message }));
