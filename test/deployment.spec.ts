@@ -173,5 +173,9 @@ describe('docker-compose.yml', () => {
   it('states the Node versions: development from 20, production on 24 LTS', () => {
     expect(pkg.engines.node).toBe('>=20');
     expect(read('docs/operations.md')).toMatch(/Node 24/);
+    // CI refuses an older Node before it installs anything, and says what production runs.
+    const ci = read('.ci/run');
+    expect(ci).toMatch(/major < 20/);
+    expect(ci).toMatch(/Node 24 LTS/);
   });
 });
