@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -52,10 +53,11 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const dataConverter = engineDataConverter(temporal.codecKeys);
     const client = new Client({ connection: this.connection, namespace: temporal.namespace, dataConverter });
     const sizing = this.options.sizing;
+    const cached = sizing ? cacheThatFits(sizing.maxCachedWorkflows, (m) => this.logger.warn(m)) : undefined;
     this.worker = await Worker.create({
       ...(sizing
         ? {
-            maxCachedWorkflows: sizing.maxCachedWorkflows,
+            maxCachedWorkflows: cached,
             maxConcurrentWorkflowTaskExecutions: sizing.maxConcurrentWorkflowTasks,
             maxConcurrentActivityTaskExecutions: sizing.maxConcurrentActivities,
             stickyQueueScheduleToStartTimeout: `${sizing.stickyQueueTimeoutSeconds} seconds`,
@@ -84,7 +86,7 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     this.logger.log(
       `polling task queue ${temporal.taskQueue} on ${temporal.address} (namespace ${temporal.namespace})` +
         (sizing
-          ? `; caching up to ${sizing.maxCachedWorkflows} workflows, ${sizing.maxConcurrentWorkflowTasks} workflow tasks and ${sizing.maxConcurrentActivities} activities at once`
+          ? `; caching up to ${cached} workflows, ${sizing.maxConcurrentWorkflowTasks} workflow tasks and ${sizing.maxConcurrentActivities} activities at once`
           : ''),
     );
     await this.ensureStatisticsSchedule(client);
@@ -140,4 +142,22 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     await this.connection?.close();
     await this.health?.close();
   }
+}
+
+/** Heap a cached MLA case workflow takes, measured by `npm run bench:engine` (worker resident memory over open cases). */
+export const CACHED_CASE_MB = 0.5;
+
+/**
+ * The cache asked for, or what the heap holds (300 MB for the rest, CACHED_CASE_MB per case) if less:
+ * a cache larger than the heap ends the worker out of memory in the middle of a storm. Says what to give it.
+ */
+export function cacheThatFits(wanted: number, warn: (message: string) => void, heapLimitBytes = getHeapStatistics().heap_size_limit): number {
+  const heapMb = Math.floor(heapLimitBytes / 2 ** 20);
+  const fits = Math.max(100, Math.floor((heapMb - 300) / CACHED_CASE_MB));
+  if (wanted <= fits) return wanted;
+  warn(
+    `the heap (${heapMb} MB) holds about ${fits} cached cases, not the ${wanted} asked for: caching ${fits}; ` +
+      `give the worker NODE_OPTIONS=--max-old-space-size=${Math.ceil(300 + wanted * CACHED_CASE_MB)} (docs/operations.md, "Sizing the worker")`,
+  );
+  return fits;
 }
