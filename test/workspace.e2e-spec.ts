@@ -73,13 +73,37 @@ describe('workspace in a real headless browser', () => {
     await page.click('#action-TRANSMIT button[type="submit"]');
     await page.waitForSelector('#case-heading[data-state="TRANSMITTED"]');
 
+    // Live: the requested side acknowledges elsewhere; the page in view follows through the case's server-sent events.
+    const gh = await engine.token('u-gh-ca');
+    expect((await engine.request('POST', `/cases/${id}/acknowledge`, { token: gh, body: { reference: 'MOJ/ACK/1' } })).status).toBe(200);
+    await page.waitForSelector('#case-heading[data-state="RECEIVED"]');
+    await page.screenshot({ path: join(SHOTS, 'workspace-live-update.png'), fullPage: true });
+
     await page.evaluate(() => ((globalThis as unknown as { location: { hash: string } }).location.hash = '#/inbox'));
     await page.waitForSelector('#inbox-counts');
     expect(await page.locator(`#inbox-list tr[data-case="${id}"]`).count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'workspace-inbox-after.png'), fullPage: true });
 
-    // The requested side now finds it in its own inbox: acknowledgment owed.
-    const gh = await engine.request('GET', '/inbox', { token: await engine.token('u-gh-ca') });
-    expect(gh.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ case: expect.objectContaining({ id }), expected: 'TRANSMITTED' })]));
+    // The requested side now finds it in its own inbox: its review owed.
+    const inbox = await engine.request('GET', '/inbox', { token: gh });
+    expect(inbox.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ case: expect.objectContaining({ id }), expected: 'RECEIVED' })]));
   });
+
+  it('serves the case events only to those who may see the case, and at once without `since`', async () => {
+    const now = await fetch(`${engine.baseUrl}/cases/${id}/events`, { headers: { authorization: `Bearer ${await engine.token('u-sn-ca')}` } });
+    expect(now.status).toBe(200);
+    expect(now.headers.get('content-type')).toContain('text/event-stream');
+    const text = await now.text();
+    expect(text).toMatch(/^event: case$/m);
+    const event = JSON.parse(/^data: (.*)$/m.exec(text)![1]);
+    expect(event).toMatchObject({ id, state: 'RECEIVED' });
+    // Nothing newer within the wait: a keep-alive comment, no event.
+    const quiet = await fetch(`${engine.baseUrl}/cases/${id}/events?since=${event.version}`, {
+      headers: { authorization: `Bearer ${await engine.token('u-sn-ca')}` },
+    });
+    expect(await quiet.text()).not.toMatch(/^event:/m);
+    expect((await engine.request('GET', `/cases/${id}/events`, { token: await engine.token('u-ng-ca') })).status).toBe(404);
+    expect((await engine.request('GET', `/cases/${id}/events?since=abc`, { token: await engine.token('u-sn-ca') })).status).toBe(400);
+    expect((await engine.request('GET', `/cases/${id}/events`)).status).toBe(401);
+  }, 60000);
 });

@@ -348,6 +348,7 @@ const views = {
   },
   async case(id) {
     const [tl, actions] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/timeline`), api(`/cases/${encodeURIComponent(id)}/actions`)]);
+    watchCase(id, actions.version, routeSeq);
     return [
       el('p', {}, el('a', { href: '#/inbox', text: `← ${t('back')}` })),
       el('h2', {
@@ -375,6 +376,26 @@ const views = {
     ];
   },
 };
+
+/**
+ * Live updates of the case in view: the engine's server-sent events (GET /cases/:id/events), read with
+ * fetch so that the bearer token goes in a header; the page is redrawn when the case shows a later version,
+ * and the watch ends when the user leaves the page.
+ */
+function watchCase(id, version, seq) {
+  const watch = async () => {
+    while (seq === routeSeq) {
+      const res = await fetch(`/cases/${encodeURIComponent(id)}/events?since=${version}`, {
+        headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` },
+      }).catch(() => null);
+      if (!res || !res.ok) return;
+      const data = /^data: (.*)$/m.exec(await res.text());
+      const event = data ? JSON.parse(data[1]) : null;
+      if (event && event.version > version && seq === routeSeq) return route();
+    }
+  };
+  void watch();
+}
 
 /** The commands the engine says the user may run now (GET /cases/:id/actions), each as a small form built from its fields. */
 function actionsCard(actions) {

@@ -1,13 +1,14 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { commandOptions, owedWork, visibleFlagsInScope, type Actor, type WorkItem } from '../../../../libs/domain/src';
 import { WorkQueries, decodeInboxCursor, type WorkCaseRow } from '../../../../libs/persistence/src';
 import { CurrentActor } from '../auth/auth.guard';
-import { ReadResponses } from '../common/openapi';
+import { FileResponses, ReadResponses } from '../common/openapi';
 import { CaseAccess, notFound } from '../cases/case-access';
 import { commandRoute } from '../cases/command-routes';
-import { CaseActionsDto, InboxDto, InboxQuery } from './work.dto';
+import { CaseActionsDto, CaseEventsQuery, InboxDto, InboxQuery } from './work.dto';
 
 /**
  * What waits for the actor (GET /inbox) and what they may do on a case now (GET /cases/:id/actions):
@@ -37,6 +38,27 @@ export class WorkController {
     const page = await this.work.inbox(actor, { limit: q.limit, after: q.cursor ? decodeInboxCursor(q.cursor) : null, kind: q.kind });
     await this.access.logRead(actor, 'LIST', [...new Set(page.items.map((w) => w.caseId))]);
     return { items: page.items.map((w) => presentWork(actor, w, w.row)), counts: page.counts, nextCursor: page.nextCursor };
+  }
+
+  @Get('cases/:id/events')
+  @ApiOperation({
+    summary:
+      'Server-sent events of one case the actor may see: a `case` event with its id, version and state when it shows a version after `since` (waiting up to 10 s, then a comment), at once without `since`; the client reconnects with the version it shows',
+  })
+  @FileResponses('text/event-stream', 'text/event-stream: `retry`, then one `case` event (or a keep-alive comment when nothing changed)', 400, 404)
+  async events(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: CaseEventsQuery, @Res({ passthrough: true }) reply: FastifyReply) {
+    await this.access.require(actor, id, { kind: 'VIEW' });
+    // Polls the read model (the workflow writes it), so that an API replica needs no channel of its own.
+    const deadline = Date.now() + 10_000;
+    let row = await this.work.caseRow(id);
+    while (row && q.since !== undefined && row.version <= q.since && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      row = await this.work.caseRow(id);
+    }
+    void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-store');
+    if (!row) throw notFound(id);
+    if (q.since !== undefined && row.version <= q.since) return 'retry: 1000\n: no change\n\n';
+    return `retry: 1000\nevent: case\nid: ${row.version}\ndata: ${JSON.stringify({ id, version: row.version, state: row.state })}\n\n`;
   }
 
   @Get('cases/:id/actions')

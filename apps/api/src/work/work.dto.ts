@@ -184,3 +184,14 @@ export class CaseActionsDto {
   @ApiProperty({ type: [CaseActionDto] })
   actions!: CaseActionDto[];
 }
+
+export class CaseEventsQuery {
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 0,
+    description: 'the version the client shows: the stream waits (up to 10 s) for a later one; absent, it answers the current version at once',
+  })
+  @IsOptional()
+  @QueryInteger({ min: 0, max: 999_999_999, rule: 'integer', digitsOnly: true, message: 'a version of the case' })
+  since?: number;
+}
