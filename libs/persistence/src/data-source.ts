@@ -17,6 +17,7 @@ import { Documents1765700000000 } from './migrations/1765700000000-Documents';
 import { CaseAssignments1765800000000 } from './migrations/1765800000000-CaseAssignments';
 import { RunningClocksDue1765650000000 } from './migrations/1765650000000-RunningClocksDue';
 import { ReferenceDataNotifications1765600000000 } from './migrations/1765600000000-ReferenceDataNotifications';
+import { LiaisonEventsIndex1765660000000 } from './migrations/1765660000000-LiaisonEventsIndex';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   CaseAssignments1765800000000,
   RunningClocksDue1765650000000,
   ReferenceDataNotifications1765600000000,
+  LiaisonEventsIndex1765660000000,
 ];
 
 /**

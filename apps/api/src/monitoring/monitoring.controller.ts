@@ -111,11 +111,14 @@ export class MonitoringController {
 
   /** Whole-month periods for pair-scoped actors come from the pre-aggregates; anything else is computed live. */
   private async figures(actor: Actor, filter: MonitoringFilter, period: { from: string; to: string }) {
-    const pre = await this.queries.statisticsPreAggregated(actor, filter, period);
-    if (pre) {
-      // The network from the same pre-aggregates: its figures agree with the pairs' as of the same refresh.
-      const all = (await this.queries.statisticsPreAggregated(actor, filter, period, true))!;
-      return { source: 'pre-aggregated', refreshedAt: pre.refreshedAt, pairs: pre.pairs, network: toNetworkStatistics(all.pairs, pre.pairs.length) };
+    // The pairs and the network from the same pre-aggregates, read side by side: their figures agree as of
+    // the same refresh. Either both readings can be answered from them or neither can (same actor, same period).
+    const [pre, network] = await Promise.all([
+      this.queries.statisticsPreAggregated(actor, filter, period),
+      this.queries.statisticsPreAggregated(actor, filter, period, true),
+    ]);
+    if (pre && network) {
+      return { source: 'pre-aggregated', refreshedAt: pre.refreshedAt, pairs: pre.pairs, network: toNetworkStatistics(network.pairs, pre.pairs.length) };
     }
     const [pairs, all] = await Promise.all([this.queries.statistics(actor, filter, period), this.queries.statistics(actor, filter, period, true)]);
     return { source: 'live', pairs, network: toNetworkStatistics(all, pairs.length) };
