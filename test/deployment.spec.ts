@@ -152,7 +152,13 @@ describe('docker-compose.yml', () => {
         expect({ name, source, exists: existsSync(join(ROOT, source)) }).toEqual({ name, source, exists: true });
       }
       const entry = service.entrypoint?.[1];
-      if (entry) expect((service.volumes ?? []).some((v: string) => v.endsWith(`:${entry}:ro`))).toBe(true);
+      if (entry) {
+        const mount = (service.volumes ?? []).find((v: string) => v.endsWith(`:${entry}:ro`));
+        expect({ name, mount }).toEqual({ name, mount: expect.any(String) });
+        // The one-shot jobs' scripts read every variable the file gives them.
+        const script = read(mount.split(':')[0]);
+        for (const key of Object.keys(service.environment ?? {})) expect({ name, key, read: script.includes(`$${key}`) }).toEqual({ name, key, read: true });
+      }
     }
     expect(existsSync(join(ROOT, 'deploy/keys/README.md'))).toBe(true);
   });
