@@ -1,4 +1,10 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeType } from '@temporalio/common';
+
+/** The SDK's SearchAttributeKey (not exported by name): what upsertSearchAttributes takes as `key`. */
+export interface CaseSearchAttributeKey<T extends SearchAttributeType> {
+  name: string;
+  type: T;
+}
 
 /**
  * Search attributes operators filter case workflows by in the Temporal UI (e.g.
@@ -8,11 +14,12 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
  * (the dev server's `--search-attribute` flags, `temporal operator search-attribute create` on a cluster)
  * and are set only by cases filed with `searchAttributes: true` in their input (TEMPORAL_SEARCH_ATTRIBUTES).
  */
+// Keys as the SDK's defineSearchAttributeKey makes them, written out: the contracts load nothing from the SDK.
 export const CASE_SEARCH_ATTRIBUTES = {
-  kind: defineSearchAttributeKey('MlaCaseKind', SearchAttributeType.KEYWORD),
-  statePair: defineSearchAttributeKey('MlaStatePair', SearchAttributeType.KEYWORD),
-  state: defineSearchAttributeKey('MlaCaseState', SearchAttributeType.KEYWORD),
-  escalationLevel: defineSearchAttributeKey('MlaEscalationLevel', SearchAttributeType.INT),
+  kind: { name: 'MlaCaseKind', type: 'KEYWORD' } as CaseSearchAttributeKey<'KEYWORD'>,
+  statePair: { name: 'MlaStatePair', type: 'KEYWORD' } as CaseSearchAttributeKey<'KEYWORD'>,
+  state: { name: 'MlaCaseState', type: 'KEYWORD' } as CaseSearchAttributeKey<'KEYWORD'>,
+  escalationLevel: { name: 'MlaEscalationLevel', type: 'INT' } as CaseSearchAttributeKey<'INT'>,
 } as const;
 
 /** Name and type as the `temporal` CLI spells them (`--search-attribute Name=Type`, `--type Type`). */
