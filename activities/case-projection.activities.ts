@@ -8,9 +8,15 @@ import {
   type ProjectionFailureRecord,
 } from '../libs/contracts/src';
 import { GENESIS_HASH, auditRowHash, type AuditRowContent } from '../libs/persistence/src/audit-chain';
+import { outboxEntriesOf } from '../libs/domain/src/notifications';
 
 export interface CaseProjectionDeps {
   dataSource: DataSource;
+  /**
+   * Told after a batch that put notifications in the outbox has committed (the worker starts their
+   * delivery). Best effort: what it misses stays in the outbox for the next call or the next start.
+   */
+  onNotifications?: () => Promise<void>;
 }
 
 type RecordedEvent = CaseEventsRecord['events'][number];
@@ -24,25 +30,30 @@ type RecordedEvent = CaseEventsRecord['events'][number];
  * a stored event that differs are non-retryable; anything else is transient. Neither carries the
  * values or the SQL parameters: they name personal data.
  */
-export function createCaseProjectionActivities({ dataSource }: CaseProjectionDeps): CaseProjectionActivities {
+export function createCaseProjectionActivities({ dataSource, onNotifications }: CaseProjectionDeps): CaseProjectionActivities {
   const tips = new ChainTips();
+  const written = async (notifications: number) => {
+    if (notifications > 0 && onNotifications) await onNotifications().catch(() => undefined);
+  };
   return {
     async recordCaseEvents(input: CaseEventsRecord): Promise<void> {
       const record = input.sanitize ? sanitizeRecord(input) : input;
       // One statement, one round trip, in the common case; anything unusual (a retried batch whose rows
       // differ, values Postgres refuses, Postgres away) goes the statement-by-statement way, which
       // decides and reports exactly as it always did.
+      let notifications: number;
       try {
-        await writeBatchInOneStatement(dataSource, record, tips);
-        return;
+        notifications = await writeBatchInOneStatement(dataSource, record, tips);
+        return await written(notifications);
       } catch {
         tips.forget(record.caseId);
       }
       try {
-        await dataSource.transaction((tx) => writeBatch(tx, record));
+        notifications = await dataSource.transaction((tx) => writeBatch(tx, record));
       } catch (err) {
         throw classify(err);
       }
+      await written(notifications);
     },
 
     async recordProjectionFailure(failure: ProjectionFailureRecord): Promise<void> {
@@ -90,7 +101,7 @@ type Queryable = Pick<DataSource, 'query'>;
  * sequence numbers that is not the very row computed here (a different event, or one chained otherwise)
  * makes the statement fail, so nothing of it is kept and `writeBatch` decides.
  */
-export async function writeBatchInOneStatement(db: DataSource, record: CaseEventsRecord, tips: ChainTips): Promise<void> {
+export async function writeBatchInOneStatement(db: DataSource, record: CaseEventsRecord, tips: ChainTips): Promise<number> {
   const s = record.snapshot;
   const c = s.columns;
   if (record.filing && !c) throw new Error('a filing batch came without the case content');
@@ -261,8 +272,9 @@ export async function writeBatchInOneStatement(db: DataSource, record: CaseEvent
     '::jsonb',
   );
   const assignmentsParam = p(JSON.stringify(assignmentsOf(record)), '::jsonb');
+  const outboxParam = p(JSON.stringify(outboxEntriesOf(record)), '::jsonb');
   const resolution = p(record.sanitize ? 'SANITIZED' : 'WRITTEN');
-  await db.query(
+  const [result]: Array<{ notified: number }> = await db.query(
     `WITH ev AS (
        SELECT * FROM jsonb_to_recordset(${eventsParam}) AS x(seq int, event text, from_state text, to_state text, actor_id text, actor_role text,
          actor_state text, actor_authority_id text, at timestamptz, legal_ref text, comment text, data jsonb, notify jsonb, prev_hash text, hash text)
@@ -305,19 +317,30 @@ export async function writeBatchInOneStatement(db: DataSource, record: CaseEvent
          assigned_at = EXCLUDED.assigned_at, seq = EXCLUDED.seq
        WHERE case_assignments.seq < EXCLUDED.seq
        RETURNING 1
+     ), outbox AS (
+       INSERT INTO notification_outbox (id, case_id, seq, event, category, addressee, addressee_states, authority_ids, task_id, level, due_at,
+         legal_ref, occurred_at)
+       SELECT id, $1::uuid, seq, event, category, addressee, "addresseeStates", "authorityIds", "taskId", level, "dueAt", "legalRef", "occurredAt"
+       FROM jsonb_to_recordset(${outboxParam}) AS n(id text, seq int, event text, category text, addressee text, "addresseeStates" text[],
+         "authorityIds" text[], "taskId" text, level int, "dueAt" timestamptz, "legalRef" text, "occurredAt" timestamptz)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING 1
      ), resolved AS (
        UPDATE case_projection_failures SET resolved_at = now(), resolution = ${resolution}
        WHERE case_id = $1 AND resolved_at IS NULL AND to_seq <= $2
        RETURNING 1
      )
      -- Not a constant, so that the planner cannot fold the cast (and fail) when nothing differs.
-     SELECT CASE WHEN n > 0 THEN CAST('${CHAIN_MISMATCH} ' || n AS int) ELSE 0 END AS mismatch FROM (SELECT count(*) AS n FROM differs) d`,
+     SELECT CASE WHEN n > 0 THEN CAST('${CHAIN_MISMATCH} ' || n AS int) ELSE 0 END AS mismatch, (SELECT count(*) FROM outbox)::int AS notified
+     FROM (SELECT count(*) AS n FROM differs) d`,
     params,
   );
   if (events.length) tips.remember(record.caseId, events[events.length - 1].seq, events[events.length - 1].hash);
+  return result?.notified ?? 0;
 }
 
-export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<void> {
+/** The batch statement by statement, in the caller's transaction; answers how many notifications it added to the outbox. */
+export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): Promise<number> {
   if (record.filing) await insertCase(tx, record);
   await insertEvents(tx, record);
   await recordAssignments(tx, record);
@@ -437,6 +460,40 @@ export async function writeBatch(tx: EntityManager, record: CaseEventsRecord): P
     s.version,
     record.sanitize ? 'SANITIZED' : 'WRITTEN',
   ]);
+  return writeOutbox(tx, record);
+}
+
+/**
+ * The notifications of the batch, in the same transaction as its events: either both are stored or
+ * neither. Their ids are stable, so a retried batch stores nothing twice. Answers how many are new.
+ */
+async function writeOutbox(tx: EntityManager, record: CaseEventsRecord): Promise<number> {
+  let added = 0;
+  for (const n of outboxEntriesOf(record)) {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO notification_outbox (id, case_id, seq, event, category, addressee, addressee_states, authority_ids, task_id, level, due_at, legal_ref, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [
+        n.id,
+        n.caseId,
+        n.seq,
+        n.event,
+        n.category,
+        n.addressee,
+        n.addresseeStates,
+        n.authorityIds,
+        n.taskId ?? null,
+        n.level ?? null,
+        n.dueAt ?? null,
+        n.legalRef ?? null,
+        n.occurredAt,
+      ],
+    );
+    added += rows.length;
+  }
+  return added;
 }
 
 /**

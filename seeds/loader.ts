@@ -46,7 +46,10 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
   const demoUsers = options.demoUsers ?? true;
   const states = read<{ code: string; name: string; timeZone: string; languages: string[]; groups?: string[] }>(dir, 'states.json');
   const authorities = read<{ id: string; stateCode: string; name: string; kind: string }>(dir, 'authorities.json');
-  const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[] }>(dir, 'users.json');
+  const users = read<{ id: string; subject: string; displayName: string; stateCode: string; authorityId: string; roles: string[]; email?: string }>(
+    dir,
+    'users.json',
+  );
   const focalPoints = read<{
     id: string;
     stateCode: string;
@@ -89,9 +92,9 @@ export function readSeedTables(dir = SEED_DIR, options: SeedOptions = {}): Table
           {
             name: 'users',
             key: ['id'],
-            columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles'],
+            columns: ['id', 'subject', 'display_name', 'state_code', 'authority_id', 'roles', 'email'],
             casts: { roles: 'text[]' },
-            rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles]),
+            rows: users.map((u) => [u.id, u.subject, u.displayName, u.stateCode, u.authorityId, u.roles, u.email ?? null]),
             keepApiRows: true,
           },
         ]

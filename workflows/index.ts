@@ -4,3 +4,4 @@ export { extraditionWorkflow } from './extradition/extradition.workflow';
 export { domesticProsecutionWorkflow } from './domestic-prosecution/domestic-prosecution.workflow';
 export { personRegistryWorkflow } from './person-registry/person-registry.workflow';
 export { statisticsRefreshWorkflow } from './statistics/statistics-refresh.workflow';
+export { notificationDeliveryWorkflow, notificationDispatchWorkflow, notificationDigestWorkflow } from './notifications/notification-delivery.workflow';

@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createApi } from '../../apps/api/src/bootstrap';
-import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../activities';
+import {
+  createCaseProjectionActivities,
+  createNotificationActivities,
+  createPersonRegistryActivities,
+  createStatisticsActivities,
+  loadMailTemplates,
+} from '../../activities';
+import { createTransport } from 'nodemailer';
+import { kickNotificationDispatch, startDeliveryWorkflow } from '../../libs/temporal/src';
+import type { DeliveryRetry } from '../../libs/contracts/src';
 import { LOCAL_PERSON_KEY_SECRET, type AppConfig } from '../../libs/config/src';
 import { createDataSource } from '../../libs/persistence/src';
 import { loadSeeds } from '../../seeds/loader';
@@ -42,6 +51,9 @@ export function quietRuntime(): void {
   runtimeInstalled = true;
   Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(`${m}\n`) } as never });
 }
+
+/** Deliveries retried quickly, so a suite sees a receiver that was down get its notifications in seconds. */
+export const TEST_DELIVERY_RETRY: DeliveryRetry = { initialIntervalMs: 500, maximumIntervalMs: 2000, maximumAttempts: 60 };
 
 export interface Engine {
   baseUrl: string;
@@ -78,6 +90,8 @@ export async function startEngine(
     rateLimit?: NonNullable<AppConfig['api']['rateLimit']>;
     /** Where documents are stored and their size limit (default: PostgreSQL, 50 MiB). */
     documents?: AppConfig['documents'];
+    /** Mail through this SMTP server (else nobody is mailed), and the backoff of deliveries (default: fast, for tests). */
+    notifications?: { smtpUrl?: string; retry?: DeliveryRetry };
   } = {},
 ): Promise<Engine> {
   quietRuntime();
@@ -136,7 +150,14 @@ async function startEngineSteps(
     database: { url: roles.engineUrl, ownerUrl: roles.ownerUrl },
     temporal: { address: temporal.address, namespace: 'default', taskQueue, codecKeys },
     auth: { issuer: 'mla-engine-test', audience: 'mla-engine', publicKeyFile: keys.publicKeyFile, algorithms: ['ES256'], ...options.auth },
-    api: { host: '127.0.0.1', port: 0, commandWaitMs: options.commandWaitMs, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) },
+    api: {
+      host: '127.0.0.1',
+      port: 0,
+      commandWaitMs: options.commandWaitMs,
+      ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
+      // Receivers started by the suites listen on plain http, on this machine.
+      webhookHttpHosts: ['127.0.0.1', 'localhost'],
+    },
     logLevel: 'error',
     ...(options.documents ? { documents: options.documents } : {}),
   };
@@ -162,7 +183,20 @@ async function startEngineSteps(
     // As in production (apps/worker/src/worker.service.ts): activity failures leave by their facts only.
     interceptors: { activity: [sanitizingActivityInterceptors] },
     activities: {
-      ...createCaseProjectionActivities({ dataSource: engineDb }),
+      ...createCaseProjectionActivities({ dataSource: engineDb, onNotifications: () => kickNotificationDispatch(client, taskQueue) }),
+      ...createNotificationActivities({
+        dataSource: engineDb,
+        templates: loadMailTemplates(),
+        mailer: options.notifications?.smtpUrl ? createTransport(options.notifications.smtpUrl) : undefined,
+        config: {
+          webhookRetry: options.notifications?.retry ?? TEST_DELIVERY_RETRY,
+          mailRetry: options.notifications?.retry ?? TEST_DELIVERY_RETRY,
+          webhookTimeoutMs: 5000,
+          mail: options.notifications?.smtpUrl ? { from: 'MLA engine <no-reply@mla-engine.test>', caseUrl: 'http://127.0.0.1/cases/{caseId}' } : undefined,
+          batchSize: 100,
+        },
+        startDelivery: (input) => startDeliveryWorkflow(client, taskQueue, input),
+      }),
       ...createPersonRegistryActivities({ client, taskQueue, personKeySecret: LOCAL_PERSON_KEY_SECRET }),
       ...createStatisticsActivities({ dataSource: engineDb }),
     },

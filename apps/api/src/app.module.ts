@@ -26,6 +26,9 @@ import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference.controller';
 import { MonitoringController } from './monitoring/monitoring.controller';
 import { EngineMetrics, MetricsController } from './metrics/metrics';
+import { NotificationPreferencesController } from './notifications/notification-preferences.controller';
+import { WEBHOOK_HTTP_HOSTS, WebhookAdministration } from './notifications/webhook-administration';
+import { WebhooksController } from './notifications/webhooks.controller';
 
 @Module({})
 export class AppModule {
@@ -50,11 +53,15 @@ export class AppModule {
         DirectoryController,
         AuditController,
         DashboardSignInController,
+        WebhooksController,
+        NotificationPreferencesController,
       ],
       providers: [
         { provide: JwtVerifier, useValue: new JwtVerifier(config.auth) },
         UserDirectory,
         DirectoryAdministration,
+        WebhookAdministration,
+        { provide: WEBHOOK_HTTP_HOSTS, useValue: config.api.webhookHttpHosts ?? [] },
         { provide: DASHBOARD_SIGN_IN, useValue: config.auth },
         { provide: AUTH_THROTTLE, useValue: new AuthThrottle(config.api.rateLimit) },
         EngineMetrics,

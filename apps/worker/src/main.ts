@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       statisticsRefreshSeconds: config.statistics.refreshSeconds,
       healthAddress: config.health.address,
       sizing: config.sizing,
+      notifications: config.notifications,
     }),
     { logger: new ConsoleLogger('worker', { json: true, logLevels: nestLogLevels(config.logLevel) }) },
   );

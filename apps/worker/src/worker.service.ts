@@ -3,9 +3,17 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { DataSource } from 'typeorm';
-import type { TemporalConfig, WorkerSizing } from '../../../libs/config/src';
-import { createCaseProjectionActivities, createPersonRegistryActivities, createStatisticsActivities } from '../../../activities';
-import { engineDataConverter } from '../../../libs/temporal/src';
+import { createTransport } from 'nodemailer';
+import type { NotificationsConfig, TemporalConfig, WorkerSizing } from '../../../libs/config/src';
+import {
+  createCaseProjectionActivities,
+  createNotificationActivities,
+  createPersonRegistryActivities,
+  createStatisticsActivities,
+  loadMailTemplates,
+} from '../../../activities';
+import { engineDataConverter, kickNotificationDispatch, startDeliveryWorkflow } from '../../../libs/temporal/src';
+import { ensureNotificationDigestSchedule } from './notification-schedule';
 import { ensureStatisticsSchedule } from './statistics-schedule';
 import { sanitizingActivityInterceptors } from './activity-errors';
 import { describeError } from '../../../libs/logging/src';
@@ -24,6 +32,8 @@ export interface WorkerOptions {
   healthAddress?: string | null;
   /** Cache and concurrency (WORKER_* settings); the SDK's defaults when absent. */
   sizing?: WorkerSizing;
+  /** Webhook and mail delivery (SMTP_URL, NOTIFY_DIGEST_HOUR, WEBHOOK_RETRY_*); absent, webhooks only and no digest. */
+  notifications?: NotificationsConfig;
 }
 
 /** Runs the Temporal worker for the life of the application context and drains it on shutdown. */
@@ -54,6 +64,8 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
     const client = new Client({ connection: this.connection, namespace: temporal.namespace, dataConverter });
     const sizing = this.options.sizing;
     const cached = sizing ? cacheThatFits(sizing.maxCachedWorkflows, (m) => this.logger.warn(m)) : undefined;
+    const notifications = this.options.notifications ?? WEBHOOKS_ONLY;
+    const kick = () => kickNotificationDispatch(client, temporal.taskQueue);
     this.worker = await Worker.create({
       ...(sizing
         ? {
@@ -71,7 +83,14 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
       // Activity failures are logged and recorded by their facts only, never with a statement's parameters.
       interceptors: { activity: [sanitizingActivityInterceptors] },
       activities: {
-        ...createCaseProjectionActivities({ dataSource: this.dataSource }),
+        ...createCaseProjectionActivities({ dataSource: this.dataSource, onNotifications: kick }),
+        ...createNotificationActivities({
+          dataSource: this.dataSource,
+          templates: loadMailTemplates(),
+          mailer: notifications.smtpUrl ? createTransport(notifications.smtpUrl) : undefined,
+          config: notificationDeliveryConfig(notifications),
+          startDelivery: (input) => startDeliveryWorkflow(client, temporal.taskQueue, input),
+        }),
         ...createPersonRegistryActivities({ client, taskQueue: temporal.taskQueue, personKeySecret: this.options.personKeySecret }),
         ...createStatisticsActivities({ dataSource: this.dataSource }),
       },
@@ -90,6 +109,19 @@ export class WorkerService implements OnApplicationBootstrap, BeforeApplicationS
           : ''),
     );
     await this.ensureStatisticsSchedule(client);
+    await this.ensureNotificationDelivery(client, kick);
+  }
+
+  /** The daily digest's Schedule, and a dispatch at start for whatever waited while no worker ran. */
+  private async ensureNotificationDelivery(client: Client, kick: () => Promise<void>): Promise<void> {
+    const hourUtc = (this.options.notifications ?? WEBHOOKS_ONLY).digestHourUtc;
+    try {
+      const change = await ensureNotificationDigestSchedule(client, { taskQueue: this.options.temporal.taskQueue, hourUtc });
+      this.logger.log(`notification-digest schedule ${change}${hourUtc >= 0 ? ` (daily at ${hourUtc}:00 UTC)` : ''}`);
+      await kick();
+    } catch (err) {
+      this.logger.error(`notification delivery not started: ${describeError(err)}`);
+    }
   }
 
   /** Every replica does this at start; Temporal keeps one Schedule, so the refresh runs once per tick. */
@@ -160,4 +192,23 @@ export function cacheThatFits(wanted: number, warn: (message: string) => void, h
       `give the worker NODE_OPTIONS=--max-old-space-size=${Math.ceil(300 + wanted * CACHED_CASE_MB)} (docs/operations.md, "Sizing the worker")`,
   );
   return fits;
+}
+
+const WEBHOOKS_ONLY: NotificationsConfig = {
+  smtpFrom: 'MLA engine <no-reply@localhost>',
+  caseUrl: 'http://127.0.0.1:3000/dashboard/#/cases/{caseId}',
+  digestHourUtc: -1,
+  retry: { initialIntervalMs: 5000, maximumIntervalMs: 3_600_000, maximumAttempts: 30 },
+  webhookTimeoutMs: 10_000,
+};
+
+/** What the notification activities take from the worker's configuration. */
+export function notificationDeliveryConfig(n: NotificationsConfig) {
+  return {
+    webhookRetry: n.retry,
+    mailRetry: n.retry,
+    webhookTimeoutMs: n.webhookTimeoutMs,
+    mail: n.smtpUrl ? { from: n.smtpFrom, caseUrl: n.caseUrl } : undefined,
+    batchSize: 100,
+  };
 }

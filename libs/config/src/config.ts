@@ -68,6 +68,8 @@ export interface ApiConfig {
   codecCorsOrigins?: string[];
   /** Throttling of failed authentications (AUTH_FAILURE_LIMIT, AUTH_FAILURE_WINDOW). */
   rateLimit?: RateLimitConfig;
+  /** Hosts a webhook endpoint may reach over plain http (WEBHOOK_HTTP_HOSTS, comma-separated; default none: https only). */
+  webhookHttpHosts?: string[];
 }
 
 /** Where the bytes of case documents are kept, and how large one may be. */
@@ -105,6 +107,7 @@ export interface WorkerConfig extends Pick<AppConfig, 'database' | 'temporal' | 
   personKey: PersonKeyConfig;
   statistics: StatisticsConfig;
   metrics: WorkerMetricsConfig;
+  notifications: NotificationsConfig;
   health: WorkerHealthConfig;
   sizing: WorkerSizing;
 }
@@ -130,6 +133,22 @@ export interface WorkerSizing {
   maxConcurrentActivities: number;
   /** WORKER_STICKY_TIMEOUT_SECONDS (default 10): how long a task waits for the replica that caches its workflow. */
   stickyQueueTimeoutSeconds: number;
+}
+
+/** Delivery of notifications by webhook and mail (docs/operations.md). */
+export interface NotificationsConfig {
+  /** SMTP_URL (smtp:// or smtps://, credentials in the URL): unset, nobody is mailed. */
+  smtpUrl?: string;
+  /** SMTP_FROM: the sender of every mail. */
+  smtpFrom: string;
+  /** MAIL_CASE_URL: the link to a case in mails, `{caseId}` replaced by its id. */
+  caseUrl: string;
+  /** NOTIFY_DIGEST_HOUR: the UTC hour of the daily digest (0–23), or -1 (`off`) to delete its Schedule. */
+  digestHourUtc: number;
+  /** WEBHOOK_RETRY_INITIAL, WEBHOOK_RETRY_MAX (durations) and WEBHOOK_RETRY_ATTEMPTS: backoff of webhook and mail deliveries. */
+  retry: { initialIntervalMs: number; maximumIntervalMs: number; maximumAttempts: number };
+  /** WEBHOOK_TIMEOUT: how long one webhook call may take. */
+  webhookTimeoutMs: number;
 }
 
 export interface WorkerMetricsConfig {
@@ -395,7 +414,41 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     metrics: { address: r.hostPortOrOff('WORKER_METRICS_ADDRESS', '127.0.0.1:9464') },
     health: { address: r.hostPortOrOff('WORKER_HEALTH_ADDRESS', '127.0.0.1:9465') },
     sizing: readWorkerSizing(r, database.poolSize ?? 10),
+    notifications: readNotifications(r),
   });
+}
+
+function readNotifications(r: Reader): NotificationsConfig {
+  const smtpUrl = r.optional('SMTP_URL') ? r.url('SMTP_URL', ['smtp:', 'smtps:']) : undefined;
+  const smtpFrom = r.text('SMTP_FROM', 'MLA engine <no-reply@localhost>');
+  if (!/@/.test(smtpFrom)) r.problems.push(`SMTP_FROM must be a mail address, optionally with a name (got "${smtpFrom}")`);
+  const caseUrl = r.text('MAIL_CASE_URL', 'http://127.0.0.1:3000/dashboard/#/cases/{caseId}');
+  if (!caseUrl.includes('{caseId}')) r.problems.push('MAIL_CASE_URL must contain {caseId}, where the case id goes');
+  const digest = r.optional('NOTIFY_DIGEST_HOUR') === 'off' ? -1 : r.integer('NOTIFY_DIGEST_HOUR', 6, 0, 23);
+  const initial = r.duration('WEBHOOK_RETRY_INITIAL', 5, 1, 3600);
+  const maximum = r.duration('WEBHOOK_RETRY_MAX', 3600, 1, 86400);
+  if (maximum < initial) r.problems.push('WEBHOOK_RETRY_MAX must not be shorter than WEBHOOK_RETRY_INITIAL');
+  return {
+    smtpUrl,
+    smtpFrom,
+    caseUrl,
+    digestHourUtc: digest,
+    retry: { initialIntervalMs: initial * 1000, maximumIntervalMs: maximum * 1000, maximumAttempts: r.integer('WEBHOOK_RETRY_ATTEMPTS', 30, 1, 1000) },
+    webhookTimeoutMs: r.duration('WEBHOOK_TIMEOUT', 10, 1, 120) * 1000,
+  };
+}
+
+/** WEBHOOK_HTTP_HOSTS: host names (no scheme, no port) a webhook may reach over plain http, for tests and laptops. */
+function readWebhookHttpHosts(r: Reader): string[] {
+  const raw = r.optional('WEBHOOK_HTTP_HOSTS');
+  if (raw === undefined) return [];
+  const hosts = raw
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of hosts)
+    if (!/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/.test(h)) r.problems.push(`WEBHOOK_HTTP_HOSTS must list host names such as localhost (got "${h}")`);
+  return hosts;
 }
 
 export function loadApiConfig(env: Env = process.env): AppConfig {
@@ -411,6 +464,7 @@ export function loadApiConfig(env: Env = process.env): AppConfig {
       idempotencyRetentionHours: r.integer('IDEMPOTENCY_RETENTION_HOURS', 720, 1, 24 * 3650),
       codecCorsOrigins: readCodecCorsOrigins(r),
       rateLimit: { authFailures: r.integer('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000), windowSeconds: r.duration('AUTH_FAILURE_WINDOW', 60, 1, 86400) },
+      webhookHttpHosts: readWebhookHttpHosts(r),
     },
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     documents: readDocuments(r),

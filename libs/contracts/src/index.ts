@@ -5,3 +5,4 @@ export * from './person-registry.contract';
 export * from './statistics.contract';
 export * from './case-messages.contract';
 export * from './search-attributes.contract';
+export * from './notification.contract';

@@ -24,3 +24,4 @@ export * from './terminal-states';
 export * from './visibility';
 export * from './documents';
 export * from './work';
+export * from './notifications';

@@ -18,6 +18,7 @@ import { CaseAssignments1765800000000 } from './migrations/1765800000000-CaseAss
 import { RunningClocksDue1765650000000 } from './migrations/1765650000000-RunningClocksDue';
 import { ReferenceDataNotifications1765600000000 } from './migrations/1765600000000-ReferenceDataNotifications';
 import { LiaisonEventsIndex1765660000000 } from './migrations/1765660000000-LiaisonEventsIndex';
+import { NotificationDelivery1765850000000 } from './migrations/1765850000000-NotificationDelivery';
 
 export const MIGRATIONS = [
   InitialSchema1764400000000,
@@ -38,6 +39,7 @@ export const MIGRATIONS = [
   RunningClocksDue1765650000000,
   ReferenceDataNotifications1765600000000,
   LiaisonEventsIndex1765660000000,
+  NotificationDelivery1765850000000,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RuleViolation } from '../../domain/src';
+import { kickNotificationDispatch } from './notification-dispatch';
 import {
   RULE_VIOLATION_FAILURE,
   WORKFLOW_TYPE_OF,
@@ -107,6 +108,11 @@ export class CaseGateway {
       if (!update) throw new CommandNotAcceptedError(input.caseId);
       return this.outcome(update.result(), workflowId, deadline);
     });
+  }
+
+  /** Has the notification dispatcher deliver what waits (a manual redelivery, say). */
+  async notificationsWaiting(): Promise<void> {
+    await kickNotificationDispatch(this.client, this.taskQueue);
   }
 
   /** Runs a life-cycle command on the workflow of a case of `kind`, waiting at most the deadline for its answer. */

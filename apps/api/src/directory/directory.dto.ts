@@ -195,9 +195,9 @@ export class DirectoryChangeDto {
   @ApiProperty() id!: string;
   @ApiProperty({ type: String, format: 'date-time' }) at!: string;
   @ApiProperty({ description: 'the administrator who made the change' }) actorId!: string;
-  @ApiProperty({ enum: ['AUTHORITY', 'USER'] }) entity!: string;
+  @ApiProperty({ enum: ['AUTHORITY', 'USER', 'WEBHOOK'] }) entity!: string;
   @ApiProperty() entityId!: string;
-  @ApiProperty({ enum: ['CREATED', 'UPDATED', 'DISABLED', 'ENABLED'] }) action!: string;
+  @ApiProperty({ enum: ['CREATED', 'UPDATED', 'DISABLED', 'ENABLED', 'DELETED', 'SECRET_ROTATED', 'REDELIVERED'] }) action!: string;
   @ApiPropertyOptional({ type: Object, nullable: true, description: 'the record before the change; null for a creation' }) before!: object | null;
   @ApiProperty({ type: Object, description: 'the record after the change' }) after!: object;
 }

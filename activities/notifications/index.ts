@@ -1,0 +1,3 @@
+export * from './webhook-signature';
+export * from './mail-templates';
+export * from './notification.activities';
