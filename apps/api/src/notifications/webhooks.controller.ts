@@ -27,7 +27,7 @@ const uuid = (id: string, code: string, what: string) => {
   return id;
 };
 const Created = (type: typeof CreatedWebhookDto | typeof WebhookDeliveryDto | typeof RotatedWebhookSecretDto, description: string) =>
-  applyDecorators(ApiResponse({ status: 201, description, type }), Problems(400, 401, 403, 404, 503));
+  applyDecorators(ApiResponse({ status: 201, description, type }), Problems(400, 401, 403, 404, 409, 422, 503));
 
 /**
  * Webhook subscriptions of an authority (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
