@@ -65,8 +65,45 @@ function locate(kind, { install = true, log = (m) => process.stderr.write(`${m}\
   );
 }
 
+// An S3-compatible server for the document store's tests: moto's standalone server, from PyPI, in its own venv.
+const S3_VENV = join(TOOLS, 's3');
+const MOTO = 'moto[server]==5.2.5';
+
+function motoServerPath({ install = true, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  if (process.env.MOTO_SERVER_PATH) {
+    if (existsSync(process.env.MOTO_SERVER_PATH)) return process.env.MOTO_SERVER_PATH;
+    throw new Error(`MOTO_SERVER_PATH=${process.env.MOTO_SERVER_PATH} does not exist`);
+  }
+  const local = join(S3_VENV, 'bin', 'moto_server');
+  if (existsSync(local)) return local;
+  let problem = 'automatic installation disabled';
+  if (install) {
+    const py = python();
+    problem = null;
+    if (!py) problem = 'python3 with venv is not installed (Debian: apt-get install -y python3 python3-venv)';
+    if (!problem && !existsSync(join(S3_VENV, 'bin', 'pip'))) {
+      log(`creating ${S3_VENV} for an S3-compatible test server`);
+      mkdirSync(TOOLS, { recursive: true });
+      if (spawnSync(py, ['-m', 'venv', S3_VENV], { stdio: 'inherit' }).status !== 0)
+        problem = `"${py} -m venv ${S3_VENV}" failed (Debian: apt-get install -y python3-venv)`;
+    }
+    if (!problem) {
+      log(`installing ${MOTO} from PyPI`);
+      const r = spawnSync(join(S3_VENV, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', MOTO], { stdio: 'inherit' });
+      if (r.status !== 0) problem = `pip could not install ${MOTO}`;
+    }
+    if (!problem && existsSync(local)) return local;
+  }
+  throw new Error(
+    `moto_server, the S3-compatible server the document store is tested against, is missing (${problem}).\n` +
+      `Install it with: python3 -m venv .tools/s3 && .tools/s3/bin/pip install '${MOTO}'\n` +
+      'or set MOTO_SERVER_PATH to an existing moto_server.',
+  );
+}
+
 module.exports = {
   ROOT,
   temporalCliPath: (opts) => locate('cli', opts),
   temporalTestServerPath: (opts) => locate('testServer', opts),
+  motoServerPath,
 };

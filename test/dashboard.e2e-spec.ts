@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -7,6 +8,8 @@ import { Engine, startEngine } from './support/engine';
 import { startAll } from './support/servers';
 
 const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+const ANNEX = Buffer.from('%PDF-1.4\nannex: the text of the law\n%%EOF\n');
 
 describe("managers' dashboard in a real headless browser", () => {
   let engine: Engine;
@@ -33,6 +36,12 @@ describe("managers' dashboard in a real headless browser", () => {
       deadlineReason: 'trial',
     };
     stalledId = (await engine.request('POST', '/cases', { token: p, body })).body.id;
+    // One annex on the case: the manager learns that it exists, the prosecutor sees it with its hash.
+    const form = new FormData();
+    form.append('kind', 'ANNEX');
+    form.append('language', 'en');
+    form.append('file', new Blob([ANNEX]), 'annex-1.pdf');
+    await fetch(`${engine.baseUrl}/cases/${stalledId}/documents`, { method: 'POST', headers: { authorization: `Bearer ${p}` }, body: form });
     await engine.request('POST', `/cases/${stalledId}/submit`, { token: p, body: {} });
     await engine.request('POST', `/cases/${stalledId}/approve`, { token: ca, body: {} });
     await engine.request('POST', `/cases/${stalledId}/transmit`, { token: ca, body: { channel: 'CA_DIRECT', reference: 'DACG-1' } });
@@ -66,6 +75,27 @@ describe("managers' dashboard in a real headless browser", () => {
     const rules = await page.$$eval('#case-timeline g[data-rule]', (gs) => gs.map((g) => `${g.getAttribute('data-rule')}:${g.getAttribute('data-status')}`));
     expect(rules).toEqual(expect.arrayContaining(['CA_REVIEW:met', 'ACK:running', 'REQUESTER_DEADLINE:running']));
     await page.screenshot({ path: join(SHOTS, 'case-timeline.png'), fullPage: true });
+    // A summary reader: that one annex exists, not which.
+    expect(await page.locator('#case-documents').textContent()).toContain('1 document(s): ANNEX 1');
+    expect(await page.locator('#documents-table').count()).toBe(0);
+  });
+
+  it("lists a party's documents on the case page with their hashes and a download", async () => {
+    const party = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    await party.goto(`${engine.baseUrl}/dashboard/`);
+    await party.fill('#token', await engine.token('u-sn-prosecutor'));
+    await party.click('#login-submit');
+    await party.waitForSelector('#login-submit', { state: 'detached' });
+    await party.evaluate((id) => ((globalThis as unknown as { location: { hash: string } }).location.hash = `#/case/${id}`), stalledId);
+    const row = party.locator('#documents-table tbody tr');
+    await row.first().waitFor();
+    const sha = createHash('sha256').update(ANNEX).digest('hex');
+    expect(await row.first().textContent()).toContain('annex-1.pdf');
+    expect(await row.first().locator('code').getAttribute('title')).toBe(sha);
+    const [download] = await Promise.all([party.waitForEvent('download'), row.first().locator('a').click()]);
+    expect(download.suggestedFilename()).toBe('annex-1.pdf');
+    await party.screenshot({ path: join(SHOTS, 'case-documents.png'), fullPage: true });
+    await party.close();
   });
 
   it('reads in French, and shows deadlines and statistics', async () => {

@@ -79,6 +79,15 @@ const I18N = {
     'case.title': 'Case timeline',
     'case.clocks': 'Clocks and deadlines',
     'case.events': 'Events',
+    'case.documents': 'Documents',
+    'documents.summary': '{count} document(s): {kinds}',
+    'documents.custody': 'Custody',
+    'documents.unchanged': 'hash unchanged at every handover',
+    'documents.changed': 'HASH CHANGED',
+    'col.docKind': 'Kind',
+    'col.file': 'File',
+    'col.language': 'Language',
+    'col.sha256': 'SHA-256',
     'legend.running': 'running',
     'legend.met': 'met',
     'legend.breached': 'breached',
@@ -163,6 +172,15 @@ const I18N = {
     'case.title': 'Chronologie du dossier',
     'case.clocks': 'Horloges et délais',
     'case.events': 'Événements',
+    'case.documents': 'Documents',
+    'documents.summary': '{count} document(s) : {kinds}',
+    'documents.custody': 'Chaîne de possession',
+    'documents.unchanged': 'empreinte inchangée à chaque remise',
+    'documents.changed': 'EMPREINTE MODIFIÉE',
+    'col.docKind': 'Type',
+    'col.file': 'Fichier',
+    'col.language': 'Langue',
+    'col.sha256': 'SHA-256',
     'legend.running': 'en cours',
     'legend.met': 'respecté',
     'legend.breached': 'dépassé',
@@ -347,7 +365,11 @@ const views = {
     ];
   },
   async case(id) {
-    const [tl, actions] = await Promise.all([api(`/cases/${encodeURIComponent(id)}/timeline`), api(`/cases/${encodeURIComponent(id)}/actions`)]);
+    const [tl, actions, docs] = await Promise.all([
+      api(`/cases/${encodeURIComponent(id)}/timeline`),
+      api(`/cases/${encodeURIComponent(id)}/actions`),
+      api(`/cases/${encodeURIComponent(id)}/documents`).catch(() => null),
+    ]);
     watchCase(id, actions.version, routeSeq);
     return [
       el('p', {}, el('a', { href: '#/inbox', text: `← ${t('back')}` })),
@@ -373,6 +395,7 @@ const views = {
           ],
         ),
       ),
+      ...(docs ? [await documentsCard(id, docs)] : []),
     ];
   },
 };
@@ -475,6 +498,62 @@ function actionForm(action) {
     if (!placed) general.prepend(t('action.failed', { detail: res.body.detail ?? res.status }));
   });
   return form;
+}
+
+/**
+ * The case's documents as the reader may see them: each with its hash, a download (fetched with the
+ * token, then saved), and for evidence its chain of custody; summary readers see only count and kinds.
+ */
+async function documentsCard(id, docs) {
+  const card = el('div', { class: 'card', id: 'case-documents' }, el('h3', { text: t('case.documents') }));
+  const kinds =
+    Object.entries(docs.kinds)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || '—';
+  card.append(el('p', { class: 'muted', text: t('documents.summary', { count: String(docs.count), kinds }) }));
+  if (!docs.documents.length) return card;
+  const custody = new Map();
+  for (const d of docs.documents.filter((x) => x.kind === 'EVIDENCE')) {
+    custody.set(d.id, await api(`/cases/${encodeURIComponent(id)}/documents/${d.id}/custody`).catch(() => null));
+  }
+  const download = (d) =>
+    el('a', {
+      href: '#',
+      text: d.filename,
+      onclick: async (ev) => {
+        ev.preventDefault();
+        const res = await fetch(d.href, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
+        if (!res.ok) return window.alert((await res.json().catch(() => ({}))).detail || res.statusText);
+        const url = URL.createObjectURL(await res.blob());
+        const save = el('a', { href: url, download: d.filename });
+        document.body.append(save);
+        save.click();
+        save.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+      },
+    });
+  const chain = (d) => {
+    const c = custody.get(d.id);
+    if (!c) return '';
+    const unchanged = c.chain.every((l) => l.unchanged) && c.chainIntact;
+    const steps = c.chain.map((l) => `${l.to} (${l.actor.userId}, ${new Date(l.at).toLocaleString(lang)})`).join(' → ');
+    return el('span', { title: t('documents.custody') }, `${steps} · `, el('strong', { text: unchanged ? t('documents.unchanged') : t('documents.changed') }));
+  };
+  card.append(
+    table(
+      ['col.docKind', 'col.file', 'col.language', 'col.sha256', 'documents.custody'],
+      docs.documents,
+      (d) => [
+        `${d.kind}${d.supersededBy ? ' (superseded)' : ''}${d.itemId ? ` · ${d.itemId}` : ''}`,
+        download(d),
+        d.language,
+        el('code', { title: d.sha256, text: `${d.sha256.slice(0, 16)}…` }),
+        chain(d),
+      ],
+      { id: 'documents-table' },
+    ),
+  );
+  return card;
 }
 
 function legend() {
