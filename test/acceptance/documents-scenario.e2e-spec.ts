@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { packageManifest } from '../../libs/documents/src/request-package';
+import { DEFAULT_DOCUMENT_MAX_BYTES } from '../../libs/config/src';
 import { Engine, startEngine } from '../support/engine';
 import { Scenario } from '../support/scenario';
 
@@ -13,7 +14,8 @@ describe('documents drive the MLA life cycle (time-skipping server)', () => {
   let engine: Engine;
 
   beforeAll(async () => {
-    engine = await startEngine({ temporal: 'time-skipping' });
+    // DOCUMENT_RULES=strict: a translation by reference only, or results without evidence documents, are refused.
+    engine = await startEngine({ temporal: 'time-skipping', documents: { store: 'postgres', maxBytes: DEFAULT_DOCUMENT_MAX_BYTES, rules: 'strict' } });
   }, 180000);
 
   // Closing the API has been seen to wait about a minute for a client connection here: the hook allows for it.

@@ -15,9 +15,6 @@ const request = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-/** A document's bytes: a small PDF. */
-const EVIDENCE = Buffer.from('%PDF-1.4\nstatements and records\n%%EOF\n');
-
 const transitions = (history: Array<{ event: string; from: string | null; to: string }>) => history.filter((h) => h.event !== 'FILED' && h.from !== h.to);
 
 describe('MLA acceptance scenarios through the API (time-skipping server)', () => {
@@ -75,9 +72,10 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     await sc.day(55, [id]);
     expect((await sc.call('u-ml-executing', 'POST', `${path}/items/item-1/executed`, { note: 'statements obtained' })).state).toBe('EXECUTED');
     await sc.day(58, [id]);
-    // Results are returned as the item's evidence (cases filed with documents).
-    await sc.upload('u-ml-executing', `${path}/documents`, { kind: 'EVIDENCE', language: 'fr', itemId: 'item-1' }, { bytes: EVIDENCE, name: 'releves.pdf' });
-    expect((await sc.call('u-ml-ca', 'POST', `${path}/results`, { reference: 'DNAJS/RES/9' })).state).toBe('RESULTS_TRANSMITTED');
+    // Results returned as the item's evidence carry its hash; without an EVIDENCE document they go back with a warning.
+    const returned = await sc.call('u-ml-ca', 'POST', `${path}/results`, { reference: 'DNAJS/RES/9' });
+    expect(returned.state).toBe('RESULTS_TRANSMITTED');
+    expect(returned.warnings).toEqual([expect.objectContaining({ field: 'itemIds', rule: 'evidence_not_on_file' })]);
     await sc.day(61, [id]);
     const closed = await sc.call('u-sn-ca', 'POST', `${path}/confirm-receipt`);
     expect(closed.state).toBe('CLOSED');
@@ -255,7 +253,6 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     // Focal points lose sight of the case when it closes.
     await sc.call('u-ne-ca', 'POST', `${path}/accept`, { forward: [{ itemIds: ['item-1'], executingAuthorityId: 'NE-IJ-NIAMEY' }] });
     await sc.call('u-ne-executing', 'POST', `${path}/items/item-1/executed`);
-    await sc.upload('u-ne-executing', `${path}/documents`, { kind: 'EVIDENCE', language: 'fr', itemId: 'item-1' }, { bytes: EVIDENCE, name: 'pv.pdf' });
     await sc.call('u-ne-ca', 'POST', `${path}/results`, { reference: 'DAPG/R/1' });
     expect((await sc.call('u-ng-ca', 'POST', `${path}/confirm-receipt`)).state).toBe('CLOSED');
     await sc.call('u-ne-fp-ca', 'GET', path, undefined, 404);
@@ -370,13 +367,9 @@ describe('MLA acceptance scenarios through the API (time-skipping server)', () =
     await sc.call('u-ng-ca', 'POST', `${path}/approve`);
     expect((await sc.call('u-ng-ca', 'GET', path)).state).toBe('TRANSLATION_PENDING');
     await sc.call('u-ng-ca', 'POST', `${path}/transmit`, { channel: 'CA_DIRECT', reference: 'x' }, 409);
-    const translation = await sc.upload(
-      'u-ng-ca',
-      `${path}/documents`,
-      { kind: 'TRANSLATION', language: 'it', certified: 'true', certifiedBy: 'sworn translator, Lagos' },
-      { bytes: EVIDENCE, name: 'richiesta.pdf' },
-    );
-    await sc.call('u-ng-ca', 'POST', `${path}/translation`, { documentId: translation.id });
+    // A translation given by reference (not uploaded) is accepted under the default DOCUMENT_RULES, and said to be not on file.
+    const referenced = await sc.call('u-ng-ca', 'POST', `${path}/translation`, { language: 'it', documentRef: 'TR-2024-4', certified: true });
+    expect(referenced.warnings).toEqual([expect.objectContaining({ field: 'documentRef', rule: 'translation_not_on_file' })]);
     await sc.call('u-ng-ca', 'POST', `${path}/transmit`, { channel: 'E_CODEX', reference: 'ECX-1' });
     expect((await sc.call('u-it-ca', 'GET', path)).visibility).toBe('FULL');
     await sc.call('u-it-ca', 'POST', `${path}/approve`, {}, 403);

@@ -76,6 +76,13 @@ export interface ApiConfig {
 export interface DocumentsConfig {
   /** The largest document accepted, in bytes (DOCUMENT_MAX_BYTES, default 50 MiB): larger uploads are 413. */
   maxBytes: number;
+  /**
+   * How far documents drive new MLA cases (DOCUMENT_RULES): `attested` (default) takes the certified
+   * translation and the evidence as documents of the case, and still accepts a translation referenced
+   * but not attached, or results without evidence documents (paper, physical evidence, another
+   * channel), with a warning; `strict` refuses both. Pinned on each case at filing.
+   */
+  rules?: 'attested' | 'strict';
   /** Where new documents are stored (DOCUMENT_STORE): `postgres` (default, chunked in the engine's database) or `s3`. */
   store: 'postgres' | 's3';
   /** S3-compatible storage (S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_FORCE_PATH_STYLE, S3_PREFIX). */
@@ -380,7 +387,8 @@ function readDocuments(r: Reader): DocumentsConfig {
         prefix: r.optional('S3_PREFIX'),
       }
     : undefined;
-  return { maxBytes, store, s3 };
+  const rules = r.oneOf('DOCUMENT_RULES', ['attested', 'strict'] as const, 'attested');
+  return { maxBytes, store, s3, rules };
 }
 
 function readPersonKey(r: Reader): PersonKeyConfig {

@@ -87,6 +87,11 @@ export function inDocumentScope(scope: DocumentScope, doc: { itemId: string | nu
  * per item. Cases filed before keep their free-text references.
  */
 export const DOCUMENTS_DRIVE_LIFE_CYCLE = 1;
+/**
+ * From 2 (DOCUMENT_RULES=strict), a translation referenced but not attached and results without an
+ * EVIDENCE document per item are refused; at 1 they are accepted with a warning saying what is not on file.
+ */
+export const DOCUMENTS_STRICT = 2;
 
 /** What the API tells a case about one of its documents (resolved from the documents table, never from the client). */
 export interface DocumentFact {

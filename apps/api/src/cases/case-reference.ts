@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   type AssigneeFacts,
   CLOCK_CONVENTIONS,
   DOCUMENTS_DRIVE_LIFE_CYCLE,
+  DOCUMENTS_STRICT,
   civilDate,
   type AuthorityDirectory,
   type CaseContext,
@@ -16,6 +17,9 @@ import { CachedReferenceQueries, ReferenceCache, ReferenceQueries } from '../../
 /** The calendar of a State the reference data has none for: Saturday and Sunday, no holidays known. */
 const SATURDAY_SUNDAY: WorkCalendar = { weekend: [0, 6], holidays: [], verified: false };
 
+/** How far documents drive new MLA cases (DOCUMENT_RULES: `attested` or `strict`), provided by the documents module. */
+export const DOCUMENT_RULES = Symbol('DOCUMENT_RULES');
+
 /**
  * What a new case pins from the directory: the two States' time zones and languages, the pair's
  * network contacts, and the legal basis with its rule pack in force and its party dates.
@@ -26,7 +30,13 @@ export class CaseReference implements OnModuleInit, OnModuleDestroy {
   /** Reference data in memory, dropped whenever a reference table changes (libs/persistence/src/reference-cache.ts). */
   readonly cache: ReferenceCache;
 
-  constructor(@Inject(DataSource) private readonly db: DataSource) {
+  private readonly documentsLevel: number;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Optional() @Inject(DOCUMENT_RULES) documentRules?: 'attested' | 'strict',
+  ) {
+    this.documentsLevel = documentRules === 'strict' ? DOCUMENTS_STRICT : DOCUMENTS_DRIVE_LIFE_CYCLE;
     const url = (db.options as { url?: string }).url;
     const logger = new Logger('reference-cache');
     this.cache = new ReferenceCache(url, (m) => logger.warn(m));
@@ -75,7 +85,8 @@ export class CaseReference implements OnModuleInit, OnModuleDestroy {
       // Working days as each State keeps them (weekends, public holidays), pinned with the case.
       calendars: { requesting: from.calendar ?? SATURDAY_SUNDAY, requested: to.calendar ?? SATURDAY_SUNDAY },
       // New cases are driven by their documents (certified translation, sealed package, evidence); cases filed before keep free-text references.
-      documents: DOCUMENTS_DRIVE_LIFE_CYCLE,
+      // DOCUMENT_RULES=strict also refuses a translation by reference only and results without evidence documents.
+      documents: this.documentsLevel,
     };
   }
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { DocumentsConfig } from '../../../../libs/config/src';
+import { DOCUMENT_RULES } from '../cases/case-reference';
 import { CasesModule } from '../cases/cases.module';
 import { DocumentsController } from './documents.controller';
 import { DOCUMENTS_CONFIG, DocumentsService } from './documents.service';
@@ -13,8 +14,8 @@ export class DocumentsModule {
       global: true,
       imports: [CasesModule],
       controllers: [DocumentsController],
-      providers: [{ provide: DOCUMENTS_CONFIG, useValue: config }, DocumentsService],
-      exports: [DocumentsService],
+      providers: [{ provide: DOCUMENTS_CONFIG, useValue: config }, { provide: DOCUMENT_RULES, useValue: config?.rules ?? 'attested' }, DocumentsService],
+      exports: [DocumentsService, DOCUMENT_RULES],
     };
   }
 }

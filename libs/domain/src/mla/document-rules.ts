@@ -2,16 +2,33 @@
 // cases filed before keep their free-text references (a translation's documentRef, a transmission's
 // reference, results as a reference), so their recorded histories replay unchanged.
 import { invalidField, type Act, type Outcome, type Refused } from '../case/clockwork';
-import type { DocumentFact, RequestPackage } from '../documents';
+import { DOCUMENTS_STRICT, type DocumentFact, type RequestPackage } from '../documents';
+import type { FieldProblem } from '../rule-violation';
 import { transition } from './clocks';
 import type { MlaCommand } from './commands';
 import type { MlaCaseState } from './states';
 
 type Cmd<T extends MlaCommand['type']> = Extract<MlaCommand, { type: T }>;
 
-export const documentsDrive = (s: MlaCaseState): boolean => (s.ctx.documents ?? 0) >= 1;
-
 const TRANSLATION_REF = 'UNTOC art. 18(14)';
+
+export const documentsDrive = (s: MlaCaseState): boolean => (s.ctx.documents ?? 0) >= 1;
+/** DOCUMENT_RULES=strict at filing: no translation by reference only, no results without evidence documents. */
+export const documentsStrict = (s: MlaCaseState): boolean => (s.ctx.documents ?? 0) >= DOCUMENTS_STRICT;
+
+/**
+ * A translation given by reference only (`documentRef`, the form clients used before documents), on a
+ * case whose documents drive it without DOCUMENT_RULES=strict: accepted, and said to be not on file.
+ */
+export const translationByReference = (s: MlaCaseState, c: Cmd<'ATTACH_TRANSLATION'>): boolean =>
+  documentsDrive(s) && !documentsStrict(s) && !c.document && Boolean(c.documentRef?.trim());
+
+export const TRANSLATION_NOT_ON_FILE = (ref: string): FieldProblem => ({
+  field: 'documentRef',
+  rule: 'translation_not_on_file',
+  message: `the certified translation ${ref} is referenced, not attached: the package sealed at transmission cannot carry its hash; attach it as a TRANSLATION document (documentId)`,
+  legalRef: TRANSLATION_REF,
+});
 
 /** The certified translation, as a TRANSLATION document of the case in a language the requested State accepts. */
 export function attachTranslationDocument(
@@ -71,23 +88,34 @@ export function acknowledgedPackage(s: MlaCaseState, given: string | undefined):
   return { sha256: sealed };
 }
 
-/** Results are the evidence: each item returned has at least one EVIDENCE document of that item. */
+/**
+ * Results are the evidence: each item returned has its EVIDENCE documents recorded with their hashes.
+ * Under DOCUMENT_RULES=strict an item without one is refused; otherwise it goes back with a warning
+ * (physical evidence, or evidence sent on paper or through another channel, is not uploaded).
+ */
 export function resultsEvidence(
   wanted: readonly string[],
   evidence: Record<string, DocumentFact[]> | undefined,
-): { evidence: Record<string, Array<{ id: string; sha256: string }>> } | { refused: Refused } {
+  strict: boolean,
+): { evidence: Record<string, Array<{ id: string; sha256: string }>>; warnings: FieldProblem[] } | { refused: Refused } {
   const out: Record<string, Array<{ id: string; sha256: string }>> = {};
+  const missing: string[] = [];
   for (const itemId of wanted) {
     const docs = (evidence?.[itemId] ?? []).filter((d) => d.kind === 'EVIDENCE' && d.itemId === itemId);
-    if (!docs.length)
-      return {
-        refused: invalidField(
-          'itemIds',
-          'evidence_per_item',
-          `item ${itemId} has no EVIDENCE document: results are returned as evidence documents of each item`,
-        ),
-      };
-    out[itemId] = docs.map((d) => ({ id: d.id, sha256: d.sha256 }));
+    if (docs.length) out[itemId] = docs.map((d) => ({ id: d.id, sha256: d.sha256 }));
+    else missing.push(itemId);
   }
-  return { evidence: out };
+  if (!missing.length) return { evidence: out, warnings: [] };
+  if (strict) {
+    const itemId = missing[0];
+    return {
+      refused: invalidField('itemIds', 'evidence_per_item', `item ${itemId} has no EVIDENCE document: results are returned as evidence documents of each item`),
+    };
+  }
+  const warning: FieldProblem = {
+    field: 'itemIds',
+    rule: 'evidence_not_on_file',
+    message: `no EVIDENCE document for ${missing.join(', ')}: the results go back without a hash the engine can vouch for; upload them as EVIDENCE documents of the item`,
+  };
+  return { evidence: out, warnings: [warning] };
 }

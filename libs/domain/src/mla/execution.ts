@@ -16,7 +16,7 @@ import {
 import { clockRule } from '../rule-pack';
 import { addDays, civilDate, endOfDate } from '../time/calendar';
 import { transition } from './clocks';
-import { acknowledgedPackage, documentsDrive, resultsEvidence } from './document-rules';
+import { acknowledgedPackage, documentsDrive, documentsStrict, resultsEvidence } from './document-rules';
 import { EXECUTING_AUTHORITY_KINDS, REFUSAL_GROUNDS, type AuthorityDirectory, type ItemForwarding, type MlaCommand } from './commands';
 import type { MlaItem } from './mla-content';
 import type { MlaCaseState, MlaState } from './states';
@@ -250,15 +250,19 @@ export const executionHandlers = {
         return refusal('CONFLICT', 'ITEM_NOT_EXECUTED', `item ${id} is ${item.status}: only executed items have results to transmit`);
     }
     if (wanted.length === 0) return refusal('CONFLICT', 'NOTHING_TO_TRANSMIT', 'no executed item has results to transmit');
-    const returned = documentsDrive(s) ? resultsEvidence(wanted, c.evidence) : undefined;
+    const returned = documentsDrive(s) ? resultsEvidence(wanted, c.evidence, documentsStrict(s)) : undefined;
     if (returned && 'refused' in returned) return returned.refused;
     const evidence = returned?.evidence;
     const items = s.items.map((i) => (wanted.includes(i.id) ? { ...i, status: 'RETURNED' as const, returnedAt: at } : i));
     const allReturned = items.every((i) => i.status === 'RETURNED');
     let next: MlaCaseState = { ...s, items };
     if (allReturned) next = { ...transition(next, 'RESULTS_TRANSMITTED', at), resultsTransmittedAt: at };
-    const data = evidence ? { itemIds: wanted, reference: c.reference, evidence } : { itemIds: wanted, reference: c.reference };
-    return emit(next, allReturned ? 'RESULTS_TRANSMITTED' : s.status, { comment: c.comment, data, notify: notifyRequesting(s, 'results transmitted') });
+    const warnings = returned?.warnings ?? [];
+    const data = evidence
+      ? { itemIds: wanted, reference: c.reference, evidence, ...(warnings.length ? { warnings } : {}) }
+      : { itemIds: wanted, reference: c.reference };
+    const out = emit(next, allReturned ? 'RESULTS_TRANSMITTED' : s.status, { comment: c.comment, data, notify: notifyRequesting(s, 'results transmitted') });
+    return warnings.length ? { ...out, warnings } : out;
   },
   CONFIRM_RECEIPT: (s: MlaCaseState, c: Cmd<'CONFIRM_RECEIPT'>, { at, emit }: A) =>
     emit(transition(s, 'CLOSED', at), 'CLOSED', { comment: c.comment, notify: notifyRequested(s, 'receipt of results confirmed; case closed') }),

@@ -29,7 +29,7 @@ import { refreshBasisFlag, stallable, syncRequesterDeadline, transition } from '
 import { CommandEnvelope, MLA_COMMANDS, MlaCommand } from './commands';
 import { MLA_FORMAL_REQUEST, acceptedLanguages } from './formal';
 import { executionHandlers } from './execution';
-import { attachTranslationDocument, checkPackage, documentsDrive } from './document-rules';
+import { TRANSLATION_NOT_ON_FILE, attachTranslationDocument, checkPackage, documentsDrive, translationByReference } from './document-rules';
 import type { MlaRequestContent } from './mla-content';
 import { MLA_TERMINAL_STATES, type MlaCaseState } from './states';
 
@@ -202,7 +202,8 @@ const requestHandlers = {
   ATTACH_TRANSLATION: (s: MlaCaseState, c: Cmd<'ATTACH_TRANSLATION'>, act: Act<MlaCaseState>) => {
     const { at, emit } = act;
     const accepted = acceptedLanguages(s);
-    if (documentsDrive(s)) return attachTranslationDocument(s, c, act, accepted);
+    const byReference = translationByReference(s, c);
+    if (documentsDrive(s) && !byReference) return attachTranslationDocument(s, c, act, accepted);
     if (!c.certified)
       return invalidField('certified', 'must_be_true', 'transmission waits for a certified translation (UNTOC art. 18(14))', 'UNTOC art. 18(14)');
     if (!c.language || !accepted.includes(c.language)) {
@@ -211,7 +212,10 @@ const requestHandlers = {
     }
     if (!c.documentRef?.trim()) return invalidField('documentRef', 'required', 'the certified translation document must be referenced');
     const next = { ...transition(s, 'READY_TO_TRANSMIT', at), translation: { language: c.language, documentRef: c.documentRef!, at } };
-    return emit(next, 'READY_TO_TRANSMIT', { comment: c.comment, data: { language: c.language, documentRef: c.documentRef } });
+    if (!byReference) return emit(next, 'READY_TO_TRANSMIT', { comment: c.comment, data: { language: c.language, documentRef: c.documentRef } });
+    const warnings = [TRANSLATION_NOT_ON_FILE(c.documentRef!)];
+    const out = emit(next, 'READY_TO_TRANSMIT', { comment: c.comment, data: { language: c.language, documentRef: c.documentRef, warnings } });
+    return { ...out, warnings };
   },
   TRANSMIT: (s: MlaCaseState, c: Cmd<'TRANSMIT'>, act: Act<MlaCaseState>) => {
     const sealed = documentsDrive(s) ? checkPackage(s, c.package) : undefined;
