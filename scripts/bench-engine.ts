@@ -406,10 +406,27 @@ async function main(): Promise<void> {
       };
       const mine: Array<{ id: string }> = await ds.query(`SELECT id FROM cases WHERE created_by = $1 ORDER BY created_at DESC LIMIT 200`, [actor.userId]);
       while (mine.length < 60) mine.push({ id: await fileStraight(PAIRS[0]) });
-      const captured: Array<{ sql: string; params: unknown[] }> = [];
+      // Every statement, whether through DataSource.query or as a named (prepared) statement on its pool.
+      const captured: Array<{ sql: string; params: unknown[]; name?: string }> = [];
+      const recordingPool = (pool: any) =>
+        new Proxy(pool, {
+          get(target, prop, receiver) {
+            if (prop === 'query')
+              return (config: any, values?: unknown[]) => {
+                if (config && typeof config === 'object' && typeof config.text === 'string')
+                  captured.push({ sql: config.text, params: config.values ?? [], name: config.name });
+                return target.query(config, values);
+              };
+            return Reflect.get(target, prop, receiver);
+          },
+        });
       const recording = new Proxy(ds, {
         get(target, prop, receiver) {
           if (prop === 'query') return (sql: string, params: unknown[] = []) => (captured.push({ sql, params }), target.query(sql, params));
+          if (prop === 'driver')
+            return new Proxy(target.driver, {
+              get: (d, p, r) => (p === 'master' ? recordingPool((d as any).master) : Reflect.get(d, p, r)),
+            });
           return Reflect.get(target, prop, receiver);
         },
       });
@@ -426,7 +443,7 @@ async function main(): Promise<void> {
         return [...captured];
       };
       const id = mine[0].id;
-      const shapes: Array<{ name: string; path: string; sql: Array<{ sql: string; params: unknown[] }> }> = [
+      const shapes: Array<{ name: string; path: string; sql: Array<{ sql: string; params: unknown[]; name?: string }> }> = [
         { name: 'GET /cases/:id', path: `/cases/${id}`, sql: await capture(() => controller.get(actor, id, {} as never)) },
         { name: 'GET /cases?limit=50', path: '/cases?limit=50', sql: await capture(() => controller.list(actor, { limit: 50 } as never)) },
       ];
@@ -436,7 +453,7 @@ async function main(): Promise<void> {
         const sqlRun = await load(meter, config.readClients, config.seconds, async () => {
           const client = await pool.connect();
           try {
-            for (const s of shape.sql) await client.query(s.sql, s.params as unknown[]);
+            for (const s of shape.sql) await (s.name ? client.query({ name: s.name, text: s.sql, values: s.params }) : client.query(s.sql, s.params));
           } finally {
             client.release();
           }
