@@ -126,8 +126,8 @@ export class CommandInterceptor implements NestInterceptor {
     }
     const answered = this.answer(reply, result);
     const body = result as { id?: string; version?: number };
-    // Only a case's id names a case: directory and user routes answer other ids, which the key does not keep.
-    const caseId = result instanceof AcceptedCommand ? result.caseId : isUuid(body?.id) ? body.id! : null;
+    // Only a case's id names a case: directory, user and webhook routes answer other ids, which the key does not keep.
+    const caseId = result instanceof AcceptedCommand ? result.caseId : isCaseRoute(route) && isUuid(body?.id) ? body.id! : null;
     const version = result instanceof AcceptedCommand ? (result.status?.seq ?? null) : (body?.version ?? null);
     await this.keys.complete(actor.userId, key, reply.statusCode, caseId, version);
     return answered;
@@ -145,6 +145,9 @@ export class CommandInterceptor implements NestInterceptor {
     return result;
   }
 }
+
+/** Routes whose answer is a case: the filings and every route under a case. */
+export const isCaseRoute = (route: string): boolean => /^\/(cases|extraditions|domestic-prosecutions)(\/|$)/.test(route);
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
