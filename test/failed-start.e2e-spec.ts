@@ -56,7 +56,7 @@ describe('a failing start cleans up', () => {
     const apiPort = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
     const mark = newMark();
     marks.push(mark);
-    const [pgPort, temporalPort, uiPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [pgPort, temporalPort, uiPort, metricsPort, healthPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
     try {
       const run = runMarked(process.execPath, [join(ROOT, 'scripts/up.mjs')], {
         cwd: ROOT,
@@ -68,6 +68,7 @@ describe('a failing start cleans up', () => {
           TEMPORAL_PORT: String(temporalPort),
           TEMPORAL_UI_PORT: String(uiPort),
           WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+          WORKER_HEALTH_ADDRESS: `127.0.0.1:${healthPort}`,
         },
         limitMs: 240_000,
         mark,

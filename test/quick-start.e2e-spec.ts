@@ -62,7 +62,14 @@ describe("the README's quick start", () => {
 
   beforeAll(async () => {
     data = mkdtempSync(join(tmpdir(), 'quick-start-'));
-    const [api, pg, temporal, ui, metrics] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [api, pg, temporal, ui, metrics, health] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     apiPort = api;
     env = {
       ...process.env,
@@ -72,6 +79,8 @@ describe("the README's quick start", () => {
       TEMPORAL_PORT: String(temporal),
       TEMPORAL_UI_PORT: String(ui),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metrics}`,
+      // Every port its own, so that an engine already running on this machine does not fail the test.
+      WORKER_HEALTH_ADDRESS: `127.0.0.1:${health}`,
     };
   });
 
