@@ -151,16 +151,23 @@ describe('document stores: one contract, PostgreSQL and S3-compatible', () => {
           yield Buffer.from(piece);
         }
       }
-      gc();
-      const base = process.memoryUsage().rss;
-      let peak = base;
-      const sampler = setInterval(() => {
+      // Live memory (the JS heap and the buffers outside it), measured after a collection at each sample:
+      // what the process holds, unlike its RSS, which the allocator gives back to the system only lazily.
+      const live = () => {
         gc();
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 250);
+        const m = process.memoryUsage();
+        return { live: m.heapUsed + m.external, rss: m.rss };
+      };
+      const base = live();
+      const peak = { ...base };
+      const sampler = setInterval(() => {
+        const now = live();
+        peak.live = Math.max(peak.live, now.live);
+        peak.rss = Math.max(peak.rss, now.rss);
+      }, 100);
       const actor = { userId: 'u-test', role: 'EXECUTING_AUTHORITY', stateCode: 'GH', authorityId: 'GH-POL-AHTU' };
       const doc = await service.store({ caseId: crypto.randomUUID(), actor, kind: 'EVIDENCE', language: 'en', filename: 'big.pdf', source: generated() });
-      const uploadPeak = peak - base;
+      const uploadPeak = peak.live - base.live;
       let read = 0;
       const back = createHash('sha256');
       for await (const chunk of await service.open(actor, doc)) {
@@ -168,15 +175,16 @@ describe('document stores: one contract, PostgreSQL and S3-compatible', () => {
         back.update(chunk as Buffer);
       }
       clearInterval(sampler);
-      const growth = (peak - base) / MiB;
+      const growth = (peak.live - base.live) / MiB;
       process.stdout.write(
-        `${name}: 50 MB stored and read back, peak RSS growth ${growth.toFixed(1)} MiB after collection (upload ${(uploadPeak / MiB).toFixed(1)} MiB)\n`,
+        `${name}: 50 MB stored and read back, peak live memory growth ${growth.toFixed(1)} MiB (upload ${(uploadPeak / MiB).toFixed(1)} MiB), peak RSS growth ${((peak.rss - base.rss) / MiB).toFixed(1)} MiB\n`,
       );
       expect(read).toBe(size);
       expect(back.digest('hex')).toBe(doc.sha256);
       expect(doc.sha256).toBe(hash.digest('hex'));
-      // Holding the file whole would keep at least its 47.7 MiB alive; streaming keeps a chunk or a part.
-      expect(growth).toBeLessThan(24);
+      // Holding the file whole would keep at least its 47.7 MiB alive; streaming keeps a chunk (256 KiB) or a
+      // few S3 parts in flight (5 MiB each): measured here at 0–1 MiB and about 20 MiB.
+      expect(growth).toBeLessThan(36);
       service.onModuleDestroy();
     }, 300000);
   });
