@@ -1,25 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { compareWork, owedWork, workSortKey, type Actor, type CaseKindName, type CaseWorkView, type WorkItem } from '../../domain/src';
-import { accessFactsOf, caseScope, type AccessFactsColumns, type CaseRow } from './case-queries';
+import { accessFactsOf, caseScope, type AccessFactsColumns, type CaseRow, type CaseTaskRow } from './case-queries';
 import { isUuid } from './typed-values';
 
 /** A case row with what the inbox and the actions need besides it: when it entered its state, its open tasks, its assignees. */
 export type WorkCaseRow = AccessFactsColumns &
   Pick<CaseRow, 'id' | 'version' | 'legalBasis' | 'urgency' | 'flags' | 'detail' | 'filedAt' | 'createdAt' | 'updatedAt'> & { stateEnteredAt: Date | null };
 
-export interface WorkTaskRow {
-  caseId: string;
-  taskId: string;
-  kind: string;
-  level: number;
-  addressee: string;
-  addresseeStates: string[];
-  reason: string;
-  createdAt: Date;
-  dueAt: Date | null;
-  status: string;
-  legalRef: string | null;
-}
+/** An open task as the case view reads it, with its case and legal reference. */
+export type WorkTaskRow = Omit<CaseTaskRow, 'resolvedAt'> & { caseId: string; legalRef: string | null };
 
 export interface AssignmentRow {
   caseId: string;
