@@ -1,15 +1,11 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { exportPKCS8, exportSPKI, generateKeyPair, SignJWT, importPKCS8 } from 'jose';
-import { rmSync, writeFileSync } from 'node:fs';
 import { Client, Pool } from 'pg';
-import { projectRoot } from '../libs/config/src/project-root';
 import type { Actor } from '../libs/domain/src';
 import { MonitoringQueries, createDataSource } from '../libs/persistence/src';
 import { loadSeeds } from '../seeds/loader';
-import { freePort, startEmbeddedPostgres } from './embedded-postgres-process';
+import { startEmbeddedPostgres } from './embedded-postgres-process';
+import { startReadOnlyApi } from './bench/read-only-api';
 
 /**
  * `npm run bench:dashboard`: loads BENCH_CASES realistic cases (default one million) with their
@@ -179,51 +175,8 @@ async function main(): Promise<void> {
     const refreshSeconds = ((performance.now() - refreshStarted) / 1000).toFixed(1);
     console.log(`  statistics pre-aggregates refreshed in ${refreshSeconds} s (the worker does it every STATS_REFRESH_SECONDS)`);
 
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    const keyFile = join(projectRoot(), '.data', `bench-key-${process.pid}.pem`);
-    writeFileSync(keyFile, await exportSPKI(publicKey));
-    const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
-    const token = (sub: string) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'ES256' })
-        .setIssuedAt()
-        .setSubject(sub)
-        .setIssuer('bench')
-        .setAudience('mla-engine')
-        .setExpirationTime('2h')
-        .sign(signing);
-    // The API runs in its own process, as in production, so that the load generator does not share its event loop.
-    const apiPort = await freePort();
-    const api = spawn(process.execPath, [join(projectRoot(), 'dist/apps/api/src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: pgServer.url,
-        TEMPORAL_ADDRESS: '127.0.0.1:1',
-        AUTH_ISSUER: 'bench',
-        AUTH_AUDIENCE: 'mla-engine',
-        AUTH_PUBLIC_KEY_FILE: keyFile,
-        AUTH_ALGORITHMS: 'ES256',
-        API_PORT: String(apiPort),
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    const base = `http://127.0.0.1:${apiPort}`;
-    for (let i = 0; ; i++) {
-      try {
-        await fetch(`${base}/health`);
-        break;
-      } catch {
-        if (i > 200) throw new Error('the API did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const app = {
-      close: async () => {
-        api.kill('SIGTERM');
-        await new Promise((r) => api.once('exit', r));
-      },
-    };
+    const app = await startReadOnlyApi(pgServer.url, { label: 'bench-dashboard' });
+    const { base, token } = app;
 
     const manager: Actor = { userId: 'u-sn-manager', roles: ['MANAGER'], stateCode: 'SN', authorityId: 'SN-CA-DACG', liaisonPostings: [] };
     const secretariat: Actor = {
@@ -333,8 +286,7 @@ async function main(): Promise<void> {
       console.log(r.name.padEnd(44), httpRate.toFixed(0).padStart(8), sqlRate.toFixed(0).padStart(8), `${(httpRate / sqlRate).toFixed(2)}x`.padStart(6));
     }
     await pool.end();
-    await app.close();
-    rmSync(keyFile, { force: true });
+    await app.stop();
   } finally {
     await dataSource.destroy();
     await pg.end();

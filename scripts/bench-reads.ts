@@ -1,16 +1,15 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { exportPKCS8, exportSPKI, generateKeyPair, importPKCS8, SignJWT } from 'jose';
 import { Client, Pool } from 'pg';
 import { projectRoot } from '../libs/config/src/project-root';
 import type { Actor } from '../libs/domain/src';
 import { MonitoringQueries, createDataSource, listStatement, statementName, viewStatement } from '../libs/persistence/src';
 import { loadSeeds } from '../seeds/loader';
-import { freePort, startEmbeddedPostgres, stopChild } from './embedded-postgres-process';
+import { startEmbeddedPostgres } from './embedded-postgres-process';
+import { startReadOnlyApi, type ReadOnlyApi } from './bench/read-only-api';
 
 /**
  * `npm run bench:reads`: the case reads (GET /cases/:id, GET /cases) and the managers' lists through
@@ -182,8 +181,7 @@ async function main(): Promise<void> {
   const pg = new Client({ connectionString: server.url });
   await pg.connect();
   const dataSource = await createDataSource(server.url).initialize();
-  let api: ReturnType<typeof spawn> | undefined;
-  const keyFile = join(projectRoot(), '.data', `bench-reads-key-${process.pid}.pem`);
+  let api: ReadOnlyApi | undefined;
   try {
     await dataSource.runMigrations({ transaction: 'each' });
     if (process.env.BENCH_REUSE === '1' && process.env.BENCH_DATABASE_URL) {
@@ -194,46 +192,14 @@ async function main(): Promise<void> {
       await load(pg);
     }
 
-    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-    mkdirSync(join(projectRoot(), '.data'), { recursive: true });
-    writeFileSync(keyFile, await exportSPKI(publicKey));
-    const signing = await importPKCS8(await exportPKCS8(privateKey), 'ES256');
-    const token = (sub: string) =>
-      new SignJWT({})
-        .setProtectedHeader({ alg: 'ES256' })
-        .setIssuedAt()
-        .setSubject(sub)
-        .setIssuer('bench')
-        .setAudience('mla-engine')
-        .setExpirationTime('2h')
-        .sign(signing);
     const dist = resolve(process.env.BENCH_API_DIST ?? join(projectRoot(), 'dist'));
-    const port = await freePort();
-    const profile = process.env.BENCH_API_PROFILE ? [`--cpu-prof`, `--cpu-prof-dir=${resolve(process.env.BENCH_API_PROFILE)}`] : [];
-    api = spawn(process.execPath, [...profile, join(dist, 'apps/api/src/main.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: server.url,
-        TEMPORAL_ADDRESS: '127.0.0.1:1',
-        AUTH_ISSUER: 'bench',
-        AUTH_AUDIENCE: 'mla-engine',
-        AUTH_PUBLIC_KEY_FILE: keyFile,
-        AUTH_ALGORITHMS: 'ES256',
-        API_PORT: String(port),
-        LOG_LEVEL: 'error',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    const app = await startReadOnlyApi(server.url, {
+      label: 'bench-reads',
+      dist,
+      profileDir: process.env.BENCH_API_PROFILE ? resolve(process.env.BENCH_API_PROFILE) : undefined,
     });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        await fetch(`${base}/health`);
-        break;
-      } catch {
-        if (i > 300) throw new Error('the API did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+    api = app;
+    const { base, token } = app;
 
     // The prosecutor who filed Senegal's cases in the generated data.
     const filer = (await pg.query(`SELECT created_by FROM cases WHERE requesting_state = 'SN' LIMIT 1`)).rows[0].created_by;
@@ -294,12 +260,12 @@ async function main(): Promise<void> {
       const statements = await Promise.all(Array.from({ length: Math.min(ids.length, 200) }, (_, i) => c.sql(i)));
       let [http, sql, cpuHttp, cpuSql] = [0, 0, Infinity, Infinity];
       for (let round = 0; round < ROUNDS; round++) {
-        let cpu = cpuSeconds([api.pid!, ...pgRoots]);
+        let cpu = cpuSeconds([api.process.pid!, ...pgRoots]);
         const h = await throughput(CLIENTS, SECONDS, async (i) => {
           const res = await get(`${base}${c.path(i)}`, bearer);
           if (res.status !== 200) throw new Error(`${c.path(i)}: ${res.status}`);
         });
-        cpuHttp = Math.min(cpuHttp, ((cpuSeconds([api.pid!, ...pgRoots]) - cpu) * 1000) / h.done);
+        cpuHttp = Math.min(cpuHttp, ((cpuSeconds([api.process.pid!, ...pgRoots]) - cpu) * 1000) / h.done);
         cpu = cpuSeconds(pgRoots);
         const q = await throughput(CLIENTS, SECONDS, async (i) => {
           const st = statements[i % statements.length];
@@ -343,8 +309,7 @@ async function main(): Promise<void> {
     console.log(`load average at the end: ${machine.loadAverage.map((x) => x.toFixed(1)).join(' ')} on ${machine.cpus} cores`);
     console.log(`\nwritten to ${file}`);
   } finally {
-    if (api) await stopChild(api);
-    rmSync(keyFile, { force: true });
+    if (api) await api.stop();
     await dataSource.destroy();
     await pg.end();
     await server.stop();
